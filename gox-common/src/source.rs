@@ -1,0 +1,166 @@
+//! Source positions: files registered in a [`SourceMap`] get a [`FileId`];
+//! a [`Span`] is a byte range in one file. Line/column lookup is a binary
+//! search over precomputed line starts; columns are 1-based bytes, as Go
+//! reports them.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+
+/// Identifies one file registered in a [`SourceMap`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct FileId(pub u32);
+
+/// A byte range `[lo, hi)` in one file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub struct Span {
+    pub file: FileId,
+    pub lo: u32,
+    pub hi: u32,
+}
+
+impl Span {
+    pub fn new(file: FileId, lo: u32, hi: u32) -> Span {
+        Span { file, lo, hi }
+    }
+
+    /// The empty span at the start of `self`.
+    pub fn start(self) -> Span {
+        Span { hi: self.lo, ..self }
+    }
+
+    /// The empty span at the end of `self`.
+    pub fn end(self) -> Span {
+        Span { lo: self.hi, ..self }
+    }
+
+    /// The smallest span covering both (which must be in the same file).
+    pub fn to(self, other: Span) -> Span {
+        Span { file: self.file, lo: self.lo.min(other.lo), hi: self.hi.max(other.hi) }
+    }
+
+    pub fn len(self) -> u32 {
+        self.hi - self.lo
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.hi == self.lo
+    }
+
+    pub fn contains(self, other: Span) -> bool {
+        self.file == other.file && self.lo <= other.lo && other.hi <= self.hi
+    }
+}
+
+/// A 1-based line and 1-based byte column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LineCol {
+    pub line: u32,
+    pub col: u32,
+}
+
+/// One source file: its path (as it should be shown to the user), its text
+/// and the byte offsets of its line starts.
+#[derive(Debug)]
+pub struct SourceFile {
+    pub id: FileId,
+    pub path: PathBuf,
+    pub text: Arc<str>,
+    line_starts: Vec<u32>,
+}
+
+impl SourceFile {
+    pub fn new(id: FileId, path: PathBuf, text: Arc<str>) -> SourceFile {
+        let mut line_starts = vec![0u32];
+        line_starts.extend(
+            text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i as u32 + 1),
+        );
+        SourceFile { id, path, text, line_starts }
+    }
+
+    pub fn line_col(&self, offset: u32) -> LineCol {
+        let line = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        LineCol { line: line as u32 + 1, col: offset - self.line_starts[line] + 1 }
+    }
+
+    /// Byte range of the 1-based `line`, without its newline.
+    pub fn line_range(&self, line: u32) -> Option<(u32, u32)> {
+        let i = line.checked_sub(1)? as usize;
+        let lo = *self.line_starts.get(i)?;
+        let hi = self.line_starts.get(i + 1).map(|&s| s - 1).unwrap_or(self.text.len() as u32);
+        Some((lo, hi))
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+}
+
+/// All files of one run. Cheap to share: files are behind `Arc` and the map
+/// is append-only, so any thread may add or look up files.
+#[derive(Debug, Default)]
+pub struct SourceMap {
+    files: RwLock<Vec<Arc<SourceFile>>>,
+}
+
+impl SourceMap {
+    pub fn new() -> SourceMap {
+        SourceMap::default()
+    }
+
+    pub fn add(&self, path: impl Into<PathBuf>, text: impl Into<Arc<str>>) -> Arc<SourceFile> {
+        let mut files = self.files.write().unwrap_or_else(|e| e.into_inner());
+        let id = FileId(files.len() as u32);
+        let file = Arc::new(SourceFile::new(id, path.into(), text.into()));
+        files.push(file.clone());
+        file
+    }
+
+    pub fn get(&self, id: FileId) -> Option<Arc<SourceFile>> {
+        self.files.read().unwrap_or_else(|e| e.into_inner()).get(id.0 as usize).cloned()
+    }
+
+    pub fn file(&self, id: FileId) -> Arc<SourceFile> {
+        self.get(id).expect("FileId from another SourceMap")
+    }
+
+    pub fn path(&self, id: FileId) -> PathBuf {
+        self.file(id).path.clone()
+    }
+
+    pub fn line_col(&self, span: Span) -> LineCol {
+        self.file(span.file).line_col(span.lo)
+    }
+
+    pub fn find(&self, path: &Path) -> Option<FileId> {
+        let files = self.files.read().unwrap_or_else(|e| e.into_inner());
+        files.iter().find(|f| f.path == path).map(|f| f.id)
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.read().unwrap_or_else(|e| e.into_inner()).len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_is_one_based_in_bytes() {
+        let map = SourceMap::new();
+        let f = map.add("a.gox", "package a\n\nvar é = 1\n");
+        assert_eq!(f.line_col(0), LineCol { line: 1, col: 1 });
+        assert_eq!(f.line_col(10), LineCol { line: 2, col: 1 });
+        assert_eq!(f.line_col(11), LineCol { line: 3, col: 1 });
+        // `=` comes after the two-byte `é` and a space.
+        assert_eq!(f.line_col(18), LineCol { line: 3, col: 8 });
+        assert_eq!(f.line_range(3), Some((11, 22)));
+    }
+}

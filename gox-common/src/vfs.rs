@@ -1,0 +1,254 @@
+//! The [`FileSystem`] abstraction: everything in gox that reads source or
+//! module files goes through it, so that tests can run on [`MemoryFs`].
+
+use std::collections::BTreeMap;
+use std::path::{Component, Path, PathBuf};
+use std::time::SystemTime;
+
+/// An error reading through a [`FileSystem`]; every variant names the path.
+#[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
+pub enum FsError {
+    #[error("{path}: no such file or directory")]
+    NotFound { path: PathBuf },
+    #[error("{path}: is a directory")]
+    IsADirectory { path: PathBuf },
+    #[error("{path}: not a directory")]
+    NotADirectory { path: PathBuf },
+    #[error("{path}: invalid UTF-8 at byte offset {offset}")]
+    InvalidUtf8 { path: PathBuf, offset: usize },
+    #[error("{path}: {message}")]
+    Io { path: PathBuf, message: String },
+}
+
+/// What changes when a file changes: used as a cache key.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Stamp {
+    /// Modification time (nanoseconds since the epoch) and size in bytes.
+    Modified { nanos: u128, size: u64 },
+    /// SHA-256 of the contents (for file systems without timestamps).
+    Content([u8; 32]),
+}
+
+/// Read-only access to files and directories.
+pub trait FileSystem: Send + Sync {
+    fn read(&self, path: &Path) -> Result<Vec<u8>, FsError>;
+
+    /// The file as UTF-8 text; invalid UTF-8 is an error naming the file and
+    /// the offset of the first bad byte.
+    fn read_to_string(&self, path: &Path) -> Result<String, FsError> {
+        let bytes = self.read(path)?;
+        String::from_utf8(bytes).map_err(|e| FsError::InvalidUtf8 {
+            path: path.to_path_buf(),
+            offset: e.utf8_error().valid_up_to(),
+        })
+    }
+
+    /// The entries of a directory (file and directory names), sorted.
+    fn read_dir(&self, path: &Path) -> Result<Vec<String>, FsError>;
+
+    fn is_file(&self, path: &Path) -> bool;
+
+    fn is_dir(&self, path: &Path) -> bool;
+
+    fn exists(&self, path: &Path) -> bool {
+        self.is_file(path) || self.is_dir(path)
+    }
+
+    fn stamp(&self, path: &Path) -> Result<Stamp, FsError>;
+}
+
+impl<F: FileSystem + ?Sized> FileSystem for &F {
+    fn read(&self, path: &Path) -> Result<Vec<u8>, FsError> {
+        (**self).read(path)
+    }
+    fn read_dir(&self, path: &Path) -> Result<Vec<String>, FsError> {
+        (**self).read_dir(path)
+    }
+    fn is_file(&self, path: &Path) -> bool {
+        (**self).is_file(path)
+    }
+    fn is_dir(&self, path: &Path) -> bool {
+        (**self).is_dir(path)
+    }
+    fn stamp(&self, path: &Path) -> Result<Stamp, FsError> {
+        (**self).stamp(path)
+    }
+}
+
+impl<F: FileSystem + ?Sized> FileSystem for std::sync::Arc<F> {
+    fn read(&self, path: &Path) -> Result<Vec<u8>, FsError> {
+        (**self).read(path)
+    }
+    fn read_dir(&self, path: &Path) -> Result<Vec<String>, FsError> {
+        (**self).read_dir(path)
+    }
+    fn is_file(&self, path: &Path) -> bool {
+        (**self).is_file(path)
+    }
+    fn is_dir(&self, path: &Path) -> bool {
+        (**self).is_dir(path)
+    }
+    fn stamp(&self, path: &Path) -> Result<Stamp, FsError> {
+        (**self).stamp(path)
+    }
+}
+
+/// The real file system, through `std::fs`.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RealFs;
+
+fn io_error(path: &Path, err: std::io::Error) -> FsError {
+    let path = path.to_path_buf();
+    match err.kind() {
+        std::io::ErrorKind::NotFound => FsError::NotFound { path },
+        std::io::ErrorKind::IsADirectory => FsError::IsADirectory { path },
+        std::io::ErrorKind::NotADirectory => FsError::NotADirectory { path },
+        _ => FsError::Io { path, message: err.to_string() },
+    }
+}
+
+impl FileSystem for RealFs {
+    fn read(&self, path: &Path) -> Result<Vec<u8>, FsError> {
+        if path.is_dir() {
+            return Err(FsError::IsADirectory { path: path.to_path_buf() });
+        }
+        std::fs::read(path).map_err(|e| io_error(path, e))
+    }
+
+    fn read_dir(&self, path: &Path) -> Result<Vec<String>, FsError> {
+        if path.is_file() {
+            return Err(FsError::NotADirectory { path: path.to_path_buf() });
+        }
+        let mut names = Vec::new();
+        for entry in std::fs::read_dir(path).map_err(|e| io_error(path, e))? {
+            let entry = entry.map_err(|e| io_error(path, e))?;
+            names.push(entry.file_name().to_string_lossy().into_owned());
+        }
+        names.sort();
+        Ok(names)
+    }
+
+    fn is_file(&self, path: &Path) -> bool {
+        path.is_file()
+    }
+
+    fn is_dir(&self, path: &Path) -> bool {
+        path.is_dir()
+    }
+
+    fn stamp(&self, path: &Path) -> Result<Stamp, FsError> {
+        let meta = std::fs::metadata(path).map_err(|e| io_error(path, e))?;
+        let nanos = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos());
+        Ok(Stamp::Modified { nanos, size: meta.len() })
+    }
+}
+
+/// An in-memory file system built from (path, contents) pairs. Directories
+/// are implied by the files they contain. Paths are normalised lexically
+/// (`.` dropped, `..` applied), so `a/./b` and `a/c/../b` are the same file.
+#[derive(Clone, Debug, Default)]
+pub struct MemoryFs {
+    files: BTreeMap<PathBuf, Vec<u8>>,
+}
+
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+impl MemoryFs {
+    pub fn new() -> MemoryFs {
+        MemoryFs::default()
+    }
+
+    pub fn from_files<P, C, I>(files: I) -> MemoryFs
+    where
+        P: AsRef<Path>,
+        C: AsRef<[u8]>,
+        I: IntoIterator<Item = (P, C)>,
+    {
+        let mut fs = MemoryFs::new();
+        for (p, c) in files {
+            fs.insert(p, c);
+        }
+        fs
+    }
+
+    pub fn insert(&mut self, path: impl AsRef<Path>, contents: impl AsRef<[u8]>) {
+        self.files.insert(normalize(path.as_ref()), contents.as_ref().to_vec());
+    }
+
+    pub fn remove(&mut self, path: impl AsRef<Path>) -> Option<Vec<u8>> {
+        self.files.remove(&normalize(path.as_ref()))
+    }
+
+    /// Every file, in path order.
+    pub fn files(&self) -> impl Iterator<Item = (&Path, &[u8])> {
+        self.files.iter().map(|(p, c)| (p.as_path(), c.as_slice()))
+    }
+}
+
+impl FileSystem for MemoryFs {
+    fn read(&self, path: &Path) -> Result<Vec<u8>, FsError> {
+        let key = normalize(path);
+        if let Some(c) = self.files.get(&key) {
+            return Ok(c.clone());
+        }
+        if self.is_dir(path) {
+            return Err(FsError::IsADirectory { path: path.to_path_buf() });
+        }
+        Err(FsError::NotFound { path: path.to_path_buf() })
+    }
+
+    fn read_dir(&self, path: &Path) -> Result<Vec<String>, FsError> {
+        let key = normalize(path);
+        if self.files.contains_key(&key) {
+            return Err(FsError::NotADirectory { path: path.to_path_buf() });
+        }
+        let mut names: Vec<String> = self
+            .files
+            .range(key.clone()..)
+            .take_while(|(p, _)| p.starts_with(&key))
+            .filter_map(|(p, _)| p.strip_prefix(&key).ok()?.components().next())
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        if names.is_empty() && !key.as_os_str().is_empty() {
+            return Err(FsError::NotFound { path: path.to_path_buf() });
+        }
+        names.dedup();
+        names.sort();
+        names.dedup();
+        Ok(names)
+    }
+
+    fn is_file(&self, path: &Path) -> bool {
+        self.files.contains_key(&normalize(path))
+    }
+
+    fn is_dir(&self, path: &Path) -> bool {
+        let key = normalize(path);
+        self.files
+            .range(key.clone()..)
+            .take_while(|(p, _)| p.starts_with(&key))
+            .any(|(p, _)| p != &key)
+    }
+
+    fn stamp(&self, path: &Path) -> Result<Stamp, FsError> {
+        use sha2::{Digest, Sha256};
+        let bytes = self.read(path)?;
+        Ok(Stamp::Content(Sha256::digest(&bytes).into()))
+    }
+}

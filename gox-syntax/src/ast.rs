@@ -1,0 +1,487 @@
+//! The GoX abstract syntax tree, shaped like Go's `go/ast`.
+//!
+//! Every node has a [`Span`]. Expressions and identifiers carry a [`NodeId`]
+//! unique within their [`File`], so that the checker can record facts about
+//! them (type, constant value, definition or use) keyed by
+//! `(FileId, NodeId)`.
+
+use gox_common::Span;
+
+use crate::symbol::Symbol;
+
+/// Identifies an expression or identifier within one [`File`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct NodeId(pub u32);
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Comment {
+    pub span: Span,
+    /// The comment text including `//` or `/* */`.
+    pub text: String,
+}
+
+/// Adjacent comments with no blank line or token between them.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct CommentGroup {
+    pub list: Vec<Comment>,
+}
+
+impl CommentGroup {
+    pub fn span(&self) -> Option<Span> {
+        Some(self.list.first()?.span.to(self.list.last()?.span))
+    }
+
+    /// The text of the comments without comment markers, as `go/ast`'s
+    /// `CommentGroup.Text` gives it.
+    pub fn text(&self) -> String {
+        let mut lines = Vec::new();
+        for c in &self.list {
+            let t = &c.text;
+            if let Some(rest) = t.strip_prefix("//") {
+                lines.push(rest.strip_prefix(' ').unwrap_or(rest).to_string());
+            } else if let Some(rest) = t.strip_prefix("/*").and_then(|r| r.strip_suffix("*/")) {
+                lines.extend(rest.lines().map(|l| l.trim_end().to_string()));
+            }
+        }
+        while lines.last().is_some_and(|l| l.is_empty()) {
+            lines.pop();
+        }
+        let mut s = lines.join("\n");
+        if !s.is_empty() {
+            s.push('\n');
+        }
+        s
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Ident {
+    pub id: NodeId,
+    pub name: Symbol,
+    pub span: Span,
+}
+
+impl Ident {
+    pub fn is_blank(&self) -> bool {
+        self.name.is_blank()
+    }
+}
+
+/// One source file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct File {
+    pub span: Span,
+    pub doc: Option<CommentGroup>,
+    /// Span of the `package` keyword.
+    pub package_span: Span,
+    pub name: Ident,
+    /// Every import spec of the file, in order (they also appear inside
+    /// their `import` declarations in `decls`).
+    pub imports: Vec<ImportSpec>,
+    pub decls: Vec<Decl>,
+    /// Every comment of the file, in order.
+    pub comments: Vec<CommentGroup>,
+    /// One past the largest [`NodeId`] used in this file.
+    pub node_count: u32,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Decl {
+    Gen(GenDecl),
+    Func(FuncDecl),
+    /// A declaration that could not be parsed.
+    Bad(Span),
+}
+
+impl Decl {
+    pub fn span(&self) -> Span {
+        match self {
+            Decl::Gen(d) => d.span,
+            Decl::Func(d) => d.span,
+            Decl::Bad(s) => *s,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GenKind {
+    Import,
+    Const,
+    Type,
+    Var,
+}
+
+/// `import`, `const`, `type` or `var`, with one spec or a parenthesised list.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GenDecl {
+    pub span: Span,
+    pub doc: Option<CommentGroup>,
+    pub kind: GenKind,
+    /// Span of the keyword.
+    pub kw_span: Span,
+    /// Set when the specs are in parentheses.
+    pub lparen: Option<Span>,
+    pub specs: Vec<Spec>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Spec {
+    Import(ImportSpec),
+    Value(ValueSpec),
+    Type(TypeSpec),
+}
+
+/// `import name "path"` or GoX's `import name @"alias/sub"`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ImportSpec {
+    pub span: Span,
+    pub doc: Option<CommentGroup>,
+    /// The explicit name, `.` or `_` included.
+    pub name: Option<Ident>,
+    /// Set for `@"..."` imports: the span of the `@`.
+    pub at: Option<Span>,
+    /// The unquoted path (for `@"gin/render"` this is `gin/render`).
+    pub path: String,
+    /// Span of the string literal.
+    pub path_span: Span,
+}
+
+impl ImportSpec {
+    pub fn is_external(&self) -> bool {
+        self.at.is_some()
+    }
+}
+
+/// A `const` or `var` spec: `a, b T = x, y`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ValueSpec {
+    pub span: Span,
+    pub doc: Option<CommentGroup>,
+    pub names: Vec<Ident>,
+    pub ty: Option<Expr>,
+    pub values: Vec<Expr>,
+    /// Position of the spec in its declaration: `iota` for constants.
+    pub index: u32,
+}
+
+/// `type T U` or the alias `type T = U`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TypeSpec {
+    pub span: Span,
+    pub doc: Option<CommentGroup>,
+    pub name: Ident,
+    /// Span of the `=` of an alias declaration.
+    pub assign: Option<Span>,
+    pub ty: Expr,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct FuncDecl {
+    pub span: Span,
+    pub doc: Option<CommentGroup>,
+    pub recv: Option<FieldList>,
+    pub name: Ident,
+    pub ty: FuncType,
+    /// `None` for a function declared without a body (implemented natively).
+    pub body: Option<Block>,
+}
+
+/// A parenthesised or braced list of fields, parameters or methods.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct FieldList {
+    pub open: Span,
+    pub list: Vec<Field>,
+    pub close: Span,
+}
+
+impl FieldList {
+    /// Number of names (an unnamed field counts as one).
+    pub fn num_fields(&self) -> usize {
+        self.list.iter().map(|f| f.names.len().max(1)).sum()
+    }
+}
+
+/// A struct field, a parameter or result, or an interface method/embedding.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Field {
+    pub span: Span,
+    pub doc: Option<CommentGroup>,
+    /// Empty for an embedded field or an unnamed parameter.
+    pub names: Vec<Ident>,
+    /// The type; for an interface method, an [`ExprKind::FuncType`].
+    pub ty: Expr,
+    pub tag: Option<BasicLit>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct FuncType {
+    /// Span of the `func` keyword when present, else of the parameters.
+    pub span: Span,
+    pub params: FieldList,
+    pub results: Option<FieldList>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum LitKind {
+    Int,
+    Float,
+    Imag,
+    Char,
+    String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct BasicLit {
+    pub span: Span,
+    pub kind: LitKind,
+    /// The literal exactly as written in the source.
+    pub raw: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum UnaryOp {
+    Pos,   // +
+    Neg,   // -
+    Not,   // !
+    Xor,   // ^
+    Addr,  // &
+    Recv,  // <-
+    Tilde, // ~ (constraint syntax; rejected)
+}
+
+impl UnaryOp {
+    pub fn text(self) -> &'static str {
+        match self {
+            UnaryOp::Pos => "+",
+            UnaryOp::Neg => "-",
+            UnaryOp::Not => "!",
+            UnaryOp::Xor => "^",
+            UnaryOp::Addr => "&",
+            UnaryOp::Recv => "<-",
+            UnaryOp::Tilde => "~",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum BinaryOp {
+    Add,
+    Sub,
+    Mul,
+    Quo,
+    Rem,
+    And,
+    Or,
+    Xor,
+    Shl,
+    Shr,
+    AndNot,
+    LAnd,
+    LOr,
+    Eql,
+    Neq,
+    Lss,
+    Leq,
+    Gtr,
+    Geq,
+}
+
+impl BinaryOp {
+    pub fn text(self) -> &'static str {
+        use BinaryOp::*;
+        match self {
+            Add => "+",
+            Sub => "-",
+            Mul => "*",
+            Quo => "/",
+            Rem => "%",
+            And => "&",
+            Or => "|",
+            Xor => "^",
+            Shl => "<<",
+            Shr => ">>",
+            AndNot => "&^",
+            LAnd => "&&",
+            LOr => "||",
+            Eql => "==",
+            Neq => "!=",
+            Lss => "<",
+            Leq => "<=",
+            Gtr => ">",
+            Geq => ">=",
+        }
+    }
+
+    /// Go's binary precedence (5 highest, 1 lowest).
+    pub fn precedence(self) -> u8 {
+        use BinaryOp::*;
+        match self {
+            LOr => 1,
+            LAnd => 2,
+            Eql | Neq | Lss | Leq | Gtr | Geq => 3,
+            Add | Sub | Or | Xor => 4,
+            Mul | Quo | Rem | Shl | Shr | And | AndNot => 5,
+        }
+    }
+
+    pub fn is_comparison(self) -> bool {
+        use BinaryOp::*;
+        matches!(self, Eql | Neq | Lss | Leq | Gtr | Geq)
+    }
+
+    pub fn is_shift(self) -> bool {
+        matches!(self, BinaryOp::Shl | BinaryOp::Shr)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ChanDir {
+    Both,
+    Send,
+    Recv,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Expr {
+    pub id: NodeId,
+    pub span: Span,
+    pub kind: ExprKind,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExprKind {
+    /// An expression that could not be parsed; its error was reported.
+    Bad,
+    Ident(Ident),
+    BasicLit(BasicLit),
+    /// `T{...}`; `ty` is `None` for an elided type inside another literal.
+    CompositeLit { ty: Option<Box<Expr>>, lbrace: Span, elts: Vec<Expr>, rbrace: Span },
+    /// `key: value` in a composite literal.
+    KeyValue { key: Box<Expr>, colon: Span, value: Box<Expr> },
+    FuncLit { ty: FuncType, body: Block },
+    Paren(Box<Expr>),
+    Selector { x: Box<Expr>, sel: Ident },
+    Index { x: Box<Expr>, lbrack: Span, index: Box<Expr>, rbrack: Span },
+    Slice {
+        x: Box<Expr>,
+        lbrack: Span,
+        lo: Option<Box<Expr>>,
+        hi: Option<Box<Expr>>,
+        max: Option<Box<Expr>>,
+        slice3: bool,
+        rbrack: Span,
+    },
+    /// `x.(T)`; `ty` is `None` for `x.(type)` in a type switch.
+    TypeAssert { x: Box<Expr>, ty: Option<Box<Expr>> },
+    Call { func: Box<Expr>, lparen: Span, args: Vec<Expr>, ellipsis: Option<Span>, rparen: Span },
+    /// `*x`: a dereference or a pointer type.
+    Star(Box<Expr>),
+    Unary { op: UnaryOp, op_span: Span, x: Box<Expr> },
+    Binary { op: BinaryOp, op_span: Span, x: Box<Expr>, y: Box<Expr> },
+
+    /// `[N]T`, `[...]T` (len is an [`ExprKind::Ellipsis`]) or `[]T` (len `None`).
+    ArrayType { len: Option<Box<Expr>>, elem: Box<Expr> },
+    /// `...` as an array length, or `...T` as the type of a variadic parameter.
+    Ellipsis(Option<Box<Expr>>),
+    StructType(FieldList),
+    FuncType(FuncType),
+    /// Methods (named fields with a func type) and embedded interfaces.
+    InterfaceType(FieldList),
+    MapType { key: Box<Expr>, value: Box<Expr> },
+    ChanType { dir: ChanDir, elem: Box<Expr> },
+}
+
+impl Expr {
+    /// `self` without any enclosing parentheses.
+    pub fn unparen(&self) -> &Expr {
+        let mut e = self;
+        while let ExprKind::Paren(inner) = &e.kind {
+            e = inner;
+        }
+        e
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Block {
+    pub lbrace: Span,
+    pub stmts: Vec<Stmt>,
+    pub rbrace: Span,
+}
+
+impl Block {
+    pub fn span(&self) -> Span {
+        self.lbrace.to(self.rbrace)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Stmt {
+    pub span: Span,
+    pub kind: StmtKind,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AssignOp {
+    /// `=`
+    Assign,
+    /// `:=`
+    Define,
+    /// `op=`, e.g. `+=`.
+    Op(BinaryOp),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BranchKind {
+    Break,
+    Continue,
+    Goto,
+    Fallthrough,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct CaseClause {
+    pub span: Span,
+    /// `None` for `default`.
+    pub list: Option<Vec<Expr>>,
+    pub colon: Span,
+    pub body: Vec<Stmt>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct CommClause {
+    pub span: Span,
+    /// A send or receive statement; `None` for `default`.
+    pub comm: Option<Box<Stmt>>,
+    pub colon: Span,
+    pub body: Vec<Stmt>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum StmtKind {
+    /// A statement that could not be parsed; its error was reported.
+    Bad,
+    Decl(GenDecl),
+    /// `;` — `implicit` when it was an inserted newline or `}`.
+    Empty { implicit: bool },
+    Labeled { label: Ident, colon: Span, stmt: Box<Stmt> },
+    Expr(Expr),
+    Send { chan: Expr, arrow: Span, value: Expr },
+    IncDec { x: Expr, inc: bool, op_span: Span },
+    Assign { lhs: Vec<Expr>, op: AssignOp, op_span: Span, rhs: Vec<Expr> },
+    Go { kw: Span, call: Expr },
+    Defer { kw: Span, call: Expr },
+    Return { results: Vec<Expr> },
+    Branch { kind: BranchKind, label: Option<Ident> },
+    Block(Block),
+    If { init: Option<Box<Stmt>>, cond: Expr, then: Block, els: Option<Box<Stmt>> },
+    Switch { init: Option<Box<Stmt>>, tag: Option<Expr>, lbrace: Span, body: Vec<CaseClause>, rbrace: Span },
+    /// `switch init; x := y.(type) { ... }`; `assign` is an
+    /// [`StmtKind::Assign`] with `:=` or an [`StmtKind::Expr`], whose right
+    /// side is a [`ExprKind::TypeAssert`] with no type.
+    TypeSwitch { init: Option<Box<Stmt>>, assign: Box<Stmt>, lbrace: Span, body: Vec<CaseClause>, rbrace: Span },
+    Select { lbrace: Span, body: Vec<CommClause>, rbrace: Span },
+    For { init: Option<Box<Stmt>>, cond: Option<Expr>, post: Option<Box<Stmt>>, body: Block },
+    /// `for key, value := range x`; `op` is `None` for `for range x`.
+    Range { key: Option<Expr>, value: Option<Expr>, op: Option<(AssignOp, Span)>, range_span: Span, x: Expr, body: Block },
+}

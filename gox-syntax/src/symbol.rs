@@ -1,0 +1,70 @@
+//! Interned identifiers: a [`Symbol`] is a `u32` that compares in O(1).
+//! The interner is global and thread-safe so that files can be parsed and
+//! packages checked on any thread; interned strings live for the process.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::{OnceLock, RwLock};
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Symbol(u32);
+
+#[derive(Default)]
+struct Interner {
+    map: HashMap<&'static str, Symbol>,
+    strings: Vec<&'static str>,
+}
+
+fn interner() -> &'static RwLock<Interner> {
+    static INTERNER: OnceLock<RwLock<Interner>> = OnceLock::new();
+    INTERNER.get_or_init(Default::default)
+}
+
+impl Symbol {
+    pub fn intern(s: &str) -> Symbol {
+        if let Some(&sym) = interner().read().unwrap_or_else(|e| e.into_inner()).map.get(s) {
+            return sym;
+        }
+        let mut w = interner().write().unwrap_or_else(|e| e.into_inner());
+        if let Some(&sym) = w.map.get(s) {
+            return sym;
+        }
+        let leaked: &'static str = Box::leak(s.to_owned().into_boxed_str());
+        let sym = Symbol(w.strings.len() as u32);
+        w.strings.push(leaked);
+        w.map.insert(leaked, sym);
+        sym
+    }
+
+    pub fn as_str(self) -> &'static str {
+        interner().read().unwrap_or_else(|e| e.into_inner()).strings[self.0 as usize]
+    }
+
+    /// `_`, the blank identifier.
+    pub fn is_blank(self) -> bool {
+        self.as_str() == "_"
+    }
+
+    /// Exported names begin with an upper-case letter.
+    pub fn is_exported(self) -> bool {
+        self.as_str().chars().next().is_some_and(char::is_uppercase)
+    }
+}
+
+impl fmt::Debug for Symbol {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}", self.as_str())
+    }
+}
+
+impl fmt::Display for Symbol {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for Symbol {
+    fn from(s: &str) -> Symbol {
+        Symbol::intern(s)
+    }
+}
