@@ -1,4 +1,45 @@
-fn main() {
-    eprintln!("gox: no commands yet");
-    std::process::exit(2);
+//! `gox`: the package manager and type checker driver for GoX.
+
+mod commands;
+
+use gox_cli::cli;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = match cli::Cli::try_parse_from(go_style_flags(std::env::args_os())) {
+        Ok(cli) => cli,
+        Err(err) => {
+            // clap prints help and version itself; usage errors exit 2, as go does.
+            let code = if err.use_stderr() { 2 } else { 0 };
+            let _ = err.print();
+            return ExitCode::from(code);
+        }
+    };
+    if let Some(dir) = &cli.dir {
+        if let Err(err) = std::env::set_current_dir(dir) {
+            eprintln!("gox: -C {}: {err}", dir.display());
+            return ExitCode::from(2);
+        }
+    }
+    match commands::run(cli.command) {
+        Ok(code) => code.into(),
+        Err(err) => {
+            eprintln!("gox: {err:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// The go command spells long flags with one dash (`gox list -json -deps`);
+/// accept those spellings of our long flags too.
+fn go_style_flags(args: impl Iterator<Item = std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    const LONG: &[&str] = &["-json", "-deps", "-tests", "-timings", "-ast", "-dot", "-offline", "-cache", "-alias", "-color", "-tags"];
+    args.map(|a| match a.to_str() {
+        Some(s) if LONG.iter().any(|l| s == *l || s.starts_with(&format!("{l}="))) => format!("-{s}").into(),
+        _ => a,
+    })
+    .collect()
 }

@@ -71,9 +71,7 @@ pub struct SourceFile {
 impl SourceFile {
     pub fn new(id: FileId, path: PathBuf, text: Arc<str>) -> SourceFile {
         let mut line_starts = vec![0u32];
-        line_starts.extend(
-            text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i as u32 + 1),
-        );
+        line_starts.extend(text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i as u32 + 1));
         SourceFile { id, path, text, line_starts }
     }
 
@@ -95,6 +93,32 @@ impl SourceFile {
 
     pub fn line_count(&self) -> usize {
         self.line_starts.len()
+    }
+
+    /// The text of the 1-based `line`, without its line ending (`\n` or `\r\n`).
+    pub fn line_text(&self, line: u32) -> Option<&str> {
+        let (lo, hi) = self.line_range(line)?;
+        let text = self.text.get(lo as usize..hi as usize)?;
+        Some(text.strip_suffix('\r').unwrap_or(text))
+    }
+
+    /// The byte offset of a 1-based line and byte column, if it is inside the
+    /// file (the column may point just past the end of the line).
+    pub fn offset(&self, pos: LineCol) -> Option<u32> {
+        let (lo, hi) = self.line_range(pos.line)?;
+        let offset = lo.checked_add(pos.col.checked_sub(1)?)?;
+        (offset <= hi).then_some(offset)
+    }
+
+    /// The source text of `span` (which must be in this file), if its bounds
+    /// are inside the text and on character boundaries.
+    pub fn snippet(&self, span: Span) -> Option<&str> {
+        self.text.get(span.lo as usize..span.hi as usize)
+    }
+
+    /// Byte offsets of the line starts (the first is 0).
+    pub fn line_starts(&self) -> &[u32] {
+        &self.line_starts
     }
 }
 
@@ -134,6 +158,26 @@ impl SourceMap {
         self.file(span.file).line_col(span.lo)
     }
 
+    /// Like [`SourceMap::line_col`], but `None` for a span of another map.
+    pub fn try_line_col(&self, span: Span) -> Option<LineCol> {
+        Some(self.get(span.file)?.line_col(span.lo))
+    }
+
+    /// The text of the 1-based `line` of a file, without its line ending.
+    pub fn line_text(&self, file: FileId, line: u32) -> Option<String> {
+        Some(self.get(file)?.line_text(line)?.to_string())
+    }
+
+    /// The source text of `span`, if it is a valid range of its file.
+    pub fn snippet(&self, span: Span) -> Option<String> {
+        Some(self.get(span.file)?.snippet(span)?.to_string())
+    }
+
+    /// Every file, in the order they were added.
+    pub fn files(&self) -> Vec<Arc<SourceFile>> {
+        self.files.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
     pub fn find(&self, path: &Path) -> Option<FileId> {
         let files = self.files.read().unwrap_or_else(|e| e.into_inner());
         files.iter().find(|f| f.path == path).map(|f| f.id)
@@ -161,6 +205,35 @@ mod tests {
         assert_eq!(f.line_col(11), LineCol { line: 3, col: 1 });
         // `=` comes after the two-byte `é` and a space.
         assert_eq!(f.line_col(18), LineCol { line: 3, col: 8 });
-        assert_eq!(f.line_range(3), Some((11, 22)));
+        assert_eq!(f.line_range(3), Some((11, 21)));
+    }
+
+    #[test]
+    fn line_text_offset_and_snippet() {
+        let map = SourceMap::new();
+        let f = map.add("b.gox", "package b\r\n\nvar é = 1");
+        assert_eq!(f.line_text(1), Some("package b"));
+        assert_eq!(f.line_text(2), Some(""));
+        assert_eq!(f.line_text(3), Some("var é = 1"));
+        assert_eq!(f.line_text(4), None);
+        assert_eq!(f.line_text(0), None);
+        assert_eq!(map.line_text(f.id, 3), Some("var é = 1".to_string()));
+        assert_eq!(map.line_text(FileId(9), 1), None);
+        assert_eq!(f.offset(LineCol { line: 3, col: 8 }), Some(19));
+        assert_eq!(f.offset(LineCol { line: 3, col: 11 }), Some(22));
+        assert_eq!(f.offset(LineCol { line: 3, col: 12 }), None);
+        assert_eq!(f.offset(LineCol { line: 3, col: 0 }), None);
+        assert_eq!(map.snippet(Span::new(f.id, 12, 15)), Some("var".to_string()));
+        // Not a character boundary: inside `é`.
+        assert_eq!(map.snippet(Span::new(f.id, 16, 17)), None);
+        assert_eq!(map.try_line_col(Span::new(FileId(9), 0, 0)), None);
+        assert_eq!(map.files().len(), 1);
+    }
+
+    #[test]
+    fn source_map_is_send_and_sync() {
+        fn check<T: Send + Sync>() {}
+        check::<SourceMap>();
+        check::<SourceFile>();
     }
 }

@@ -1,7 +1,7 @@
 //! The [`FileSystem`] abstraction: everything in gox that reads source or
 //! module files goes through it, so that tests can run on [`MemoryFs`].
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path, PathBuf};
 use std::time::SystemTime;
 
@@ -18,6 +18,23 @@ pub enum FsError {
     InvalidUtf8 { path: PathBuf, offset: usize },
     #[error("{path}: {message}")]
     Io { path: PathBuf, message: String },
+    /// A malformed `//go:build` line (or several of them) in a file header.
+    #[error("{path}:{line}: {message}")]
+    BuildConstraint { path: PathBuf, line: u32, message: String },
+}
+
+impl FsError {
+    /// The path the error is about.
+    pub fn path(&self) -> &Path {
+        match self {
+            FsError::NotFound { path }
+            | FsError::IsADirectory { path }
+            | FsError::NotADirectory { path }
+            | FsError::InvalidUtf8 { path, .. }
+            | FsError::Io { path, .. }
+            | FsError::BuildConstraint { path, .. } => path,
+        }
+    }
 }
 
 /// What changes when a file changes: used as a cache key.
@@ -37,10 +54,8 @@ pub trait FileSystem: Send + Sync {
     /// the offset of the first bad byte.
     fn read_to_string(&self, path: &Path) -> Result<String, FsError> {
         let bytes = self.read(path)?;
-        String::from_utf8(bytes).map_err(|e| FsError::InvalidUtf8 {
-            path: path.to_path_buf(),
-            offset: e.utf8_error().valid_up_to(),
-        })
+        String::from_utf8(bytes)
+            .map_err(|e| FsError::InvalidUtf8 { path: path.to_path_buf(), offset: e.utf8_error().valid_up_to() })
     }
 
     /// The entries of a directory (file and directory names), sorted.
@@ -54,6 +69,8 @@ pub trait FileSystem: Send + Sync {
         self.is_file(path) || self.is_dir(path)
     }
 
+    /// What identifies the current contents of a file; an error for a
+    /// directory (`IsADirectory`) or a missing file (`NotFound`).
     fn stamp(&self, path: &Path) -> Result<Stamp, FsError>;
 }
 
@@ -97,7 +114,7 @@ impl<F: FileSystem + ?Sized> FileSystem for std::sync::Arc<F> {
 #[derive(Clone, Copy, Debug, Default)]
 pub struct RealFs;
 
-fn io_error(path: &Path, err: std::io::Error) -> FsError {
+pub(crate) fn io_error(path: &Path, err: std::io::Error) -> FsError {
     let path = path.to_path_buf();
     match err.kind() {
         std::io::ErrorKind::NotFound => FsError::NotFound { path },
@@ -138,6 +155,9 @@ impl FileSystem for RealFs {
 
     fn stamp(&self, path: &Path) -> Result<Stamp, FsError> {
         let meta = std::fs::metadata(path).map_err(|e| io_error(path, e))?;
+        if meta.is_dir() {
+            return Err(FsError::IsADirectory { path: path.to_path_buf() });
+        }
         let nanos = meta
             .modified()
             .ok()
@@ -148,11 +168,14 @@ impl FileSystem for RealFs {
 }
 
 /// An in-memory file system built from (path, contents) pairs. Directories
-/// are implied by the files they contain. Paths are normalised lexically
-/// (`.` dropped, `..` applied), so `a/./b` and `a/c/../b` are the same file.
+/// are implied by the files they contain; empty ones can be added with
+/// [`MemoryFs::insert_dir`]. Paths are normalised lexically (`.` dropped,
+/// `..` applied), so `a/./b` and `a/c/../b` are the same file. Errors match
+/// [`RealFs`] on Unix: reading through a file (`f.gox/x`) is `NotADirectory`.
 #[derive(Clone, Debug, Default)]
 pub struct MemoryFs {
     files: BTreeMap<PathBuf, Vec<u8>>,
+    dirs: BTreeSet<PathBuf>,
 }
 
 fn normalize(path: &Path) -> PathBuf {
@@ -167,6 +190,12 @@ fn normalize(path: &Path) -> PathBuf {
         }
     }
     out
+}
+
+/// The first component of `path` below `dir`, if `path` is strictly under it.
+fn child_name(dir: &Path, path: &Path) -> Option<String> {
+    let c = path.strip_prefix(dir).ok()?.components().next()?;
+    Some(c.as_os_str().to_string_lossy().into_owned())
 }
 
 impl MemoryFs {
@@ -191,6 +220,11 @@ impl MemoryFs {
         self.files.insert(normalize(path.as_ref()), contents.as_ref().to_vec());
     }
 
+    /// Adds a directory, which exists even when no file is under it.
+    pub fn insert_dir(&mut self, path: impl AsRef<Path>) {
+        self.dirs.insert(normalize(path.as_ref()));
+    }
+
     pub fn remove(&mut self, path: impl AsRef<Path>) -> Option<Vec<u8>> {
         self.files.remove(&normalize(path.as_ref()))
     }
@@ -198,6 +232,26 @@ impl MemoryFs {
     /// Every file, in path order.
     pub fn files(&self) -> impl Iterator<Item = (&Path, &[u8])> {
         self.files.iter().map(|(p, c)| (p.as_path(), c.as_slice()))
+    }
+
+    /// Whether some proper ancestor of `key` is a file (so `key` cannot exist).
+    fn under_file(&self, key: &Path) -> bool {
+        key.ancestors().skip(1).any(|a| self.files.contains_key(a))
+    }
+
+    /// Files and explicit directories strictly under `key`.
+    fn entries_under<'a>(&'a self, key: &'a Path) -> impl Iterator<Item = &'a Path> + 'a {
+        let files = self.files.range(key.to_path_buf()..).map(|(p, _)| p).take_while(move |p| p.starts_with(key));
+        let dirs = self.dirs.range(key.to_path_buf()..).take_while(move |p| p.starts_with(key));
+        files.chain(dirs).map(|p| p.as_path()).filter(move |p| *p != key)
+    }
+
+    fn missing(&self, key: &Path, path: &Path) -> FsError {
+        if self.under_file(key) {
+            FsError::NotADirectory { path: path.to_path_buf() }
+        } else {
+            FsError::NotFound { path: path.to_path_buf() }
+        }
     }
 }
 
@@ -210,7 +264,7 @@ impl FileSystem for MemoryFs {
         if self.is_dir(path) {
             return Err(FsError::IsADirectory { path: path.to_path_buf() });
         }
-        Err(FsError::NotFound { path: path.to_path_buf() })
+        Err(self.missing(&key, path))
     }
 
     fn read_dir(&self, path: &Path) -> Result<Vec<String>, FsError> {
@@ -218,17 +272,10 @@ impl FileSystem for MemoryFs {
         if self.files.contains_key(&key) {
             return Err(FsError::NotADirectory { path: path.to_path_buf() });
         }
-        let mut names: Vec<String> = self
-            .files
-            .range(key.clone()..)
-            .take_while(|(p, _)| p.starts_with(&key))
-            .filter_map(|(p, _)| p.strip_prefix(&key).ok()?.components().next())
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect();
-        if names.is_empty() && !key.as_os_str().is_empty() {
-            return Err(FsError::NotFound { path: path.to_path_buf() });
+        if !self.is_dir(path) {
+            return Err(self.missing(&key, path));
         }
-        names.dedup();
+        let mut names: Vec<String> = self.entries_under(&key).filter_map(|p| child_name(&key, p)).collect();
         names.sort();
         names.dedup();
         Ok(names)
@@ -240,10 +287,10 @@ impl FileSystem for MemoryFs {
 
     fn is_dir(&self, path: &Path) -> bool {
         let key = normalize(path);
-        self.files
-            .range(key.clone()..)
-            .take_while(|(p, _)| p.starts_with(&key))
-            .any(|(p, _)| p != &key)
+        if self.files.contains_key(&key) || self.under_file(&key) {
+            return false;
+        }
+        self.dirs.contains(&key) || self.entries_under(&key).next().is_some()
     }
 
     fn stamp(&self, path: &Path) -> Result<Stamp, FsError> {

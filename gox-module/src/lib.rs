@@ -1,2 +1,18 @@
 //! Modules: `gox.mod`, `gox.lock`, the module closure, the mapping of
 //! imports to package directories, and the fetchers.
+
+pub mod closure;
+pub mod error;
+pub mod fetch;
+pub mod hash;
+pub mod lockfile;
+pub mod modfile;
+pub mod std;
+pub mod vfs;
+
+pub use closure::{ClosureError, Module, ModuleClosure, Requirement};
+pub use error::FilePos;
+pub use lockfile::{LockEntry, LockError, LockFile, Source};
+pub use modfile::{write_atomic, ModError, ModFile, Require};
+pub use crate::std::{is_std_package, EmbeddedStd, StdOverlayFs, STD_ROOT};
+pub use vfs::{FsKind, LocalVfs, ModVfs, PackageId, ResolveError, ResolvedPackage, StdVfs, Vfs};

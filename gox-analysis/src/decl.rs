@@ -1,0 +1,480 @@
+//! Declarations: package-level objects checked on demand with cycle
+//! detection (go/types `objDecl`), constant, variable, type and function
+//! declarations, and declarations inside function bodies.
+
+use std::sync::Arc;
+
+use gox_common::Label;
+use gox_syntax::ast::{self, GenKind, Spec};
+
+use crate::checker::{Checker, Color, DeclKind, DelayedBody};
+use crate::constant::Value;
+use crate::objects::{obj_key, Obj, Object, ObjectKind};
+use crate::operand::Mode;
+use crate::scope::{Scope, ScopeKind};
+use crate::types::{Type, TypeKind};
+
+impl<'a> Checker<'a> {
+    /// Phase 2: check every package-level object in source order, then the
+    /// deferred checks.
+    pub(crate) fn package_objects(&mut self) {
+        let objs = self.objs_in_order.clone();
+        // Type declarations first (as go/types does, to reduce cycle noise
+        // through method declarations), then the rest.
+        for o in objs.iter().filter(|o| o.is_type_name()) {
+            self.obj_decl(o);
+        }
+        for o in objs.iter().filter(|o| !o.is_type_name()) {
+            self.obj_decl(o);
+        }
+        self.process_later();
+    }
+
+    /// Type-checks package-level object `obj` if not done yet; reports
+    /// declaration cycles.
+    pub fn obj_decl(&mut self, obj: &Obj) {
+        let key = obj_key(obj);
+        let color = self.colors.get(&key).copied().unwrap_or(Color::White);
+        if color == Color::White && obj.has_type() {
+            self.colors.insert(key, Color::Black);
+            return;
+        }
+        match color {
+            Color::Black => return,
+            Color::Grey => {
+                let valid = self.valid_cycle(obj);
+                match &obj.kind {
+                    ObjectKind::Const { .. } | ObjectKind::Var { .. } => {
+                        if !valid || !obj.has_type() {
+                            obj.set_type(Type::invalid());
+                        }
+                    }
+                    ObjectKind::TypeName => {
+                        if !valid {
+                            obj.set_type(Type::invalid());
+                        }
+                    }
+                    _ => {}
+                }
+                return;
+            }
+            Color::White => {}
+        }
+        if !self.decls.contains_key(&key) {
+            return;
+        }
+        self.colors.insert(key, Color::Grey);
+        self.obj_path.push(obj.clone());
+        let saved_env = std::mem::take(&mut self.env);
+        let (file_scope, kind) = {
+            let d = &self.decls[&key];
+            let kind = match &d.kind {
+                DeclKind::Const { ty, init, iota, inherited } => DeclKind::Const { ty: *ty, init: *init, iota: *iota, inherited: *inherited },
+                DeclKind::Var { lhs, ty, init } => DeclKind::Var { lhs: lhs.clone(), ty: *ty, init: *init },
+                DeclKind::Type(t) => DeclKind::Type(t),
+                DeclKind::Func(f) => DeclKind::Func(f),
+            };
+            (d.file_scope.clone(), kind)
+        };
+        let saved_scope = std::mem::replace(&mut self.scope, file_scope);
+        match kind {
+            DeclKind::Const { ty, init, iota, inherited } => {
+                self.env.decl = Some(obj.clone());
+                self.const_decl(obj, ty, init, iota, inherited);
+            }
+            DeclKind::Var { lhs, ty, init } => {
+                self.env.decl = Some(obj.clone());
+                self.var_decl(obj, lhs.as_deref(), ty, init);
+            }
+            DeclKind::Type(t) => self.type_decl(obj, t),
+            DeclKind::Func(f) => self.func_decl(obj, f),
+        }
+        self.scope = saved_scope;
+        self.env = saved_env;
+        self.obj_path.pop();
+        self.colors.insert(key, Color::Black);
+    }
+
+    /// Whether the cycle ending at `obj` is valid; reports it otherwise.
+    fn valid_cycle(&mut self, obj: &Obj) -> bool {
+        let Some(start) = self.obj_path.iter().position(|o| Arc::ptr_eq(o, obj)) else { return true };
+        let cycle: Vec<Obj> = self.obj_path[start..].to_vec();
+        let mut nval = 0;
+        let mut ndef = 0;
+        for o in &cycle {
+            match &o.kind {
+                ObjectKind::Const { .. } | ObjectKind::Var { .. } => nval += 1,
+                ObjectKind::TypeName => {
+                    let alias = match self.decls.get(&obj_key(o)).map(|d| &d.kind) {
+                        Some(DeclKind::Type(t)) => t.assign.is_some(),
+                        _ => o.is_alias(),
+                    };
+                    if !alias {
+                        ndef += 1;
+                    }
+                }
+                _ => {}
+            }
+        }
+        if nval == cycle.len() {
+            return true;
+        }
+        if nval == 0 && ndef > 0 {
+            return true;
+        }
+        self.cycle_error(&cycle);
+        false
+    }
+
+    /// Reports a declaration cycle, starting at its first object in source order.
+    pub(crate) fn cycle_error(&mut self, cycle: &[Obj]) {
+        let Some(first) = (0..cycle.len()).min_by_key(|&i| (cycle[i].span.file, cycle[i].span.lo)) else { return };
+        let obj = &cycle[first];
+        let is_type = obj.is_type_name();
+        if cycle.len() == 1 {
+            if is_type {
+                self.error(obj.span, format!("invalid recursive type: {} refers to itself", obj.name()));
+            } else {
+                self.error(obj.span, format!("invalid cycle in declaration: {} refers to itself", obj.name()));
+            }
+            return;
+        }
+        let msg = if is_type {
+            format!("invalid recursive type {}", obj.name())
+        } else {
+            format!("invalid cycle in declaration of {}", obj.name())
+        };
+        let mut notes = Vec::new();
+        for i in 0..cycle.len() {
+            let o = &cycle[(first + i) % cycle.len()];
+            let next = &cycle[(first + i + 1) % cycle.len()];
+            notes.push(Label { span: o.span, message: format!("{} refers to {}", o.name(), next.name()) });
+        }
+        self.error_with_notes(obj.span, msg, notes);
+    }
+
+    pub(crate) fn const_decl(
+        &mut self,
+        obj: &Obj,
+        ty: Option<&'a ast::Expr>,
+        init: Option<&'a ast::Expr>,
+        iota: u32,
+        inherited: bool,
+    ) {
+        self.env.iota = Some(Value::make_int(iota as i64));
+        // Errors in an inherited initialiser are reported at the constant.
+        if inherited {
+            self.env.errpos = Some(obj.span);
+        }
+        let mut t = None;
+        if let Some(te) = ty {
+            let tt = self.type_expr(te);
+            if !tt.is_invalid() && !tt.is_const_type() {
+                self.error(te.span, format!("invalid constant type {}", self.type_str(&tt)));
+                obj.set_type(Type::invalid());
+                self.env.errpos = None;
+                return;
+            }
+            t = Some(tt);
+        }
+        let mut x = match init {
+            Some(e) => self.expr(e),
+            None => crate::operand::Operand::invalid(None),
+        };
+        self.init_const(obj, &mut x, t.as_ref());
+        self.env.errpos = None;
+    }
+
+    fn init_const(&mut self, obj: &Obj, x: &mut crate::operand::Operand<'a>, t: Option<&Type>) {
+        if x.is_invalid() || x.ty.is_invalid() {
+            obj.set_type(Type::invalid());
+            return;
+        }
+        if !x.is_constant() {
+            self.error(x.span(), format!("{} is not constant", self.op_str(x)));
+            obj.set_type(Type::invalid());
+            return;
+        }
+        if let Some(t) = t {
+            self.assignment(x, Some(t), "constant declaration");
+        }
+        if x.is_invalid() {
+            obj.set_type(Type::invalid());
+            return;
+        }
+        obj.set_type(x.ty.clone());
+        if let Some(v) = x.value() {
+            obj.set_const_value(v.clone());
+        }
+    }
+
+    pub(crate) fn var_decl(&mut self, obj: &Obj, lhs: Option<&[Obj]>, ty: Option<&'a ast::Expr>, init: Option<&'a ast::Expr>) {
+        if let Some(te) = ty {
+            let t = self.var_type(te);
+            obj.set_type(t.clone());
+            if let Some(l) = lhs {
+                for o in l {
+                    o.set_type(t.clone());
+                }
+            }
+        }
+        let Some(init) = init else {
+            if ty.is_none() {
+                obj.set_type(Type::invalid());
+            }
+            return;
+        };
+        match lhs {
+            Some(l) if l.len() > 1 => {
+                // n:1 declaration: all variables share the initialiser.
+                for o in l {
+                    if !Arc::ptr_eq(o, obj) {
+                        let k = obj_key(o);
+                        self.colors.insert(k, Color::Black);
+                    }
+                }
+                self.init_vars(l, std::slice::from_ref(init), None);
+            }
+            _ => {
+                let mut x = self.expr(init);
+                self.init_var(obj, &mut x, "variable declaration");
+            }
+        }
+    }
+
+    fn type_decl(&mut self, obj: &Obj, spec: &'a ast::TypeSpec) {
+        if spec.assign.is_some() {
+            obj.set_type(Type::invalid());
+            let t = self.defined_type(&spec.ty, None);
+            obj.set_type(t);
+            return;
+        }
+        let named = self.new_named(obj);
+        let rhs = self.defined_type(&spec.ty, Some(&named));
+        if let Some(n) = named.as_named() {
+            if !n.underlying_is_set() {
+                n.set_underlying(Type::invalid());
+            }
+            // A chain of declared types resolves to the last one's underlying.
+            let u = n.resolved_underlying();
+            if rhs.is_named() || !Arc::ptr_eq(&rhs.0, &u.0) {
+                n.set_underlying(u);
+            }
+        }
+        self.valid_type(obj, &named);
+        // Collect the methods declared for this type.
+        if let Some(ms) = self.methods.remove(&obj_key(obj)) {
+            for m in ms {
+                self.add_method(&named, &m);
+            }
+        }
+    }
+
+    fn add_method(&mut self, named: &Type, m: &Obj) {
+        let Some(n) = named.as_named() else { return };
+        if let Some(TypeKind::Struct(s)) = Some(named.underlying().kind()) {
+            if let Some(f) = s.fields.iter().find(|f| f.name == m.name) {
+                let notes = vec![Label { span: f.span, message: format!("other declaration of {}", m.name()) }];
+                self.error_with_notes(m.span, format!("field and method with the same name {}", m.name()), notes);
+                return;
+            }
+        }
+        if let Some(alt) = n.methods().iter().find(|o| o.name == m.name) {
+            let notes = vec![Label { span: alt.span, message: format!("other declaration of {}", m.name()) }];
+            let tn = n.obj.name();
+            self.error_with_notes(m.span, format!("method {}.{} already declared", tn, m.name()), notes);
+            return;
+        }
+        n.add_method(m.clone());
+    }
+
+    /// Reports `type T struct { f T }`-style infinite types.
+    fn valid_type(&mut self, obj: &Obj, t: &Type) {
+        let mut path: Vec<Obj> = Vec::new();
+        self.valid_type_walk(obj, t, &mut path, 0);
+    }
+
+    fn valid_type_walk(&mut self, root: &Obj, t: &Type, path: &mut Vec<Obj>, depth: u32) -> bool {
+        if depth > 64 {
+            return true;
+        }
+        match t.kind() {
+            TypeKind::Array { elem, .. } => self.valid_type_walk(root, elem, path, depth + 1),
+            TypeKind::Struct(s) => {
+                for f in &s.fields {
+                    if !self.valid_type_walk(root, &f.ty(), path, depth + 1) {
+                        return false;
+                    }
+                }
+                true
+            }
+            TypeKind::Named(n) => {
+                if Arc::ptr_eq(&n.obj, root) && !path.is_empty() || (Arc::ptr_eq(&n.obj, root) && depth > 0) {
+                    let mut cycle = vec![root.clone()];
+                    cycle.extend(path.iter().filter(|o| !Arc::ptr_eq(o, root)).cloned());
+                    self.cycle_error(&cycle);
+                    if let Some(rn) = root.ty().as_named() {
+                        rn.set_underlying(Type::invalid());
+                    }
+                    return false;
+                }
+                if path.iter().any(|o| Arc::ptr_eq(o, &n.obj)) {
+                    return true;
+                }
+                // Only types of this package can form new cycles.
+                if n.obj.pkg.as_ref().map(|p| p.path.as_str()) != Some(self.pkg.path.as_str()) {
+                    return true;
+                }
+                path.push(n.obj.clone());
+                let u = n.underlying.read().unwrap_or_else(|e| e.into_inner()).clone();
+                let ok = match u {
+                    Some(u) => self.valid_type_walk(root, &u, path, depth + 1),
+                    None => true,
+                };
+                path.pop();
+                ok
+            }
+            _ => true,
+        }
+    }
+
+    fn func_decl(&mut self, obj: &Obj, f: &'a ast::FuncDecl) {
+        // Function types are set up before bodies are checked (bodies may
+        // refer to the function itself).
+        obj.set_type(Type::invalid());
+        let scope = Scope::new(Some(self.scope.clone()), ScopeKind::Func, f.ty.span.to(f.body.as_ref().map_or(f.ty.span, |b| b.span())));
+        self.info.scopes.insert(f.ty.span, scope.clone());
+        let saved = std::mem::replace(&mut self.scope, scope.clone());
+        let sig = self.func_type(&scope, f.recv.as_ref(), &f.ty);
+        self.scope = saved;
+        obj.set_type(sig.clone());
+        if let Some(body) = &f.body {
+            self.delayed.push(DelayedBody {
+                name: f.name.name.as_str().to_string(),
+                decl: Some(obj.clone()),
+                sig,
+                ftype: &f.ty,
+                body,
+                scope,
+            });
+        }
+    }
+
+    /// Checks the delayed function bodies (new ones may be added while
+    /// checking, e.g. for function literals).
+    pub(crate) fn process_delayed(&mut self) {
+        let mut i = 0;
+        while i < self.delayed.len() {
+            let d = &self.delayed[i];
+            let (name, decl, sig, body, scope) = (d.name.clone(), d.decl.clone(), d.sig.clone(), d.body, d.scope.clone());
+            let saved_env = std::mem::take(&mut self.env);
+            self.env.decl = decl;
+            self.func_body(&name, &sig, body, scope);
+            self.env = saved_env;
+            i += 1;
+        }
+        self.delayed.clear();
+    }
+
+    /// `const`, `var` and `type` declarations inside a function body.
+    pub fn local_decl(&mut self, d: &'a ast::GenDecl) {
+        match d.kind {
+            GenKind::Import => {}
+            GenKind::Const => {
+                let mut last: Option<&'a ast::ValueSpec> = None;
+                for spec in &d.specs {
+                    let Spec::Value(s) = spec else { continue };
+                    let inherited = s.ty.is_none() && s.values.is_empty();
+                    if !inherited {
+                        last = Some(s);
+                    }
+                    let mut objs = Vec::new();
+                    for (i, name) in s.names.iter().enumerate() {
+                        let obj = Object::new(name.name, name.span, Some(self.pkg.clone()), ObjectKind::Const { value: std::sync::RwLock::new(Value::Unknown) }, None);
+                        let saved = self.env.clone();
+                        self.const_decl(&obj, last.and_then(|l| l.ty.as_ref()), last.and_then(|l| l.values.get(i)), s.index, inherited);
+                        self.env = saved;
+                        objs.push((name, obj));
+                    }
+                    let src = last.unwrap_or(s);
+                    self.local_arity(s, src);
+                    let scope = self.scope.clone();
+                    for (name, obj) in objs {
+                        self.declare(&scope, Some(name), obj);
+                    }
+                }
+            }
+            GenKind::Var => {
+                for spec in &d.specs {
+                    let Spec::Value(s) = spec else { continue };
+                    let lhs: Vec<Obj> = s
+                        .names
+                        .iter()
+                        .map(|n| Object::new(n.name, n.span, Some(self.pkg.clone()), ObjectKind::Var { field: false, embedded: false }, None))
+                        .collect();
+                    let t = s.ty.as_ref().map(|te| self.var_type(te));
+                    if let Some(t) = &t {
+                        for o in &lhs {
+                            o.set_type(t.clone());
+                        }
+                    }
+                    if s.values.is_empty() {
+                        if t.is_none() {
+                            for o in &lhs {
+                                o.set_type(Type::invalid());
+                            }
+                        }
+                    } else if s.values.len() == lhs.len() {
+                        for (o, e) in lhs.iter().zip(&s.values) {
+                            let mut x = self.expr(e);
+                            self.init_var(o, &mut x, "variable declaration");
+                        }
+                    } else {
+                        self.init_vars(&lhs, &s.values, None);
+                    }
+                    if s.values.is_empty() && t.is_none() {
+                        self.error(s.span, "missing type or init expr");
+                    } else if !s.values.is_empty() && s.values.len() != lhs.len() && s.values.len() != 1 {
+                        // init_vars reported the mismatch
+                    }
+                    let scope = self.scope.clone();
+                    for (name, o) in s.names.iter().zip(lhs) {
+                        self.declare(&scope, Some(name), o);
+                    }
+                }
+            }
+            GenKind::Type => {
+                for spec in &d.specs {
+                    let Spec::Type(t) = spec else { continue };
+                    let obj = Object::new(t.name.name, t.name.span, Some(self.pkg.clone()), ObjectKind::TypeName, None);
+                    // Declared before its definition: a local type may refer to itself.
+                    let scope = self.scope.clone();
+                    self.declare(&scope, Some(&t.name), obj.clone());
+                    self.type_decl(&obj, t);
+                }
+            }
+        }
+    }
+
+    fn local_arity(&mut self, s: &'a ast::ValueSpec, src: &'a ast::ValueSpec) {
+        let l = s.names.len();
+        let r = src.values.len();
+        if l < r {
+            if l < s.values.len() {
+                let n = &s.values[l];
+                self.error(n.span, format!("extra init expr {}", crate::typestring::expr_string(n)));
+            } else {
+                self.error(s.span, "extra init expr");
+            }
+        } else if l > r {
+            let n = &s.names[r];
+            self.error(n.span, format!("missing init expr for {}", n.name));
+        }
+    }
+
+    /// Records `e` as denoting a type (used by callers that resolve types
+    /// outside [`Checker::type_expr`]).
+    pub(crate) fn record_type_expr(&mut self, e: &ast::Expr, t: Type) {
+        self.record_type(e, Mode::TypeExpr, t);
+    }
+}

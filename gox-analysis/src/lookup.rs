@@ -1,0 +1,277 @@
+//! Field and method lookup through embedded fields (spec "Selectors"), and
+//! interface satisfaction with go/types' explanations.
+
+use std::sync::Arc;
+
+use gox_syntax::Symbol;
+
+use crate::checker::Checker;
+use crate::objects::{Obj, PackageId};
+use crate::predicates::identical;
+use crate::types::{Type, TypeKind};
+
+/// The result of [`lookup_field_or_method`].
+pub enum Lookup {
+    Found { obj: Obj, index: Vec<usize>, indirect: bool },
+    /// Several fields or methods at the shallowest depth.
+    Ambiguous,
+    /// A method with a pointer receiver on a non-addressable value.
+    NeedsPointerReceiver,
+    NotFound,
+}
+
+/// Whether method `m` (a func object) has a pointer receiver.
+pub fn has_ptr_recv(m: &Obj) -> bool {
+    match m.ty().kind() {
+        TypeKind::Signature(s) => s.recv.as_ref().is_some_and(|r| matches!(r.ty().kind(), TypeKind::Pointer(_))),
+        _ => false,
+    }
+}
+
+fn deref(t: &Type) -> (Type, bool) {
+    match t.kind() {
+        TypeKind::Pointer(b) => (b.clone(), true),
+        _ => (t.clone(), false),
+    }
+}
+
+struct Embedded {
+    ty: Type,
+    index: Vec<usize>,
+    indirect: bool,
+    multiples: bool,
+}
+
+fn concat(a: &[usize], i: usize) -> Vec<usize> {
+    let mut v = a.to_vec();
+    v.push(i);
+    v
+}
+
+/// Looks up field or method `name` (as seen from package `pkg`) in `t`
+/// following go/types' breadth-first search by embedding depth.
+pub fn lookup_field_or_method(t: &Type, addressable: bool, pkg: Option<&PackageId>, name: Symbol) -> Lookup {
+    if name.is_blank() {
+        return Lookup::NotFound;
+    }
+    let (typ, is_ptr) = deref(t);
+    if is_ptr && typ.is_interface() {
+        return Lookup::NotFound;
+    }
+    // A named pointer type has no methods, but its base's fields are reachable.
+    let mut current = vec![Embedded { ty: typ, index: vec![], indirect: is_ptr, multiples: false }];
+    let mut seen: Vec<usize> = Vec::new();
+    while !current.is_empty() {
+        let mut next: Vec<Embedded> = Vec::new();
+        let mut found: Option<(Obj, Vec<usize>, bool)> = None;
+        for e in &current {
+            if let Some(n) = e.ty.as_named() {
+                let key = Arc::as_ptr(&n.obj) as usize;
+                if seen.contains(&key) {
+                    continue;
+                }
+                seen.push(key);
+                let methods = n.methods();
+                if let Some((i, m)) = methods.iter().enumerate().find(|(_, m)| m.same_id(pkg, name)) {
+                    if found.is_some() || e.multiples {
+                        return Lookup::Ambiguous;
+                    }
+                    found = Some((m.clone(), concat(&e.index, i), e.indirect));
+                    continue;
+                }
+            }
+            match e.ty.underlying().kind() {
+                TypeKind::Struct(s) => {
+                    for (i, f) in s.fields.iter().enumerate() {
+                        if f.same_id(pkg, name) {
+                            if found.is_some() || e.multiples {
+                                return Lookup::Ambiguous;
+                            }
+                            found = Some((f.clone(), concat(&e.index, i), e.indirect));
+                            continue;
+                        }
+                        if found.is_none() && f.is_embedded() {
+                            let (ft, p) = deref(&f.ty());
+                            next.push(Embedded { ty: ft, index: concat(&e.index, i), indirect: e.indirect || p, multiples: e.multiples });
+                        }
+                    }
+                }
+                TypeKind::Interface(it) => {
+                    if let Some((i, m)) = it.all_methods.iter().enumerate().find(|(_, m)| m.same_id(pkg, name)) {
+                        if found.is_some() || e.multiples {
+                            return Lookup::Ambiguous;
+                        }
+                        found = Some((m.clone(), concat(&e.index, i), e.indirect));
+                    }
+                }
+                _ => {}
+            }
+        }
+        if let Some((obj, index, indirect)) = found {
+            if obj.is_func() && has_ptr_recv(&obj) && !indirect && !addressable {
+                return Lookup::NeedsPointerReceiver;
+            }
+            return Lookup::Found { obj, index, indirect };
+        }
+        current = consolidate(next);
+    }
+    Lookup::NotFound
+}
+
+fn consolidate(list: Vec<Embedded>) -> Vec<Embedded> {
+    let mut out: Vec<Embedded> = Vec::new();
+    for e in list {
+        if let Some(prev) = out.iter_mut().find(|p| identical(&p.ty, &e.ty)) {
+            prev.multiples = true;
+        } else {
+            out.push(e);
+        }
+    }
+    out
+}
+
+/// Looks `name` up among an interface's methods.
+fn interface_method(t: &Type, pkg: Option<&PackageId>, name: Symbol) -> Option<Obj> {
+    match t.underlying().kind() {
+        TypeKind::Interface(i) => i.all_methods.iter().find(|m| m.same_id(pkg, name)).cloned(),
+        _ => None,
+    }
+}
+
+impl<'a> Checker<'a> {
+    /// The first method of interface `t` that `v` lacks (with a method of
+    /// the wrong type or receiver, if any), as go/types' `missingMethod`.
+    pub fn missing_method(&self, v: &Type, t: &Type, is_static: bool) -> Option<(Obj, Option<Obj>)> {
+        let tu = t.underlying();
+        let TypeKind::Interface(ti) = tu.kind() else { return None };
+        let ti_methods = ti.all_methods.clone();
+        if ti_methods.is_empty() {
+            return None;
+        }
+        if let TypeKind::Interface(_) = v.underlying().kind() {
+            for m in &ti_methods {
+                match interface_method(v, m.pkg.as_deref(), m.name) {
+                    None => {
+                        if !is_static {
+                            continue;
+                        }
+                        return Some((m.clone(), None));
+                    }
+                    Some(f) => {
+                        if !identical(&f.ty(), &m.ty()) {
+                            return Some((m.clone(), Some(f)));
+                        }
+                    }
+                }
+            }
+            return None;
+        }
+        for m in &ti_methods {
+            let mut found = true;
+            let mut obj = match lookup_field_or_method(v, false, m.pkg.as_deref(), m.name) {
+                Lookup::Found { obj, .. } => Some(obj),
+                _ => None,
+            };
+            if obj.is_none() {
+                found = false;
+                obj = match lookup_field_or_method(&Type::new_pointer(v.clone()), false, m.pkg.as_deref(), m.name) {
+                    Lookup::Found { obj, .. } => Some(obj),
+                    _ => None,
+                };
+                if obj.is_none() {
+                    obj = fold_case_method(v, m.name.as_str());
+                }
+            }
+            let f = match obj {
+                Some(o) if o.is_func() => o,
+                _ => return Some((m.clone(), None)),
+            };
+            if !found || !identical(&f.ty(), &m.ty()) {
+                return Some((m.clone(), Some(f)));
+            }
+        }
+        None
+    }
+
+    fn func_string(&self, f: &Obj) -> String {
+        format!("{}{}", f.name(), crate::typestring::signature_string(&f.ty(), Some(&self.pkg)))
+    }
+
+    /// go/types' `missingMethodReason`: `(missing method M)`, ...
+    pub fn missing_method_reason(&self, v: &Type, t: &Type, m: &Obj, alt: Option<&Obj>) -> String {
+        let mname = format!("method {}", m.name());
+        if let Some(alt) = alt {
+            if m.name != alt.name {
+                return format!(
+                    "(missing {})\n\t\thave {}\n\t\twant {}",
+                    mname,
+                    self.func_string(alt),
+                    self.func_string(m)
+                );
+            }
+            if identical(&m.ty(), &alt.ty()) {
+                return format!("({} has pointer receiver)", mname);
+            }
+            return format!("(wrong type for {})\n\t\thave {}\n\t\twant {}", mname, self.func_string(alt), self.func_string(m));
+        }
+        if is_interface_ptr(v) {
+            return format!("(type {} is pointer to interface, not interface)", self.type_str(v));
+        }
+        if is_interface_ptr(t) {
+            return format!("(type {} is pointer to interface, not interface)", self.type_str(t));
+        }
+        if let Lookup::Found { obj, .. } = lookup_field_or_method(v, true, m.pkg.as_deref(), m.name) {
+            if obj.is_var() {
+                return format!("({}.{} is a field, not a method)", self.type_str(v), obj.name());
+            }
+        }
+        format!("(missing {})", mname)
+    }
+
+    /// None if `v` implements interface `t`, else go/types' explanation
+    /// `V does not implement T (missing method M)`.
+    pub fn implements(&self, v: &Type, t: &Type) -> Option<String> {
+        let vu = v.underlying();
+        let tu = t.underlying();
+        if vu.is_invalid() || tu.is_invalid() {
+            return None;
+        }
+        if let TypeKind::Pointer(b) = vu.kind() {
+            if b.underlying().is_invalid() {
+                return None;
+            }
+        }
+        let TypeKind::Interface(ti) = tu.kind() else {
+            let cause = if is_interface_ptr(&tu) {
+                format!("type {} is pointer to interface, not interface", self.type_str(t))
+            } else {
+                format!("{} is not an interface", self.type_str(t))
+            };
+            return Some(format!("{} does not implement {} ({})", self.type_str(v), self.type_str(t), cause));
+        };
+        if ti.is_empty() {
+            return None;
+        }
+        let (m, alt) = self.missing_method(v, t, true)?;
+        Some(format!(
+            "{} does not implement {} {}",
+            self.type_str(v),
+            self.type_str(t),
+            self.missing_method_reason(v, t, &m, alt.as_ref())
+        ))
+    }
+}
+
+fn fold_case_method(v: &Type, name: &str) -> Option<Obj> {
+    let (base, _) = deref(v);
+    let n = base.as_named()?;
+    n.methods().into_iter().find(|m| m.name().eq_ignore_ascii_case(name))
+}
+
+/// A pointer to an interface type.
+pub fn is_interface_ptr(t: &Type) -> bool {
+    match t.underlying().kind() {
+        TypeKind::Pointer(b) => b.is_interface(),
+        _ => false,
+    }
+}

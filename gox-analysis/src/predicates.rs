@@ -1,0 +1,125 @@
+//! Type predicates: identity, comparability and friends, as the Go
+//! specification defines them.
+
+use crate::types::{BasicKind, Type, TypeKind};
+
+/// Type identity (the spec's "Type identity"). Struct tags count.
+pub fn identical(x: &Type, y: &Type) -> bool {
+    identical_in(x, y, &mut Vec::new())
+}
+
+fn identical_in(x: &Type, y: &Type, seen: &mut Vec<(usize, usize)>) -> bool {
+    if x.ptr_eq(y) {
+        return true;
+    }
+    match (x.kind(), y.kind()) {
+        (TypeKind::Basic(a), TypeKind::Basic(b)) => a.kind == b.kind,
+        (TypeKind::Array { len: l1, elem: e1 }, TypeKind::Array { len: l2, elem: e2 }) => {
+            l1 == l2 && identical_in(e1, e2, seen)
+        }
+        (TypeKind::Slice(a), TypeKind::Slice(b)) => identical_in(a, b, seen),
+        (TypeKind::Struct(a), TypeKind::Struct(b)) => {
+            a.fields.len() == b.fields.len()
+                && a.fields.iter().zip(&b.fields).enumerate().all(|(i, (f, g))| {
+                    f.is_embedded() == g.is_embedded()
+                        && a.tags.get(i).cloned().flatten().unwrap_or_default()
+                            == b.tags.get(i).cloned().flatten().unwrap_or_default()
+                        && f.same_id(g.pkg.as_deref(), g.name)
+                        && identical_in(&f.ty(), &g.ty(), seen)
+                })
+        }
+        (TypeKind::Pointer(a), TypeKind::Pointer(b)) => identical_in(a, b, seen),
+        (TypeKind::Tuple(a), TypeKind::Tuple(b)) => {
+            a.len() == b.len() && a.iter().zip(b).all(|(s, t)| identical_in(s, t, seen))
+        }
+        (TypeKind::Signature(a), TypeKind::Signature(b)) => {
+            a.variadic == b.variadic
+                && a.params.len() == b.params.len()
+                && a.results.len() == b.results.len()
+                && a.params.iter().zip(&b.params).all(|(p, q)| identical_in(&p.ty(), &q.ty(), seen))
+                && a.results.iter().zip(&b.results).all(|(p, q)| identical_in(&p.ty(), &q.ty(), seen))
+        }
+        (TypeKind::Interface(a), TypeKind::Interface(b)) => {
+            if a.all_methods.len() != b.all_methods.len() {
+                return false;
+            }
+            let key = (std::sync::Arc::as_ptr(&x.0) as usize, std::sync::Arc::as_ptr(&y.0) as usize);
+            if seen.contains(&key) {
+                return true;
+            }
+            seen.push(key);
+            let r = a.all_methods.iter().zip(&b.all_methods).all(|(m, n)| {
+                m.same_id(n.pkg.as_deref(), n.name) && identical_in(&m.ty(), &n.ty(), seen)
+            });
+            seen.pop();
+            r
+        }
+        (TypeKind::Map { key: k1, elem: e1 }, TypeKind::Map { key: k2, elem: e2 }) => {
+            identical_in(k1, k2, seen) && identical_in(e1, e2, seen)
+        }
+        (TypeKind::Chan { dir: d1, elem: e1 }, TypeKind::Chan { dir: d2, elem: e2 }) => {
+            d1 == d2 && identical_in(e1, e2, seen)
+        }
+        (TypeKind::Named(a), TypeKind::Named(b)) => std::sync::Arc::ptr_eq(&a.obj, &b.obj),
+        _ => false,
+    }
+}
+
+/// Whether values of type `t` can be compared with `==` (spec "Comparison operators").
+pub fn comparable(t: &Type) -> bool {
+    comparable_in(t, &mut Vec::new())
+}
+
+fn comparable_in(t: &Type, seen: &mut Vec<usize>) -> bool {
+    let key = std::sync::Arc::as_ptr(&t.0) as usize;
+    if seen.contains(&key) {
+        return true;
+    }
+    seen.push(key);
+    let u = t.underlying();
+    let r = match u.kind() {
+        TypeKind::Basic(b) => b.kind != BasicKind::UntypedNil,
+        TypeKind::Pointer(_) | TypeKind::Chan { .. } | TypeKind::Interface(_) => true,
+        TypeKind::Struct(s) => s.fields.iter().all(|f| comparable_in(&f.ty(), seen)),
+        TypeKind::Array { elem, .. } => comparable_in(elem, seen),
+        _ => false,
+    };
+    seen.pop();
+    r
+}
+
+/// Whether `t` has `nil` as a value.
+pub fn has_nil(t: &Type) -> bool {
+    match t.underlying().kind() {
+        TypeKind::Basic(b) => b.kind == BasicKind::UntypedNil,
+        TypeKind::Slice(_)
+        | TypeKind::Pointer(_)
+        | TypeKind::Signature(_)
+        | TypeKind::Interface(_)
+        | TypeKind::Map { .. }
+        | TypeKind::Chan { .. } => true,
+        _ => false,
+    }
+}
+
+/// The default type of an untyped type (spec "Constants"); other types are
+/// returned unchanged.
+pub fn default_type(t: &Type) -> Type {
+    if let TypeKind::Basic(b) = t.kind() {
+        return match b.kind {
+            BasicKind::UntypedBool => Type::basic(BasicKind::Bool),
+            BasicKind::UntypedInt => Type::basic(BasicKind::Int),
+            BasicKind::UntypedRune => Type::rune(),
+            BasicKind::UntypedFloat => Type::basic(BasicKind::Float64),
+            BasicKind::UntypedString => Type::basic(BasicKind::String),
+            _ => t.clone(),
+        };
+    }
+    t.clone()
+}
+
+/// Whether a value of type `t` has a type of its own name ("defined" type in
+/// the assignability rules): named types and predeclared basic types.
+pub fn has_name(t: &Type) -> bool {
+    matches!(t.kind(), TypeKind::Basic(_) | TypeKind::Named(_))
+}

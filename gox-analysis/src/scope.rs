@@ -1,0 +1,120 @@
+//! Scopes: the universe, package, file, function and block scopes, each with
+//! the source range it covers (empty for the universe and package scopes).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, RwLock};
+
+use gox_common::Span;
+use gox_syntax::Symbol;
+
+use crate::objects::Obj;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScopeKind {
+    Universe,
+    Package,
+    File,
+    /// A function's parameters and results (and its body's top-level names).
+    Func,
+    Block,
+}
+
+pub struct Scope {
+    pub kind: ScopeKind,
+    pub parent: Option<Arc<Scope>>,
+    /// The source range the scope covers.
+    pub span: Span,
+    elems: RwLock<HashMap<Symbol, Obj>>,
+    children: Mutex<Vec<Arc<Scope>>>,
+}
+
+impl Scope {
+    /// A new scope; it is registered as a child of `parent` unless the parent
+    /// is the universe (which is shared by every package).
+    pub fn new(parent: Option<Arc<Scope>>, kind: ScopeKind, span: Span) -> Arc<Scope> {
+        let s = Arc::new(Scope {
+            kind,
+            parent: parent.clone(),
+            span,
+            elems: RwLock::new(HashMap::new()),
+            children: Mutex::new(Vec::new()),
+        });
+        if let Some(p) = parent {
+            if p.kind != ScopeKind::Universe {
+                p.children.lock().unwrap_or_else(|e| e.into_inner()).push(s.clone());
+            }
+        }
+        s
+    }
+
+    /// The object `name` declared in this scope.
+    pub fn lookup(&self, name: Symbol) -> Option<Obj> {
+        self.elems.read().unwrap_or_else(|e| e.into_inner()).get(&name).cloned()
+    }
+
+    /// The innermost object `name` in this scope or an enclosing one, with
+    /// the scope that declares it.
+    pub fn lookup_parent(self: &Arc<Scope>, name: Symbol) -> Option<(Arc<Scope>, Obj)> {
+        let mut s = Some(self.clone());
+        while let Some(sc) = s {
+            if let Some(o) = sc.lookup(name) {
+                return Some((sc, o));
+            }
+            s = sc.parent.clone();
+        }
+        None
+    }
+
+    /// Inserts `obj` unless the name is taken; returns the existing object
+    /// otherwise. Blank names are never inserted.
+    pub fn insert(&self, obj: Obj) -> Option<Obj> {
+        let mut elems = self.elems.write().unwrap_or_else(|e| e.into_inner());
+        if let Some(o) = elems.get(&obj.name) {
+            return Some(o.clone());
+        }
+        elems.insert(obj.name, obj);
+        None
+    }
+
+    /// The declared names, sorted.
+    pub fn names(&self) -> Vec<Symbol> {
+        let mut v: Vec<Symbol> = self.elems.read().unwrap_or_else(|e| e.into_inner()).keys().copied().collect();
+        v.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+        v
+    }
+
+    /// The declared objects, sorted by name.
+    pub fn objects(&self) -> Vec<Obj> {
+        let elems = self.elems.read().unwrap_or_else(|e| e.into_inner());
+        let mut v: Vec<Obj> = elems.values().cloned().collect();
+        v.sort_by(|a, b| a.name().cmp(b.name()));
+        v
+    }
+
+    pub fn len(&self) -> usize {
+        self.elems.read().unwrap_or_else(|e| e.into_inner()).len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn children(&self) -> Vec<Arc<Scope>> {
+        self.children.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// The innermost scope (this one or a descendant) whose range contains `span`.
+    pub fn innermost(self: &Arc<Scope>, span: Span) -> Arc<Scope> {
+        for c in self.children() {
+            if c.span.contains(span) || (c.kind == ScopeKind::File && c.span.file == span.file) {
+                return c.innermost(span);
+            }
+        }
+        self.clone()
+    }
+}
+
+impl std::fmt::Debug for Scope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?} scope {:?}", self.kind, self.names())
+    }
+}

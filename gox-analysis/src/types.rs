@@ -1,0 +1,385 @@
+//! The representation of GoX types, as go/types' `Type`.
+//!
+//! A [`Type`] is a cheap reference-counted handle. Structural types are
+//! compared with [`crate::predicates::identical`]; a named type is identical
+//! only to itself (pointer identity of its `Arc`). A named type's underlying
+//! type and methods are filled in while its package is being checked and never
+//! change afterwards, so a checked package is immutable and `Send + Sync`.
+
+use std::sync::{Arc, OnceLock, RwLock};
+
+use crate::objects::Obj;
+
+#[derive(Clone)]
+pub struct Type(pub(crate) Arc<TypeKind>);
+
+pub enum TypeKind {
+    Basic(Basic),
+    /// `[len]elem`; `len` is negative when the length was invalid.
+    Array { len: i64, elem: Type },
+    Slice(Type),
+    Struct(Struct),
+    /// `*base`; in GoX the base's underlying type is a struct.
+    Pointer(Type),
+    /// The type of a multi-valued expression (a call's results).
+    Tuple(Vec<Type>),
+    Signature(Signature),
+    Interface(Interface),
+    Map { key: Type, elem: Type },
+    Chan { dir: ChanDir, elem: Type },
+    Named(Named),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ChanDir {
+    Both,
+    Send,
+    Recv,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum BasicKind {
+    Invalid,
+    Bool,
+    Int,
+    Int8,
+    Int16,
+    Int32,
+    Int64,
+    Uint,
+    Uint8,
+    Uint16,
+    Uint32,
+    Uint64,
+    Float32,
+    Float64,
+    String,
+    UntypedBool,
+    UntypedInt,
+    UntypedRune,
+    UntypedFloat,
+    UntypedString,
+    UntypedNil,
+}
+
+impl BasicKind {
+    pub fn is_boolean(self) -> bool {
+        matches!(self, BasicKind::Bool | BasicKind::UntypedBool)
+    }
+    pub fn is_integer(self) -> bool {
+        use BasicKind::*;
+        matches!(self, Int | Int8 | Int16 | Int32 | Int64 | Uint | Uint8 | Uint16 | Uint32 | Uint64 | UntypedInt | UntypedRune)
+    }
+    pub fn is_unsigned(self) -> bool {
+        use BasicKind::*;
+        matches!(self, Uint | Uint8 | Uint16 | Uint32 | Uint64)
+    }
+    pub fn is_float(self) -> bool {
+        matches!(self, BasicKind::Float32 | BasicKind::Float64 | BasicKind::UntypedFloat)
+    }
+    pub fn is_numeric(self) -> bool {
+        self.is_integer() || self.is_float()
+    }
+    pub fn is_string(self) -> bool {
+        matches!(self, BasicKind::String | BasicKind::UntypedString)
+    }
+    pub fn is_untyped(self) -> bool {
+        use BasicKind::*;
+        matches!(self, UntypedBool | UntypedInt | UntypedRune | UntypedFloat | UntypedString | UntypedNil)
+    }
+    pub fn is_ordered(self) -> bool {
+        self.is_numeric() || self.is_string()
+    }
+    /// Types whose values can be constants.
+    pub fn is_const_type(self) -> bool {
+        self.is_boolean() || self.is_numeric() || self.is_string()
+    }
+    /// Size in bytes of a sized integer or float kind (int/uint are 64-bit).
+    pub fn size(self) -> u32 {
+        use BasicKind::*;
+        match self {
+            Bool | Int8 | Uint8 => 1,
+            Int16 | Uint16 => 2,
+            Int32 | Uint32 | Float32 => 4,
+            Int | Int64 | Uint | Uint64 | Float64 => 8,
+            _ => 8,
+        }
+    }
+}
+
+pub struct Basic {
+    pub kind: BasicKind,
+    pub name: &'static str,
+}
+
+pub struct Struct {
+    /// Field variables, in source order.
+    pub fields: Vec<Obj>,
+    pub tags: Vec<Option<String>>,
+}
+
+pub struct Signature {
+    /// The receiver of a method.
+    pub recv: Option<Obj>,
+    pub params: Vec<Obj>,
+    pub results: Vec<Obj>,
+    /// The last parameter is `...T`; its type is recorded as `[]T`.
+    pub variadic: bool,
+}
+
+impl Signature {
+    pub fn param_types(&self) -> Vec<Type> {
+        self.params.iter().map(|p| p.ty()).collect()
+    }
+    pub fn result_types(&self) -> Vec<Type> {
+        self.results.iter().map(|p| p.ty()).collect()
+    }
+    /// The type of a call's value: nothing, the single result, or a tuple.
+    pub fn result_type(&self) -> Option<Type> {
+        match self.results.len() {
+            0 => None,
+            1 => Some(self.results[0].ty()),
+            _ => Some(Type::new(TypeKind::Tuple(self.result_types()))),
+        }
+    }
+}
+
+pub struct Interface {
+    /// Explicitly declared methods (func objects), in source order.
+    pub methods: Vec<Obj>,
+    /// Embedded interface types, in source order.
+    pub embeddeds: Vec<Type>,
+    /// Every method including embedded ones, sorted by name.
+    pub all_methods: Vec<Obj>,
+}
+
+impl Interface {
+    pub fn is_empty(&self) -> bool {
+        self.all_methods.is_empty()
+    }
+}
+
+pub struct Named {
+    pub obj: Obj,
+    pub(crate) underlying: RwLock<Option<Type>>,
+    pub(crate) methods: RwLock<Vec<Obj>>,
+}
+
+impl Named {
+    /// Methods declared on the type, in declaration order.
+    pub fn methods(&self) -> Vec<Obj> {
+        self.methods.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+    pub(crate) fn add_method(&self, m: Obj) {
+        self.methods.write().unwrap_or_else(|e| e.into_inner()).push(m);
+    }
+    pub fn underlying_is_set(&self) -> bool {
+        self.underlying.read().unwrap_or_else(|e| e.into_inner()).is_some()
+    }
+    pub(crate) fn set_underlying(&self, t: Type) {
+        *self.underlying.write().unwrap_or_else(|e| e.into_inner()) = Some(t);
+    }
+    /// The type the name was declared with, following declared-type chains
+    /// (`type A B`): never a named type; invalid while unresolved or cyclic.
+    pub fn resolved_underlying(&self) -> Type {
+        let mut t = match self.underlying.read().unwrap_or_else(|e| e.into_inner()).clone() {
+            Some(t) => t,
+            None => return Type::invalid(),
+        };
+        for _ in 0..100 {
+            let next = match t.as_named() {
+                Some(n) => n.underlying.read().unwrap_or_else(|e| e.into_inner()).clone(),
+                None => return t,
+            };
+            match next {
+                Some(n) => t = n,
+                None => return Type::invalid(),
+            }
+        }
+        Type::invalid()
+    }
+}
+
+fn basic_table() -> &'static Vec<Type> {
+    static TABLE: OnceLock<Vec<Type>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        use BasicKind::*;
+        let kinds: [(BasicKind, &str); 21] = [
+            (Invalid, "invalid type"),
+            (Bool, "bool"),
+            (Int, "int"),
+            (Int8, "int8"),
+            (Int16, "int16"),
+            (Int32, "int32"),
+            (Int64, "int64"),
+            (Uint, "uint"),
+            (Uint8, "uint8"),
+            (Uint16, "uint16"),
+            (Uint32, "uint32"),
+            (Uint64, "uint64"),
+            (Float32, "float32"),
+            (Float64, "float64"),
+            (String, "string"),
+            (UntypedBool, "untyped bool"),
+            (UntypedInt, "untyped int"),
+            (UntypedRune, "untyped rune"),
+            (UntypedFloat, "untyped float"),
+            (UntypedString, "untyped string"),
+            (UntypedNil, "untyped nil"),
+        ];
+        kinds.iter().map(|&(kind, name)| Type::new(TypeKind::Basic(Basic { kind, name }))).collect()
+    })
+}
+
+fn alias_table() -> &'static (Type, Type) {
+    static ALIASES: OnceLock<(Type, Type)> = OnceLock::new();
+    ALIASES.get_or_init(|| {
+        (
+            Type::new(TypeKind::Basic(Basic { kind: BasicKind::Uint8, name: "byte" })),
+            Type::new(TypeKind::Basic(Basic { kind: BasicKind::Int32, name: "rune" })),
+        )
+    })
+}
+
+impl Type {
+    pub fn new(kind: TypeKind) -> Type {
+        Type(Arc::new(kind))
+    }
+
+    /// The unique basic type of `kind`.
+    pub fn basic(kind: BasicKind) -> Type {
+        basic_table()[kind as usize].clone()
+    }
+    pub fn invalid() -> Type {
+        Type::basic(BasicKind::Invalid)
+    }
+    /// `byte`, an alias of `uint8` that prints as `byte`.
+    pub fn byte() -> Type {
+        alias_table().0.clone()
+    }
+    /// `rune`, an alias of `int32` that prints as `rune`.
+    pub fn rune() -> Type {
+        alias_table().1.clone()
+    }
+
+    pub fn kind(&self) -> &TypeKind {
+        &self.0
+    }
+
+    /// Pointer identity (the same type node).
+    pub fn ptr_eq(&self, other: &Type) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+
+    /// The underlying type: for a named type the type it was declared with
+    /// (invalid while still unresolved), otherwise the type itself.
+    pub fn underlying(&self) -> Type {
+        match &*self.0 {
+            TypeKind::Named(n) => n.resolved_underlying(),
+            _ => self.clone(),
+        }
+    }
+
+    pub fn as_named(&self) -> Option<&Named> {
+        match &*self.0 {
+            TypeKind::Named(n) => Some(n),
+            _ => None,
+        }
+    }
+
+    pub fn is_named(&self) -> bool {
+        matches!(&*self.0, TypeKind::Named(_))
+    }
+
+    /// The basic kind of the underlying type, if it is basic.
+    pub fn basic_kind(&self) -> Option<BasicKind> {
+        match &*self.underlying().0 {
+            TypeKind::Basic(b) => Some(b.kind),
+            _ => None,
+        }
+    }
+
+    fn basic_is(&self, f: impl Fn(BasicKind) -> bool) -> bool {
+        self.basic_kind().is_some_and(f)
+    }
+
+    pub fn is_invalid(&self) -> bool {
+        self.basic_kind() == Some(BasicKind::Invalid)
+    }
+    pub fn is_boolean(&self) -> bool {
+        self.basic_is(BasicKind::is_boolean)
+    }
+    pub fn is_integer(&self) -> bool {
+        self.basic_is(BasicKind::is_integer)
+    }
+    pub fn is_unsigned(&self) -> bool {
+        self.basic_is(BasicKind::is_unsigned)
+    }
+    pub fn is_float(&self) -> bool {
+        self.basic_is(BasicKind::is_float)
+    }
+    pub fn is_numeric(&self) -> bool {
+        self.basic_is(BasicKind::is_numeric)
+    }
+    pub fn is_string(&self) -> bool {
+        self.basic_is(BasicKind::is_string)
+    }
+    pub fn is_ordered(&self) -> bool {
+        self.basic_is(BasicKind::is_ordered)
+    }
+    pub fn is_const_type(&self) -> bool {
+        self.basic_is(BasicKind::is_const_type)
+    }
+    /// An untyped basic type (untyped nil included). Only basic types can be
+    /// untyped; a named type never is.
+    pub fn is_untyped(&self) -> bool {
+        match &*self.0 {
+            TypeKind::Basic(b) => b.kind.is_untyped(),
+            _ => false,
+        }
+    }
+    pub fn is_untyped_nil(&self) -> bool {
+        matches!(&*self.0, TypeKind::Basic(b) if b.kind == BasicKind::UntypedNil)
+    }
+    pub fn is_interface(&self) -> bool {
+        matches!(&*self.underlying().0, TypeKind::Interface(_))
+    }
+    pub fn is_tuple(&self) -> bool {
+        matches!(&*self.0, TypeKind::Tuple(_))
+    }
+
+    /// The struct of `self` or of the struct `self` points to.
+    pub fn struct_fields(&self) -> Option<Vec<Obj>> {
+        match &*self.underlying().0 {
+            TypeKind::Struct(s) => Some(s.fields.clone()),
+            _ => None,
+        }
+    }
+
+    /// The pointer's base type, for a (possibly named) pointer type.
+    pub fn pointer_elem(&self) -> Option<Type> {
+        match &*self.underlying().0 {
+            TypeKind::Pointer(b) => Some(b.clone()),
+            _ => None,
+        }
+    }
+
+    pub fn new_pointer(base: Type) -> Type {
+        Type::new(TypeKind::Pointer(base))
+    }
+    pub fn new_slice(elem: Type) -> Type {
+        Type::new(TypeKind::Slice(elem))
+    }
+}
+
+impl std::fmt::Debug for Type {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self)
+    }
+}
+
+impl std::fmt::Display for Type {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&crate::typestring::type_string(self, None))
+    }
+}

@@ -1,0 +1,129 @@
+//! The command line, declared with clap's derive API.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Parser, Debug)]
+#[command(name = "gox", version, about = "The GoX toolchain: package manager and type checker", disable_help_subcommand = true)]
+pub struct Cli {
+    /// Change to DIR before doing anything else
+    #[arg(short = 'C', global = true, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Start a new module in the current directory (writes gox.mod)
+    Init {
+        /// The module path; defaults to the directory name
+        module_path: Option<String>,
+    },
+    /// Type-check packages and everything they import
+    Check(CheckArgs),
+    /// Verify dependencies offline, then check (default: the module's main packages)
+    Build(CheckArgs),
+    /// Add or change a dependency: fetch it into .goxdeps, record it in gox.mod and gox.lock
+    Get(GetArgs),
+    /// List packages
+    List(ListArgs),
+    /// Module maintenance
+    #[command(subcommand)]
+    Mod(ModCommand),
+    /// Parse files and report syntax errors
+    Parse {
+        /// Print the syntax tree
+        #[arg(long)]
+        ast: bool,
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Remove cached data
+    Clean {
+        /// Empty the build cache
+        #[arg(long = "cache", short = 'c')]
+        cache: bool,
+    },
+    /// Print gox's version
+    Version,
+    /// Print a shell completion script
+    Completion {
+        shell: clap_complete::Shell,
+    },
+    /// Help about a command
+    Help {
+        command: Vec<String>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct CheckArgs {
+    /// Package patterns: ., ./..., ./dir, ./dir/..., import paths, or .gox files
+    pub packages: Vec<String>,
+    /// When to show the rich source view with colours
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorChoice,
+    /// One JSON object per line per diagnostic
+    #[arg(long)]
+    pub json: bool,
+    /// Include _test.gox files
+    #[arg(long)]
+    pub tests: bool,
+    /// Print where the time went
+    #[arg(long)]
+    pub timings: bool,
+    /// Extra build tags, comma-separated
+    #[arg(long, value_delimiter = ',')]
+    pub tags: Vec<String>,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct GetArgs {
+    /// module-path@version (version: v1.2.3, v1, v1.2 or latest), or alias@version
+    #[arg(required = true)]
+    pub targets: Vec<String>,
+    /// The alias to import the module by (default: its last path element)
+    #[arg(long)]
+    pub alias: Option<String>,
+    /// Fail instead of reaching the network
+    #[arg(long)]
+    pub offline: bool,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ListArgs {
+    pub packages: Vec<String>,
+    /// Print JSON objects
+    #[arg(long = "json", alias = "j")]
+    pub json: bool,
+    /// Include every package the listed ones depend on
+    #[arg(long = "deps")]
+    pub deps: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ModCommand {
+    /// Print the module requirement graph
+    Graph {
+        /// Graphviz output
+        #[arg(long)]
+        dot: bool,
+    },
+    /// Fetch every module of the closure that .goxdeps lacks
+    Download {
+        #[arg(long)]
+        offline: bool,
+    },
+    /// Check every module in .goxdeps against gox.lock
+    Verify,
+}

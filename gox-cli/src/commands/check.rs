@@ -1,0 +1,134 @@
+//! `gox check` and `gox build`: check packages and print diagnostics.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::Result;
+use gox_cli::cli::CheckArgs;
+use gox_cli::driver::patterns::is_file_pattern;
+use gox_cli::output::{print_diagnostics, Format};
+use gox_cli::{analyze_project, Workspace, WorkspaceError};
+use gox_common::BuildConfig;
+
+use super::Status;
+
+/// What `build` adds to `check`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Check,
+    Build,
+}
+
+pub fn build_config(args: &CheckArgs) -> BuildConfig {
+    BuildConfig { tests: args.tests, tags: args.tags.clone(), ..BuildConfig::default() }
+}
+
+/// Opens the workspace for `patterns`: the enclosing module, or for `.gox`
+/// files outside any module a synthetic one. `Err(status)` when the
+/// problem has been reported.
+pub fn open_workspace(patterns: &[String], build: BuildConfig) -> Result<Result<Workspace, Status>> {
+    let cwd = std::env::current_dir()?;
+    let files: Vec<PathBuf> = patterns.iter().filter(|p| is_file_pattern(p)).map(PathBuf::from).collect();
+    if !files.is_empty() && files.len() != patterns.len() {
+        eprintln!("gox: cannot mix .gox files and package patterns");
+        return Ok(Err(Status::Usage));
+    }
+    if !files.is_empty() && gox_cli::driver::workspace::find_module_root(&cwd).is_none() {
+        return match Workspace::for_files(&cwd, &files, build) {
+            Ok(ws) => Ok(Ok(ws)),
+            Err(err) => {
+                eprintln!("gox: {err:#}");
+                Ok(Err(Status::Usage))
+            }
+        };
+    }
+    match Workspace::open(&cwd, build) {
+        Ok(ws) => Ok(Ok(ws)),
+        Err(err @ WorkspaceError::NoModule { .. }) => {
+            eprintln!("gox: {err}");
+            Ok(Err(Status::Usage))
+        }
+        Err(err) => {
+            eprintln!("{}", relative_message(&err.to_string(), &cwd));
+            Ok(Err(Status::Failure))
+        }
+    }
+}
+
+/// Module errors name absolute paths; show them relative to the current
+/// directory, as diagnostics are.
+pub fn relative_message(message: &str, cwd: &std::path::Path) -> String {
+    let prefix = format!("{}/", cwd.display());
+    message.replace(&prefix, "")
+}
+
+pub fn run(args: &CheckArgs, mode: Mode) -> Result<Status> {
+    let started = Instant::now();
+    let mut patterns = args.packages.clone();
+    let ws = match open_workspace(&patterns, build_config(args))? {
+        Ok(ws) => ws,
+        Err(status) => return Ok(status),
+    };
+    if patterns.iter().any(|p| is_file_pattern(p)) && ws.single_files.is_none() {
+        // Files inside a module: check the package they belong to.
+        patterns = vec![format!(
+            "./{}",
+            PathBuf::from(&patterns[0]).parent().map(|p| p.display().to_string()).unwrap_or_default()
+        )
+        .trim_end_matches('/')
+        .to_string()];
+    }
+    if mode == Mode::Build {
+        match gox_cli::driver::verify::verify_closure(&ws) {
+            Ok(()) => {}
+            Err(problems) => {
+                for p in problems {
+                    eprintln!("gox: {}", relative_message(&p, &ws.cwd));
+                }
+                return Ok(Status::Failure);
+            }
+        }
+        if patterns.is_empty() {
+            patterns = super::list::main_package_patterns(&ws);
+            if patterns.is_empty() {
+                eprintln!("gox: no main packages to build in {}", ws.root.display());
+                return Ok(Status::Usage);
+            }
+        }
+    }
+    let analysis = match analyze_project(&ws, &patterns) {
+        Ok(a) => a,
+        Err(err) => {
+            eprintln!("gox: {err}");
+            return Ok(Status::Usage);
+        }
+    };
+    let format = Format::choose(args.json, args.color);
+    let mut shown = Vec::new();
+    for d in analysis.diagnostics() {
+        let package = analysis
+            .units
+            .iter()
+            .find(|u| u.diagnostics.iter().any(|x| std::ptr::eq(x, d)))
+            .map(|u| u.unit.import_path.as_str())
+            .unwrap_or("");
+        shown.push((d, package));
+    }
+    print_diagnostics(&shown, &analysis.map, &ws.cwd, format)?;
+    let errors = shown.iter().filter(|(d, _)| d.is_error()).count();
+    let warnings = shown.len() - errors;
+    let packages = analysis.units.len();
+    let mut summary = match errors {
+        0 => format!("gox: checked {packages} packages, no errors"),
+        1 => format!("gox: 1 error (checked {packages} packages)"),
+        n => format!("gox: {n} errors (checked {packages} packages)"),
+    };
+    if warnings > 0 {
+        summary.push_str(&format!(", {warnings} warning{}", if warnings == 1 { "" } else { "s" }));
+    }
+    if args.timings {
+        summary.push_str(&format!(" in {:.1?}", started.elapsed()));
+    }
+    eprintln!("{summary}");
+    Ok(if errors > 0 { Status::Failure } else { Status::Success })
+}

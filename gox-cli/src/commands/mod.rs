@@ -1,0 +1,84 @@
+//! One module per `gox` command.
+
+mod check;
+mod get;
+mod init;
+mod list;
+mod modcmd;
+mod parse;
+
+
+use anyhow::Result;
+use clap::CommandFactory;
+
+use gox_cli::cli::{Cli, Command};
+
+/// The process exit status of a command that ran: 0 success, 1 errors were
+/// reported, 2 usage errors (as the go command).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    Success,
+    Failure,
+    Usage,
+}
+
+impl From<Status> for std::process::ExitCode {
+    fn from(s: Status) -> Self {
+        match s {
+            Status::Success => std::process::ExitCode::SUCCESS,
+            Status::Failure => std::process::ExitCode::from(1),
+            Status::Usage => std::process::ExitCode::from(2),
+        }
+    }
+}
+
+pub fn run(command: Command) -> Result<Status> {
+    match command {
+        Command::Init { module_path } => init::run(module_path.as_deref()),
+        Command::Parse { ast, files } => parse::run(&files, ast),
+        Command::Version => {
+            println!("gox version {} {}/{}", env!("CARGO_PKG_VERSION"), std::env::consts::OS, std::env::consts::ARCH);
+            Ok(Status::Success)
+        }
+        Command::Completion { shell } => {
+            let mut cmd = Cli::command();
+            clap_complete::generate(shell, &mut cmd, "gox", &mut std::io::stdout());
+            Ok(Status::Success)
+        }
+        Command::Help { command } => help(&command),
+        Command::Check(args) => check::run(&args, check::Mode::Check),
+        Command::Build(args) => check::run(&args, check::Mode::Build),
+        Command::Get(args) => get::run(&args),
+        Command::List(args) => list::run(&args),
+        Command::Mod(cmd) => modcmd::run(&cmd),
+        Command::Clean { cache } => clean(cache),
+    }
+}
+
+fn help(path: &[String]) -> Result<Status> {
+    let mut cmd = Cli::command();
+    let mut current = &mut cmd;
+    for name in path {
+        match current.find_subcommand_mut(name) {
+            Some(sub) => current = sub,
+            None => {
+                eprintln!("gox help {}: unknown help topic. Run 'gox help'.", path.join(" "));
+                return Ok(Status::Usage);
+            }
+        }
+    }
+    current.print_long_help()?;
+    Ok(Status::Success)
+}
+
+fn clean(cache: bool) -> Result<Status> {
+    if !cache {
+        eprintln!("gox clean: nothing to do; use -cache to empty the build cache");
+        return Ok(Status::Usage);
+    }
+    let dir = gox_cli::driver::cache::cache_dir();
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir).map_err(|e| anyhow::anyhow!("removing {}: {e}", dir.display()))?;
+    }
+    Ok(Status::Success)
+}

@@ -1,0 +1,34 @@
+//! `gox parse [--ast] FILE...`: syntax errors Go-style; exit 1 if any.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use gox_common::{RealFs, SourceMap};
+
+use super::Status;
+use gox_cli::driver::source::read_source;
+
+pub fn run(files: &[PathBuf], dump: bool) -> Result<Status> {
+    let map = SourceMap::new();
+    let cwd = std::env::current_dir().ok();
+    let mut errors = 0usize;
+    for path in files {
+        let file = match read_source(&RealFs, &map, path) {
+            Ok(file) => file,
+            Err(d) => {
+                println!("{}", gox_common::render::render_go_style(&d, &map, cwd.as_deref()));
+                errors += 1;
+                continue;
+            }
+        };
+        let (ast, diags) = gox_syntax::parse_file(&file);
+        for d in &diags {
+            println!("{}", gox_common::render::render_go_style(d, &map, cwd.as_deref()));
+        }
+        errors += diags.iter().filter(|d| d.is_error()).count();
+        if dump {
+            print!("{}", gox_syntax::dump_ast(&ast));
+        }
+    }
+    Ok(if errors > 0 { Status::Failure } else { Status::Success })
+}

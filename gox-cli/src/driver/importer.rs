@@ -1,0 +1,40 @@
+//! [`ProjectImporter`]: the checker's view of the rest of the project.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use gox_analysis::{ImportError, ImportRequest, Importer, Package};
+
+/// Serves the imports of one package. The driver checks the package graph
+/// bottom-up, so by the time a package is checked every package it imports
+/// has been resolved through the `Vfs`, read, parsed and checked (once per
+/// run); the importer hands those out, or the reason an import failed
+/// (unresolvable path, import cycle).
+pub struct ProjectImporter {
+    imports: HashMap<(String, bool), Result<Arc<Package>, ImportError>>,
+}
+
+impl ProjectImporter {
+    pub fn new() -> ProjectImporter {
+        ProjectImporter { imports: HashMap::new() }
+    }
+
+    pub fn insert(&mut self, path: &str, external: bool, result: Result<Arc<Package>, ImportError>) {
+        self.imports.insert((path.to_string(), external), result);
+    }
+}
+
+impl Default for ProjectImporter {
+    fn default() -> Self {
+        ProjectImporter::new()
+    }
+}
+
+impl Importer for ProjectImporter {
+    fn import(&mut self, req: &ImportRequest) -> Result<Arc<Package>, ImportError> {
+        match self.imports.get(&(req.path.to_string(), req.external)) {
+            Some(result) => result.clone(),
+            None => Err(ImportError::new(format!("could not import {} (not resolved by the driver)", req.path))),
+        }
+    }
+}

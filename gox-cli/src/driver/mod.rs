@@ -1,0 +1,11 @@
+//! From command-line patterns to checked packages.
+
+pub mod analyze;
+pub mod cache;
+pub mod graph;
+pub mod importer;
+pub mod load;
+pub mod source;
+pub mod verify;
+pub mod patterns;
+pub mod workspace;

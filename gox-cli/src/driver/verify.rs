@@ -1,0 +1,88 @@
+//! Verifying `.goxdeps` against `gox.lock`: every module of the closure is
+//! recorded, and its tree hashes to the recorded hash. Next to each module
+//! directory `gox get` keeps a manifest (`<module>@<version>.files`: one
+//! `<sha256>  <path>` line per file) whose own hash must equal the locked
+//! one; with it a mismatch names the first file that differs.
+
+use std::path::{Path, PathBuf};
+
+use gox_common::{FileSystem, RealFs};
+use gox_module::hash::{file_hashes, first_difference, hash_file_list, FileHash};
+use gox_module::lockfile::lock_path;
+use gox_module::{LockFile, Module};
+
+use super::workspace::Workspace;
+
+/// The manifest file of a module directory.
+pub fn manifest_path(module_dir: &Path) -> PathBuf {
+    let mut name = module_dir.file_name().unwrap_or_default().to_os_string();
+    name.push(".files");
+    module_dir.with_file_name(name)
+}
+
+pub fn write_manifest(module_dir: &Path, files: &[FileHash]) -> std::io::Result<()> {
+    let text: String = files.iter().map(|f| format!("{}  {}\n", f.sha256, f.path)).collect();
+    gox_module::write_atomic(&manifest_path(module_dir), text.as_bytes())
+}
+
+fn read_manifest(module_dir: &Path) -> Option<Vec<FileHash>> {
+    let text = RealFs.read_to_string(&manifest_path(module_dir)).ok()?;
+    text.lines()
+        .map(|l| l.split_once("  ").map(|(h, p)| FileHash { sha256: h.to_string(), path: p.to_string() }))
+        .collect()
+}
+
+/// `h1:` hash prefix of a module: `<path>@v<version>`.
+pub fn hash_prefix(module: &Module) -> String {
+    module.display_name()
+}
+
+/// Reads the root's gox.lock (an absent file is an empty lock).
+pub fn read_lock(root: &Path) -> Result<LockFile, String> {
+    let path = lock_path(root);
+    if !path.exists() {
+        return Ok(LockFile::new());
+    }
+    let text = RealFs.read_to_string(&path).map_err(|e| e.to_string())?;
+    LockFile::parse(&path, &text).map_err(|e| e.to_string())
+}
+
+/// Checks one module against the lock; `Err` says what is wrong.
+pub fn verify_module(lock: &LockFile, module: &Module) -> Result<(), String> {
+    let Some(version) = &module.version else { return Ok(()) };
+    let name = module.display_name();
+    let Some(entry) = lock.get(&module.path, version) else {
+        return Err(format!("{name}: not recorded in gox.lock; run: gox get {name}"));
+    };
+    let files = file_hashes(&RealFs, &module.dir).map_err(|e| format!("{name}: {e}"))?;
+    let actual = hash_file_list(&hash_prefix(module), &files).map_err(|e| format!("{name}: {e}"))?;
+    if actual == entry.hash {
+        return Ok(());
+    }
+    let detail = match read_manifest(&module.dir) {
+        Some(expected) if hash_file_list(&hash_prefix(module), &expected).ok().as_deref() == Some(entry.hash.as_str()) => {
+            match first_difference(&expected, &files) {
+                Some(diff) => format!("{diff}"),
+                None => "contents differ".to_string(),
+            }
+        }
+        _ => "contents differ".to_string(),
+    };
+    Err(format!(
+        "{name}: .goxdeps does not match gox.lock: {detail}\n\tgox.lock:  {}\n\t.goxdeps:  {actual}\n\tremove {} and run: gox mod download",
+        entry.hash,
+        module.dir.display()
+    ))
+}
+
+/// Verifies every dependency of the closure; the problems, one per module.
+pub fn verify_closure(ws: &Workspace) -> Result<(), Vec<String>> {
+    let lock = read_lock(&ws.root).map_err(|e| vec![e])?;
+    let problems: Vec<String> =
+        ws.closure().modules().iter().filter_map(|m| verify_module(&lock, m).err()).collect();
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems)
+    }
+}

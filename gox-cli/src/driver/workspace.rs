@@ -1,0 +1,109 @@
+//! The workspace: where the module root is, its closure, and the [`Vfs`]
+//! that maps imports to package directories.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use gox_common::{BuildConfig, FileSystem, MemoryFs, RealFs};
+use gox_module::std::StdOverlayFs;
+use gox_module::vfs::{StdVfs, Vfs};
+use gox_module::{ClosureError, ModuleClosure};
+
+/// The file system every package is read through: the project (or the
+/// in-memory single-file module) with the embedded std overlaid.
+pub type ProjectFs = StdOverlayFs<Arc<dyn FileSystem>>;
+
+/// Why no workspace could be opened.
+#[derive(Debug)]
+pub enum WorkspaceError {
+    /// No gox.mod in the directory or any parent: a usage error.
+    NoModule { cwd: PathBuf },
+    /// The module closure is broken (bad gox.mod, missing or conflicting
+    /// dependency): reported like any other error.
+    Closure(ClosureError),
+}
+
+impl std::fmt::Display for WorkspaceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            WorkspaceError::NoModule { cwd } => write!(
+                f,
+                "gox.mod file not found in current directory or any parent directory ({}); run: gox init",
+                cwd.display()
+            ),
+            WorkspaceError::Closure(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+pub struct Workspace {
+    /// The directory the command runs in; output paths are relative to it.
+    pub cwd: PathBuf,
+    /// The root module's directory.
+    pub root: PathBuf,
+    pub fs: ProjectFs,
+    pub vfs: Vfs<Arc<dyn FileSystem>>,
+    /// Set for `gox check a.gox b.gox` outside a module: the files given.
+    pub single_files: Option<Vec<PathBuf>>,
+}
+
+/// The nearest directory at or above `start` holding a gox.mod.
+pub fn find_module_root(start: &Path) -> Option<PathBuf> {
+    start.ancestors().find(|d| d.join("gox.mod").is_file()).map(Path::to_path_buf)
+}
+
+impl Workspace {
+    /// The workspace of the module containing `cwd`.
+    pub fn open(cwd: &Path, build: BuildConfig) -> Result<Workspace, WorkspaceError> {
+        let root = find_module_root(cwd).ok_or_else(|| WorkspaceError::NoModule { cwd: cwd.to_path_buf() })?;
+        let closure = ModuleClosure::load(&RealFs, &root).map_err(WorkspaceError::Closure)?;
+        let fs: Arc<dyn FileSystem> = Arc::new(RealFs);
+        Ok(Workspace::new(cwd, root, fs, closure, build, None))
+    }
+
+    /// A workspace for files outside any module: a synthetic module
+    /// `command-line-arguments` rooted at their directory that holds only
+    /// those files, so that their imports resolve to the std alone.
+    pub fn for_files(cwd: &Path, files: &[PathBuf], build: BuildConfig) -> anyhow::Result<Workspace> {
+        let dir = files
+            .first()
+            .and_then(|f| f.parent())
+            .map(|d| if d.as_os_str().is_empty() { cwd.to_path_buf() } else { cwd.join(d) })
+            .unwrap_or_else(|| cwd.to_path_buf());
+        let mut mem = MemoryFs::new();
+        mem.insert(dir.join("gox.mod"), "module command-line-arguments\n");
+        let mut abs = Vec::new();
+        for f in files {
+            let path = cwd.join(f);
+            if path.parent() != Some(dir.as_path()) {
+                anyhow::bail!("named files must all be in one directory; have {} and {}", dir.display(), f.display());
+            }
+            let bytes = RealFs.read(&path).map_err(|e| anyhow::anyhow!("{e}"))?;
+            mem.insert(&path, bytes);
+            abs.push(path);
+        }
+        let closure = ModuleClosure::load(&mem, &dir).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let fs: Arc<dyn FileSystem> = Arc::new(mem);
+        Ok(Workspace::new(cwd, dir, fs, closure, build, Some(abs)))
+    }
+
+    fn new(
+        cwd: &Path,
+        root: PathBuf,
+        fs: Arc<dyn FileSystem>,
+        closure: ModuleClosure,
+        build: BuildConfig,
+        single_files: Option<Vec<PathBuf>>,
+    ) -> Workspace {
+        let vfs = Vfs::with_std(fs.clone(), closure, StdVfs::embedded(), build);
+        Workspace { cwd: cwd.to_path_buf(), root, fs: StdOverlayFs::new(fs), vfs, single_files }
+    }
+
+    pub fn closure(&self) -> &ModuleClosure {
+        self.vfs.closure()
+    }
+
+    pub fn module_path(&self) -> &str {
+        self.closure().root().mod_file.module_path()
+    }
+}

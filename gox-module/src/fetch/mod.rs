@@ -1,0 +1,733 @@
+//! Fetching modules into `.goxdeps`: version queries, the sources named by
+//! `GOXPROXY` (HTTP(S) and `file://` module proxies speaking Go's GOPROXY
+//! protocol, `direct` git, `off`), safe extraction, verification, and the
+//! lock that serialises concurrent fetches.
+//!
+//! A fetch goes to a temporary directory inside `.goxdeps` (same file
+//! system), is checked (archive safety, the `module` line of its gox.mod,
+//! the expected hash) and only then renamed to
+//! `.goxdeps/<module-path>@<version>/`. Everything happens while holding the
+//! exclusive lock on `.goxdeps/.lock`; temporary directories left by an
+//! interrupted process are removed the next time the lock is taken.
+//!
+//! The hash of a module is [`crate::hash::hash_dir`] of its directory with
+//! the prefix `<module-path>@<version>` ([`module_hash`]), Go's "h1:" hash.
+
+pub mod archive;
+mod error;
+pub mod git;
+pub mod lock;
+pub mod path;
+mod proxy;
+pub mod version;
+
+use std::path::{Path, PathBuf};
+
+pub use archive::{ArchiveError, Limits};
+pub use error::{FetchError, Tried};
+pub use git::UrlRewrites;
+pub use lock::GoxdepsLock;
+pub use version::{Query, QueryError, Version};
+
+use error::{io_error, DownloadError, SourceError};
+
+/// One download, as reported to a [`Progress`].
+#[derive(Clone, Copy, Debug)]
+pub struct Download<'a> {
+    pub module: &'a str,
+    pub version: &'a str,
+    /// Where the bytes come from (a zip URL or a git repository URL).
+    pub url: &'a str,
+    /// Size in bytes, when known in advance.
+    pub total: Option<u64>,
+}
+
+/// Receives download progress: `start`, any number of `advance` (bytes
+/// received since the previous call), then `finish`. Downloads of one
+/// fetcher happen one at a time, but a CLI may share one `Progress`
+/// between threads.
+pub trait Progress: Send + Sync {
+    fn start(&self, download: &Download<'_>);
+    fn advance(&self, download: &Download<'_>, bytes: u64);
+    fn finish(&self, download: &Download<'_>, ok: bool);
+}
+
+impl<P: Progress + ?Sized> Progress for std::sync::Arc<P> {
+    fn start(&self, download: &Download<'_>) {
+        (**self).start(download)
+    }
+    fn advance(&self, download: &Download<'_>, bytes: u64) {
+        (**self).advance(download, bytes)
+    }
+    fn finish(&self, download: &Download<'_>, ok: bool) {
+        (**self).finish(download, ok)
+    }
+}
+
+/// Reports nothing.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NoProgress;
+
+impl Progress for NoProgress {
+    fn start(&self, _: &Download<'_>) {}
+    fn advance(&self, _: &Download<'_>, _: u64) {}
+    fn finish(&self, _: &Download<'_>, _: bool) {}
+}
+
+/// One plain line per download on stderr: `gox: downloading <module> <version>`.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct LineProgress;
+
+impl Progress for LineProgress {
+    fn start(&self, d: &Download<'_>) {
+        eprintln!("gox: downloading {} {}", d.module, d.version);
+    }
+    fn advance(&self, _: &Download<'_>, _: u64) {}
+    fn finish(&self, _: &Download<'_>, _: bool) {}
+}
+
+/// Where modules come from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// An HTTP(S) module proxy; `url` without a trailing slash.
+    Proxy { url: String },
+    /// A module proxy on disk: `url` is the `file://` URL, `dir` its path.
+    File { url: String, dir: PathBuf },
+    /// The module's git repository, `https://<module-path>` after `insteadOf` rewriting.
+    Direct,
+    /// Nothing may be fetched.
+    Off,
+}
+
+/// When to go on to the next source after this one fails (the separator
+/// after it in `GOXPROXY`, as in GOPROXY).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fallback {
+    /// `,`: only when the module or version was not found (HTTP 404/410,
+    /// no such file, no such tag).
+    OnNotFound,
+    /// `|`: after any error.
+    OnAnyError,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SourceEntry {
+    pub source: Source,
+    pub fallback: Fallback,
+}
+
+/// The value used when `GOXPROXY` is unset or empty.
+pub const DEFAULT_GOXPROXY: &str = "direct";
+
+fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = s.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// Parses a `GOXPROXY` value: entries separated by `,` or `|`, each
+/// `https://...`, `http://...`, `file:///abs/dir`, `direct` or `off`.
+pub fn parse_goxproxy(value: &str) -> Result<Vec<SourceEntry>, FetchError> {
+    let bad = |reason: String| FetchError::InvalidProxyList { value: value.to_string(), reason };
+    let mut out = Vec::new();
+    let mut rest = value;
+    while !rest.is_empty() {
+        let (item, fallback, next) = match rest.find([',', '|']) {
+            Some(i) => {
+                let fb = if rest.as_bytes()[i] == b'|' { Fallback::OnAnyError } else { Fallback::OnNotFound };
+                (&rest[..i], fb, &rest[i + 1..])
+            }
+            None => (rest, Fallback::OnNotFound, ""),
+        };
+        rest = next;
+        let item = item.trim();
+        if item.is_empty() {
+            continue;
+        }
+        let source = if item == "direct" {
+            Source::Direct
+        } else if item == "off" {
+            Source::Off
+        } else if item.starts_with("https://") || item.starts_with("http://") {
+            Source::Proxy { url: item.trim_end_matches('/').to_string() }
+        } else if let Some(p) = item.strip_prefix("file://") {
+            let dir = percent_decode(p).ok_or_else(|| bad(format!("malformed file URL {item:?}")))?;
+            if !dir.starts_with('/') {
+                return Err(bad(format!("file URL {item:?} must name an absolute path (file:///dir)")));
+            }
+            Source::File { url: item.trim_end_matches('/').to_string(), dir: PathBuf::from(dir) }
+        } else {
+            return Err(bad(format!("unsupported entry {item:?}: want https://, http://, file://, direct or off")));
+        };
+        out.push(SourceEntry { source, fallback });
+    }
+    if out.is_empty() {
+        return Err(bad("no sources".into()));
+    }
+    Ok(out)
+}
+
+/// Where a fetched module came from (for gox.lock).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// A module proxy; `url` is its base URL (`https://...` or `file:///...`).
+    Proxy { url: String },
+    /// A git repository (after `insteadOf` rewriting) and the tagged commit.
+    Git { url: String, commit: String },
+    /// The module was already in `.goxdeps`; nothing was downloaded.
+    AlreadyPresent,
+}
+
+impl Origin {
+    /// The gox.lock source for this origin; `None` for
+    /// [`Origin::AlreadyPresent`] (keep whatever gox.lock says).
+    pub fn lock_source(&self) -> Option<crate::lockfile::Source> {
+        match self {
+            Origin::Proxy { url } => Some(crate::lockfile::Source::Proxy { url: url.clone() }),
+            Origin::Git { url, commit } => {
+                Some(crate::lockfile::Source::Git { url: url.clone(), commit: commit.clone() })
+            }
+            Origin::AlreadyPresent => None,
+        }
+    }
+}
+
+/// A module in `.goxdeps`, verified.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fetched {
+    pub module: String,
+    pub version: Version,
+    /// `.goxdeps/<module-path>@<version>`.
+    pub dir: PathBuf,
+    pub origin: Origin,
+    /// Its [`module_hash`] ("h1:...").
+    pub hash: String,
+}
+
+/// `<goxdeps>/<module-path>@<version>`.
+pub fn module_dir(goxdeps: &Path, module: &str, version: &str) -> PathBuf {
+    goxdeps.join(format!("{module}@{version}"))
+}
+
+/// The hash recorded in gox.lock for the module tree at `dir`: Go's "h1:"
+/// hash of its files named `<module>@<version>/<relpath>`.
+pub fn module_hash(dir: &Path, module: &str, version: &str) -> Result<String, crate::hash::HashError> {
+    crate::hash::hash_dir(&gox_common::RealFs, dir, &format!("{module}@{version}"))
+}
+
+/// The module path declared by a gox.mod (its first `module` directive,
+/// quoted or not), or `None` when there is none.
+pub fn declared_module_path(gox_mod: &str) -> Option<String> {
+    for line in gox_mod.lines() {
+        let line = line.split("//").next().unwrap_or("").trim();
+        let Some(rest) = line.strip_prefix("module") else { continue };
+        if !rest.starts_with([' ', '\t', '"']) {
+            continue;
+        }
+        let rest = rest.trim();
+        let path = rest.strip_prefix('"').and_then(|r| r.strip_suffix('"')).unwrap_or(rest);
+        return Some(path.to_string());
+    }
+    None
+}
+
+fn check_module(module: &str) -> Result<(), FetchError> {
+    match path::module_path_problem(module) {
+        Some(reason) => Err(FetchError::InvalidModulePath { module: module.to_string(), reason }),
+        None => Ok(()),
+    }
+}
+
+/// How a search over the sources ended without a result.
+enum SearchFailure {
+    NotFound(Tried),
+    Failed { error: SourceError, tried: Tried },
+    Disabled(Tried),
+}
+
+/// Fetches modules from the configured sources into `.goxdeps`.
+pub struct Fetcher {
+    sources: Vec<SourceEntry>,
+    offline: bool,
+    progress: Box<dyn Progress>,
+    rewrites: UrlRewrites,
+    limits: Limits,
+    http: std::sync::OnceLock<Result<reqwest::blocking::Client, String>>,
+}
+
+impl std::fmt::Debug for Fetcher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Fetcher")
+            .field("sources", &self.sources)
+            .field("offline", &self.offline)
+            .field("rewrites", &self.rewrites)
+            .field("limits", &self.limits)
+            .finish()
+    }
+}
+
+impl Fetcher {
+    /// A fetcher over `sources`, online, without progress output, without
+    /// URL rewriting, with the default [`Limits`].
+    pub fn new(sources: Vec<SourceEntry>) -> Fetcher {
+        Fetcher {
+            sources,
+            offline: false,
+            progress: Box::new(NoProgress),
+            rewrites: UrlRewrites::new(),
+            limits: Limits::default(),
+            http: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// Sources from `GOXPROXY` (default `direct`), URL rewriting from the
+    /// user's git configuration.
+    pub fn from_env() -> Result<Fetcher, FetchError> {
+        let value = std::env::var("GOXPROXY").unwrap_or_default();
+        let value = if value.trim().is_empty() { DEFAULT_GOXPROXY.to_string() } else { value };
+        Ok(Fetcher::new(parse_goxproxy(&value)?).with_url_rewrites(UrlRewrites::from_default_config()))
+    }
+
+    /// With `offline`, anything that would need a download fails at once.
+    pub fn with_offline(mut self, offline: bool) -> Fetcher {
+        self.offline = offline;
+        self
+    }
+
+    pub fn with_progress(mut self, progress: Box<dyn Progress>) -> Fetcher {
+        self.progress = progress;
+        self
+    }
+
+    pub fn with_url_rewrites(mut self, rewrites: UrlRewrites) -> Fetcher {
+        self.rewrites = rewrites;
+        self
+    }
+
+    pub fn with_limits(mut self, limits: Limits) -> Fetcher {
+        self.limits = limits;
+        self
+    }
+
+    pub fn sources(&self) -> &[SourceEntry] {
+        &self.sources
+    }
+
+    pub fn is_offline(&self) -> bool {
+        self.offline
+    }
+
+    /// The git repository URL `direct` uses for `module`.
+    pub fn repo_url(&self, module: &str) -> String {
+        git::repo_url(module, &self.rewrites)
+    }
+
+    fn client(&self) -> Result<&reqwest::blocking::Client, String> {
+        self.http
+            .get_or_init(|| {
+                reqwest::blocking::Client::builder()
+                    .user_agent(concat!("gox/", env!("CARGO_PKG_VERSION")))
+                    .connect_timeout(std::time::Duration::from_secs(30))
+                    .timeout(None)
+                    .build()
+                    .map_err(|e| error::describe(&e))
+            })
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    fn http(&self, url: &str) -> Result<&reqwest::blocking::Client, SourceError> {
+        self.client().map_err(|m| SourceError::failed(format!("reading {url}"), m))
+    }
+
+    /// Runs `op` on each source in order until one succeeds, following the
+    /// fallback rules.
+    fn search<T>(
+        &self,
+        mut op: impl FnMut(&Source) -> Result<T, DownloadError>,
+    ) -> Result<T, Result<SearchFailure, DownloadError>> {
+        let mut tried = Vec::new();
+        for entry in &self.sources {
+            if entry.source == Source::Off {
+                return Err(Ok(SearchFailure::Disabled(Tried(tried))));
+            }
+            match op(&entry.source) {
+                Ok(t) => return Ok(t),
+                Err(DownloadError::Source(e)) => {
+                    if e.not_found || entry.fallback == Fallback::OnAnyError {
+                        tried.push(e.line());
+                        continue;
+                    }
+                    return Err(Ok(SearchFailure::Failed { error: e, tried: Tried(tried) }));
+                }
+                Err(other) => return Err(Err(other)),
+            }
+        }
+        Err(Ok(SearchFailure::NotFound(Tried(tried))))
+    }
+
+    fn failure(
+        &self,
+        module: &str,
+        version: &str,
+        failure: SearchFailure,
+        not_found: impl FnOnce(Tried) -> FetchError,
+    ) -> FetchError {
+        match failure {
+            SearchFailure::NotFound(tried) => not_found(tried),
+            SearchFailure::Failed { error, tried } => {
+                FetchError::Source { what: error.what, message: error.message, tried }
+            }
+            SearchFailure::Disabled(tried) => {
+                FetchError::Disabled { module: module.to_string(), version: version.to_string(), tried }
+            }
+        }
+    }
+
+    fn versions_from(&self, source: &Source, module: &str) -> Result<Vec<Version>, SourceError> {
+        match source {
+            Source::Proxy { url } => {
+                let client = self.http(url)?;
+                proxy::http_list(client, url, module)
+            }
+            Source::File { url, dir } => proxy::FileProxy { url, dir }.list(module),
+            Source::Direct => git::list_versions(&self.repo_url(module)),
+            Source::Off => Err(SourceError::failed("GOXPROXY=off", "module lookup disabled")),
+        }
+    }
+
+    /// The versions the first source that knows `module` lists, ascending.
+    pub fn list_versions(&self, module: &str) -> Result<Vec<Version>, FetchError> {
+        check_module(module)?;
+        if self.offline {
+            return Err(FetchError::Offline { module: module.to_string(), version: "latest".into() });
+        }
+        self.search(|source| self.versions_from(source, module).map_err(DownloadError::from))
+            .map_err(|f| match f {
+                Ok(f) => self.failure(module, "latest", f, |tried| FetchError::NoMatchingVersions {
+                    module: module.to_string(),
+                    query: "latest".into(),
+                    tried,
+                }),
+                Err(_) => unreachable_download_error(module),
+            })
+    }
+
+    /// The version `query` selects. An exact version is checked to exist
+    /// (a proxy's `.info`, a git tag); `latest` and prefixes select from the
+    /// list of the first source with a match.
+    pub fn resolve(&self, module: &str, query: &Query) -> Result<Version, FetchError> {
+        check_module(module)?;
+        let query_text = query.to_string();
+        if self.offline {
+            return Err(FetchError::Offline { module: module.to_string(), version: query_text });
+        }
+        let found = self.search(|source| {
+            if let Query::Exact(v) = query {
+                let exists = match source {
+                    Source::Proxy { url } => {
+                        proxy::http_has_version(self.http(url)?, url, module, v.as_str())
+                    }
+                    Source::File { url, dir } => proxy::FileProxy { url, dir }.has_version(module, v.as_str()),
+                    Source::Direct => git::has_version(&self.repo_url(module), v.as_str()),
+                    Source::Off => Err(SourceError::failed("GOXPROXY=off", "module lookup disabled")),
+                };
+                return exists.map(|()| v.clone()).map_err(DownloadError::from);
+            }
+            let versions = self.versions_from(source, module)?;
+            query.select(&versions).ok_or_else(|| {
+                let what = match source {
+                    Source::Proxy { url } | Source::File { url, .. } => {
+                        format!("reading {}", proxy::proxy_url(url, module, "list"))
+                    }
+                    _ => format!("git ls-remote {}", self.repo_url(module)),
+                };
+                DownloadError::Source(SourceError::not_found(what, format!("no version matches {query_text:?}")))
+            })
+        });
+        found.map_err(|f| match f {
+            Ok(f) => self.failure(module, &query_text, f, |tried| match query {
+                Query::Exact(v) => FetchError::UnknownRevision {
+                    module: module.to_string(),
+                    version: v.to_string(),
+                    tried,
+                },
+                _ => FetchError::NoMatchingVersions { module: module.to_string(), query: query_text.clone(), tried },
+            }),
+            Err(_) => unreachable_download_error(module),
+        })
+    }
+
+    /// The module's gox.mod text as its source serves it, without
+    /// downloading the whole module where the source allows (proxies serve
+    /// `.mod`). `direct` cannot serve it: fetch the module, then read
+    /// `gox.mod` in its directory.
+    pub fn mod_file(&self, module: &str, version: &Version) -> Result<Vec<u8>, FetchError> {
+        check_module(module)?;
+        if self.offline {
+            return Err(FetchError::Offline { module: module.to_string(), version: version.to_string() });
+        }
+        let v = version.as_str();
+        let found = self.search(|source| {
+            match source {
+                Source::Proxy { url } => proxy::http_mod_file(self.http(url)?, url, module, v),
+                Source::File { url, dir } => proxy::FileProxy { url, dir }.mod_file(module, v),
+                Source::Direct => Err(SourceError::failed(
+                    format!("git {}", self.repo_url(module)),
+                    "the gox.mod of a module fetched directly from git is available only after fetch",
+                )),
+                Source::Off => Err(SourceError::failed("GOXPROXY=off", "module lookup disabled")),
+            }
+            .map_err(DownloadError::from)
+        });
+        found.map_err(|f| match f {
+            Ok(f) => self.failure(module, v, f, |tried| FetchError::UnknownRevision {
+                module: module.to_string(),
+                version: v.to_string(),
+                tried,
+            }),
+            Err(_) => unreachable_download_error(module),
+        })
+    }
+
+    /// Makes `module@version` present and verified in `goxdeps`
+    /// (`.goxdeps/<module>@<version>/`), downloading it unless it is there
+    /// already. `expected_hash` is gox.lock's hash, if any: a different hash
+    /// is an error, and nothing is written. Concurrent calls (threads or
+    /// processes) on the same `goxdeps` serialise on its lock.
+    pub fn fetch(
+        &self,
+        goxdeps: &Path,
+        module: &str,
+        version: &Version,
+        expected_hash: Option<&str>,
+    ) -> Result<Fetched, FetchError> {
+        check_module(module)?;
+        let v = version.as_str();
+        let target = module_dir(goxdeps, module, v);
+        if self.offline && !target.is_dir() {
+            return Err(FetchError::Offline { module: module.to_string(), version: v.to_string() });
+        }
+        let _lock = GoxdepsLock::acquire(goxdeps).map_err(|e| io_error(&goxdeps.join(lock::LOCK_FILE), e))?;
+        if target.is_dir() {
+            let hash = self.verified_hash(&target, module, v, expected_hash, ".goxdeps")?;
+            return Ok(Fetched {
+                module: module.to_string(),
+                version: version.clone(),
+                dir: target,
+                origin: Origin::AlreadyPresent,
+                hash,
+            });
+        }
+        if self.offline {
+            return Err(FetchError::Offline { module: module.to_string(), version: v.to_string() });
+        }
+        let tmp = tempfile::Builder::new()
+            .prefix(lock::TEMP_PREFIX)
+            .tempdir_in(goxdeps)
+            .map_err(|e| io_error(goxdeps, e))?;
+        let mut attempt = 0;
+        let found = self.search(|source| {
+            attempt += 1;
+            let work = tmp.path().join(format!("attempt-{attempt}"));
+            std::fs::create_dir(&work)
+                .map_err(|e| SourceError::failed(work.display().to_string(), e.to_string()))?;
+            let tree = work.join("mod");
+            let origin = self.download(source, module, v, &work, &tree)?;
+            Ok((tree, origin))
+        });
+        let (tree, origin) = match found {
+            Ok(t) => t,
+            Err(Ok(f)) => {
+                return Err(self.failure(module, v, f, |tried| FetchError::UnknownRevision {
+                    module: module.to_string(),
+                    version: v.to_string(),
+                    tried,
+                }))
+            }
+            Err(Err(DownloadError::Archive(source))) => {
+                return Err(FetchError::Archive { module: module.to_string(), version: v.to_string(), source })
+            }
+            Err(Err(DownloadError::Source(e))) => {
+                return Err(FetchError::Source { what: e.what, message: e.message, tried: Tried::default() })
+            }
+        };
+        self.check_declared_path(&tree, module, v)?;
+        let hash = self.verified_hash(&tree, module, v, expected_hash, "downloaded")?;
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| io_error(parent, e))?;
+        }
+        std::fs::rename(&tree, &target).map_err(|e| io_error(&target, e))?;
+        drop(tmp);
+        Ok(Fetched { module: module.to_string(), version: version.clone(), dir: target, origin, hash })
+    }
+
+    /// Downloads `module@version` from one source into `tree` (created),
+    /// using `work` for scratch files.
+    fn download(
+        &self,
+        source: &Source,
+        module: &str,
+        version: &str,
+        work: &Path,
+        tree: &Path,
+    ) -> Result<Origin, DownloadError> {
+        match source {
+            Source::Proxy { url } => {
+                let zip = work.join("module.zip");
+                let client = self.http(url)?;
+                proxy::http_download_zip(client, url, module, version, &zip, &self.limits, &*self.progress)?;
+                archive::extract_module_zip(&zip, tree, module, version, &self.limits)?;
+                Ok(Origin::Proxy { url: url.clone() })
+            }
+            Source::File { url, dir } => {
+                let (zip, zip_url) = proxy::FileProxy { url, dir }.zip(module, version)?;
+                let total = std::fs::metadata(&zip).ok().map(|m| m.len());
+                let download = Download { module, version, url: &zip_url, total };
+                self.progress.start(&download);
+                let result = archive::extract_module_zip(&zip, tree, module, version, &self.limits);
+                if let Some(t) = total {
+                    self.progress.advance(&download, t);
+                }
+                self.progress.finish(&download, result.is_ok());
+                result?;
+                Ok(Origin::Proxy { url: url.clone() })
+            }
+            Source::Direct => {
+                let url = self.repo_url(module);
+                let commit = git::export_tag(
+                    &url,
+                    module,
+                    version,
+                    &work.join("git"),
+                    tree,
+                    &self.limits,
+                    &*self.progress,
+                )?;
+                Ok(Origin::Git { url, commit })
+            }
+            Source::Off => Err(SourceError::failed("GOXPROXY=off", "module lookup disabled").into()),
+        }
+    }
+
+    fn check_declared_path(&self, tree: &Path, module: &str, version: &str) -> Result<(), FetchError> {
+        let gox_mod = tree.join("gox.mod");
+        let text = match std::fs::read(&gox_mod) {
+            Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(FetchError::MissingModFile { module: module.to_string(), version: version.to_string() })
+            }
+            Err(e) => return Err(io_error(&gox_mod, e)),
+        };
+        let declared = declared_module_path(&text).unwrap_or_default();
+        if declared != module {
+            return Err(FetchError::ModulePathMismatch {
+                module: module.to_string(),
+                version: version.to_string(),
+                declared,
+            });
+        }
+        Ok(())
+    }
+
+    fn verified_hash(
+        &self,
+        dir: &Path,
+        module: &str,
+        version: &str,
+        expected: Option<&str>,
+        found_in: &str,
+    ) -> Result<String, FetchError> {
+        let hash = module_hash(dir, module, version).map_err(|source| FetchError::Hash {
+            module: module.to_string(),
+            version: version.to_string(),
+            source,
+        })?;
+        if let Some(expected) = expected {
+            if expected != hash {
+                return Err(FetchError::HashMismatch {
+                    module: module.to_string(),
+                    version: version.to_string(),
+                    expected: expected.to_string(),
+                    actual: hash,
+                    found_in: found_in.to_string(),
+                });
+            }
+        }
+        Ok(hash)
+    }
+}
+
+/// Listing and resolving never produce archive errors; should one appear,
+/// report it as a failed lookup rather than panic.
+fn unreachable_download_error(module: &str) -> FetchError {
+    FetchError::Source {
+        what: format!("looking up {module}"),
+        message: "unexpected archive error".into(),
+        tried: Tried::default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fetcher_can_be_shared_between_threads() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<Fetcher>();
+    }
+
+    #[test]
+    fn goxproxy_separators_set_the_fallback() {
+        let got = parse_goxproxy("https://a.example/, file:///srv/p|direct,off").unwrap();
+        assert_eq!(
+            got,
+            vec![
+                SourceEntry { source: Source::Proxy { url: "https://a.example".into() }, fallback: Fallback::OnNotFound },
+                SourceEntry {
+                    source: Source::File { url: "file:///srv/p".into(), dir: PathBuf::from("/srv/p") },
+                    fallback: Fallback::OnAnyError
+                },
+                SourceEntry { source: Source::Direct, fallback: Fallback::OnNotFound },
+                SourceEntry { source: Source::Off, fallback: Fallback::OnNotFound },
+            ]
+        );
+    }
+
+    #[test]
+    fn goxproxy_rejects_unknown_entries() {
+        let err = parse_goxproxy("direct,ftp://x").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid GOXPROXY \"direct,ftp://x\": unsupported entry \"ftp://x\": want https://, http://, file://, direct or off"
+        );
+        let err = parse_goxproxy("file://rel/dir").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid GOXPROXY \"file://rel/dir\": file URL \"file://rel/dir\" must name an absolute path (file:///dir)"
+        );
+    }
+
+    #[test]
+    fn declared_module_path_reads_the_module_line() {
+        assert_eq!(
+            declared_module_path("// c\n\nmodule example.com/a // trailing\nrequire x y v1.0.0\n").as_deref(),
+            Some("example.com/a")
+        );
+        assert_eq!(declared_module_path("module \"example.com/q\"\n").as_deref(), Some("example.com/q"));
+        assert_eq!(declared_module_path("modulex a\n"), None);
+        assert_eq!(declared_module_path("require a b v1.0.0\n"), None);
+    }
+}

@@ -1,0 +1,3 @@
+module goxstd/tools
+
+go 1.19

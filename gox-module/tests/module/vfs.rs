@@ -1,0 +1,298 @@
+use std::path::{Path, PathBuf};
+
+use gox_common::{BuildConfig, MemoryFs};
+use gox_module::closure::ModuleClosure;
+use gox_module::vfs::{FsKind, PackageId, ResolveError, ResolvedPackage, StdVfs, Vfs};
+
+const A: &str = "/p/.goxdeps/example.com/a@v1.0.0";
+const C: &str = "/p/.goxdeps/example.com/c@v1.2.0";
+
+/// The realistic fixture: the root requires A and B, both require C at one
+/// version; A's packages import A's own packages and @"c".
+fn project() -> Vec<(String, String)> {
+    let files: &[(&str, &str)] = &[
+        ("/p/gox.mod", "module myproject\n\nrequire a example.com/a v1.0.0\nrequire b example.com/b v1.0.0\n"),
+        ("/p/main.gox", "package main\n\nimport (\n\t\"fmt\"\n\t\"utils\"\n\t@\"a\"\n)\n\nfunc main() {}\n"),
+        ("/p/utils/u.gox", "// Package utils.\npackage utils\n"),
+        ("/p/utils/u_test.gox", "package utils_test\n"),
+        ("/p/internal/cfg/c.gox", "package cfg\n"),
+        ("/p/fmt/f.gox", "package fmt\n"),
+        ("/p/cmd/tool/main.gox", "package main\n"),
+        ("/p/empty/README.md", "nothing\n"),
+        ("/p/tests_only/x_test.gox", "package tests_only\n"),
+        ("/p/windows_only/w_windows.gox", "package w\n"),
+        ("/p/mixed/a.gox", "package mixed\n"),
+        ("/p/mixed/b.gox", "/* other */ package other\n"),
+        ("/p/bad/x.gox", "// c\n/* x */ func main() {}\n"),
+        ("/p/noname/x.gox", "package // nothing\n"),
+        ("/p/.goxdeps/example.com/a@v1.0.0/gox.mod", "module example.com/a\n\nrequire c example.com/c v1.2.0\n"),
+        ("/p/.goxdeps/example.com/a@v1.0.0/a.gox", "package a\n\nimport (\n\t\"helpers\"\n\t@\"c\"\n)\n"),
+        ("/p/.goxdeps/example.com/a@v1.0.0/sub/s.gox", "\u{feff}package sub\n"),
+        ("/p/.goxdeps/example.com/a@v1.0.0/helpers/h.gox", "package helpers\n"),
+        ("/p/.goxdeps/example.com/a@v1.0.0/internal/priv/p.gox", "package priv\n"),
+        ("/p/.goxdeps/example.com/b@v1.0.0/gox.mod", "module example.com/b\nrequire cee example.com/c v1.2.0\n"),
+        ("/p/.goxdeps/example.com/b@v1.0.0/b.gox", "package b\n"),
+        ("/p/.goxdeps/example.com/c@v1.2.0/gox.mod", "module example.com/c\n"),
+        ("/p/.goxdeps/example.com/c@v1.2.0/c.gox", "package c\n"),
+        ("/p/.goxdeps/example.com/c@v1.2.0/util/u.gox", "package util\n"),
+        ("/p/.goxdeps/example.com/c@v1.2.0/internal/x/x.gox", "package x\n"),
+    ];
+    files.iter().map(|(p, c)| (p.to_string(), c.to_string())).collect()
+}
+
+fn std_fs() -> MemoryFs {
+    MemoryFs::from_files([
+        ("/$std/fmt/print.gox", "package fmt\n"),
+        ("/$std/strings/strings.gox", "package strings\n"),
+        ("/$std/encoding/json/json.gox", "package json\n"),
+        ("/$std/internal/fmtsort/sort.gox", "package fmtsort\n"),
+    ])
+}
+
+fn vfs_of(files: Vec<(String, String)>) -> Vfs<MemoryFs, MemoryFs> {
+    let fs = MemoryFs::from_files(files);
+    let closure = match ModuleClosure::load(&fs, Path::new("/p")) {
+        Ok(c) => c,
+        Err(e) => panic!("closure: {e}"),
+    };
+    let build = BuildConfig { tests: false, goos: "linux".into(), goarch: "amd64".into(), tags: Vec::new() };
+    Vfs::with_std(fs, closure, StdVfs::new(std_fs()), build)
+}
+
+fn vfs() -> Vfs<MemoryFs, MemoryFs> {
+    vfs_of(project())
+}
+
+fn root_pkg(dir: &str) -> PackageId {
+    PackageId::Module { module: "myproject".into(), dir: dir.into() }
+}
+
+fn pkg(module: &str, dir: &str) -> PackageId {
+    PackageId::Module { module: module.into(), dir: dir.into() }
+}
+
+fn ok(v: &Vfs<MemoryFs, MemoryFs>, from: &PackageId, path: &str, external: bool) -> ResolvedPackage {
+    match v.resolve(from, path, external) {
+        Ok(p) => p,
+        Err(e) => panic!("resolving {path}: {e}"),
+    }
+}
+
+fn err(v: &Vfs<MemoryFs, MemoryFs>, from: &PackageId, path: &str, external: bool) -> String {
+    match v.resolve(from, path, external) {
+        Ok(p) => panic!("expected an error resolving {path}, got {}", p.dir.display()),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn std_comes_before_the_module_tree_and_shadowing_is_reported() {
+    let v = vfs();
+    let p = ok(&v, &root_pkg(""), "fmt", false);
+    assert_eq!(p.id, PackageId::Std("fmt".into()));
+    assert_eq!(p.import_path, "fmt");
+    assert_eq!((p.dir.clone(), p.fs_kind, p.name.as_str()), (PathBuf::from("/$std/fmt"), FsKind::Std, "fmt"));
+    assert_eq!(p.files, [PathBuf::from("/$std/fmt/print.gox")]);
+    assert_eq!(p.shadowed_local_dir, Some(PathBuf::from("/p/fmt")));
+    assert_eq!(
+        p.shadow_warning().unwrap(),
+        "import \"fmt\" is the std package; the local package in /p/fmt is shadowed and cannot be imported (rename the directory)"
+    );
+    let p = ok(&v, &root_pkg(""), "encoding/json", false);
+    assert_eq!((p.id, p.shadowed_local_dir), (PackageId::Std("encoding/json".into()), None));
+}
+
+#[test]
+fn a_plain_path_is_a_directory_of_the_importing_module() {
+    let v = vfs();
+    let p = ok(&v, &root_pkg(""), "utils", false);
+    assert_eq!(p.id, root_pkg("utils"));
+    assert_eq!(p.import_path, "myproject/utils");
+    assert_eq!((p.dir.as_path(), p.fs_kind, p.name.as_str()), (Path::new("/p/utils"), FsKind::Disk, "utils"));
+    assert_eq!(p.files, [PathBuf::from("/p/utils/u.gox")]);
+    // In a dependency, the same form means the dependency's own tree.
+    let p = ok(&v, &pkg("example.com/a", ""), "helpers", false);
+    assert_eq!(p.id, pkg("example.com/a", "helpers"));
+    assert_eq!(p.import_path, "example.com/a/helpers");
+    assert_eq!(p.dir, PathBuf::from(format!("{A}/helpers")));
+}
+
+#[test]
+fn an_alias_goes_through_the_importing_modules_own_gox_mod() {
+    let v = vfs();
+    let p = ok(&v, &root_pkg(""), "a", true);
+    assert_eq!((p.id.clone(), p.import_path.as_str(), p.name.as_str()), (pkg("example.com/a", ""), "example.com/a", "a"));
+    assert_eq!(p.dir, PathBuf::from(A));
+    let p = ok(&v, &root_pkg("utils"), "a/sub", true);
+    assert_eq!((p.id.clone(), p.import_path.as_str(), p.name.as_str()), (pkg("example.com/a", "sub"), "example.com/a/sub", "sub"));
+    // A's package imports @"c" through A's gox.mod; B names C "cee".
+    let from_a = ok(&v, &pkg("example.com/a", ""), "c", true);
+    let from_b = ok(&v, &pkg("example.com/b", ""), "cee/util", true);
+    assert_eq!(from_a.dir, PathBuf::from(C));
+    assert_eq!(from_b.id, pkg("example.com/c", "util"));
+    assert_eq!(from_b.import_path, "example.com/c/util");
+}
+
+#[test]
+fn the_same_package_reached_from_two_places_has_one_identity() {
+    let v = vfs();
+    let via_alias = ok(&v, &root_pkg(""), "a/sub", true);
+    let from_inside = ok(&v, &pkg("example.com/a", "helpers"), "sub", false);
+    assert_eq!(via_alias.id, from_inside.id);
+    assert_eq!(via_alias, from_inside);
+    let c1 = ok(&v, &pkg("example.com/a", ""), "c", true);
+    let c2 = ok(&v, &pkg("example.com/b", ""), "cee", true);
+    assert_eq!(c1.id, c2.id);
+}
+
+#[test]
+fn transitive_dependencies_are_invisible() {
+    let v = vfs();
+    assert_eq!(
+        err(&v, &root_pkg(""), "c", true),
+        "unknown alias \"c\" in @\"c\": not declared in /p/gox.mod (module example.com/a@v1.0.0 requires it, but the dependencies of a dependency are not visible; add to gox.mod: require c example.com/c v1.2.0)"
+    );
+    assert_eq!(
+        err(&v, &pkg("example.com/b", ""), "c", true),
+        format!("unknown alias \"c\" in @\"c\": not declared in {}/gox.mod (module example.com/a@v1.0.0 requires it, but the dependencies of a dependency are not visible; add to gox.mod: require c example.com/c v1.2.0)", "/p/.goxdeps/example.com/b@v1.0.0")
+    );
+}
+
+#[test]
+fn unknown_alias_suggests_a_close_one() {
+    let v = vfs();
+    assert_eq!(
+        err(&v, &root_pkg(""), "aa/sub", true),
+        "unknown alias \"aa\" in @\"aa/sub\": not declared in /p/gox.mod (did you mean @\"a\"?)"
+    );
+    assert_eq!(err(&v, &root_pkg(""), "zzz", true), "unknown alias \"zzz\" in @\"zzz\": not declared in /p/gox.mod");
+    assert!(matches!(v.resolve(&root_pkg(""), "zzz", true), Err(ResolveError::UnknownAlias(u)) if u.alias == "zzz" && u.did_you_mean.is_none()));
+}
+
+#[test]
+fn internal_packages_are_enforced() {
+    let v = vfs();
+    assert_eq!(ok(&v, &root_pkg("cmd/tool"), "internal/cfg", false).id, root_pkg("internal/cfg"));
+    assert_eq!(
+        err(&v, &root_pkg(""), "a/internal/priv", true),
+        "use of internal package example.com/a/internal/priv not allowed"
+    );
+    assert_eq!(ok(&v, &pkg("example.com/a", "sub"), "internal/priv", false).name, "priv");
+    assert_eq!(
+        err(&v, &pkg("example.com/a", ""), "c/internal/x", true),
+        "use of internal package example.com/c/internal/x not allowed"
+    );
+    assert_eq!(err(&v, &root_pkg(""), "internal/fmtsort", false), "use of internal package internal/fmtsort not allowed");
+    assert_eq!(ok(&v, &PackageId::Std("fmt".into()), "internal/fmtsort", false).id, PackageId::Std("internal/fmtsort".into()));
+}
+
+#[test]
+fn missing_directories() {
+    let v = vfs();
+    assert_eq!(
+        err(&v, &root_pkg(""), "nosuch/pkg", false),
+        "package nosuch/pkg is not in std or in module myproject (no directory /p/nosuch/pkg)"
+    );
+    assert_eq!(
+        err(&v, &root_pkg(""), "a/nosuch", true),
+        format!("package example.com/a/nosuch is not in module example.com/a@v1.0.0 (no directory {A}/nosuch)")
+    );
+}
+
+#[test]
+fn directories_without_package_files() {
+    let v = vfs();
+    assert_eq!(err(&v, &root_pkg(""), "empty", false), "no .gox files in /p/empty");
+    assert_eq!(err(&v, &root_pkg(""), "tests_only", false), "no non-test .gox files in /p/tests_only");
+    assert_eq!(
+        err(&v, &root_pkg(""), "windows_only", false),
+        "build constraints exclude all .gox files in /p/windows_only"
+    );
+}
+
+#[test]
+fn files_must_agree_on_the_package_name() {
+    let v = vfs();
+    assert_eq!(err(&v, &root_pkg(""), "mixed", false), "found packages mixed (a.gox) and other (b.gox) in /p/mixed");
+    assert_eq!(err(&v, &root_pkg(""), "bad", false), "/p/bad/x.gox:2:9: expected 'package', found 'func'");
+    assert_eq!(err(&v, &root_pkg(""), "noname", false), "/p/noname/x.gox:2:1: expected package name, found 'EOF'");
+}
+
+#[test]
+fn a_main_package_is_not_importable() {
+    let v = vfs();
+    assert_eq!(
+        err(&v, &root_pkg(""), "cmd/tool", false),
+        "import \"myproject/cmd/tool\" is a program, not an importable package"
+    );
+    // Loading it by identity (as the entry package) is fine.
+    let p = v.package(&root_pkg("cmd/tool")).unwrap();
+    assert_eq!((p.name.as_str(), p.files.clone()), ("main", vec![PathBuf::from("/p/cmd/tool/main.gox")]));
+}
+
+#[test]
+fn invalid_import_paths() {
+    let v = vfs();
+    let root = root_pkg("");
+    assert_eq!(
+        err(&v, &root, "./utils", false),
+        "invalid import path \"./utils\": relative import paths are not supported; import packages by their path from the module root"
+    );
+    assert_eq!(err(&v, &root, "", false), "invalid import path \"\": empty path");
+    assert_eq!(err(&v, &root, "a//b", false), "invalid import path \"a//b\": empty path element");
+    assert_eq!(err(&v, &root, "/abs", false), "invalid import path \"/abs\": leading slash");
+    assert_eq!(err(&v, &root, "a b", false), "invalid import path \"a b\": invalid char ' '");
+    assert_eq!(
+        err(&v, &root, "x/testdata", false),
+        "invalid import path \"x/testdata\": directory \"testdata\" is not a package (names beginning with \".\" or \"_\", and testdata, are ignored)"
+    );
+    assert_eq!(
+        err(&v, &root, ".goxdeps/example.com/a@v1.0.0", false),
+        "invalid import path \".goxdeps/example.com/a@v1.0.0\": directory \".goxdeps\" is not a package (names beginning with \".\" or \"_\", and testdata, are ignored)"
+    );
+    assert_eq!(err(&v, &root, "a/", true), "invalid import path \"@a/\": trailing slash");
+}
+
+#[test]
+fn std_packages_import_only_std() {
+    let v = vfs();
+    let fmt = PackageId::Std("fmt".into());
+    assert_eq!(ok(&v, &fmt, "strings", false).id, PackageId::Std("strings".into()));
+    assert_eq!(err(&v, &fmt, "utils", false), "package utils is not in std (/$std/utils)");
+    assert_eq!(err(&v, &fmt, "a", true), "std package cannot import @\"a\": std imports only std packages");
+}
+
+#[test]
+fn directories_map_back_to_their_package() {
+    let v = vfs();
+    assert_eq!(v.package_for_dir(Path::new("/p/utils")), Some(root_pkg("utils")));
+    assert_eq!(v.package_for_dir(Path::new("/p")), Some(root_pkg("")));
+    assert_eq!(v.package_for_dir(Path::new("/$std/encoding/json")), Some(PackageId::Std("encoding/json".into())));
+    assert_eq!(v.package_for_dir(Path::new(&format!("{C}/util"))), Some(pkg("example.com/c", "util")));
+    assert_eq!(v.package_for_dir(Path::new("/elsewhere")), None);
+    assert_eq!(v.module_of(&pkg("example.com/c", "util")).map(|m| m.display_name()), Some("example.com/c@v1.2.0".into()));
+    assert_eq!(v.dir_of(&pkg("example.com/c", "util")), Some(PathBuf::from(format!("{C}/util"))));
+}
+
+#[test]
+fn the_root_decides_which_version_an_alias_reaches() {
+    let mut files = project();
+    files[0].1 = "module myproject\nrequire a example.com/a v1.0.0\nrequire b example.com/b v1.0.0\nrequire c example.com/c v1.3.0\n".into();
+    files.push(("/p/.goxdeps/example.com/c@v1.3.0/gox.mod".into(), "module example.com/c\n".into()));
+    files.push(("/p/.goxdeps/example.com/c@v1.3.0/c.gox".into(), "package c\n".into()));
+    let v = vfs_of(files);
+    let p = ok(&v, &pkg("example.com/a", ""), "c", true);
+    assert_eq!(p.dir, PathBuf::from("/p/.goxdeps/example.com/c@v1.3.0"));
+    assert_eq!(p.id, pkg("example.com/c", ""));
+}
+
+#[test]
+fn the_embedded_std_serves_fmt() {
+    let fs = MemoryFs::from_files(project());
+    let closure = ModuleClosure::load(&fs, Path::new("/p")).unwrap();
+    let v = Vfs::new(fs, closure);
+    assert!(gox_module::is_std_package("fmt"));
+    let p = v.resolve(&root_pkg(""), "fmt", false).unwrap();
+    assert_eq!((p.dir.as_path(), p.name.as_str(), p.fs_kind), (Path::new("/$std/fmt"), "fmt", FsKind::Std));
+    assert!(!p.files.is_empty());
+}
