@@ -91,7 +91,7 @@ class FileGen:
 
     def line_count(self):
         """The number of lines render() produces, headers aside."""
-        n = 2 + len(self.lines)
+        n = 2 + len(self.lines) - 1
         if self.std or self.local:
             n += 3 + len(self.std) + len(self.local) + (1 if self.std and self.local else 0)
         return n
@@ -115,6 +115,8 @@ class FileGen:
             out.append(")")
             out.append("")
         out.extend(self.lines)
+        while out and out[-1] == "":
+            out.pop()
         return "\n".join(out) + "\n"
 
 
@@ -479,7 +481,7 @@ class PkgGen:
         dep_field = ""
         if self.pkg.deps:
             d = self.dep()
-            dep_field = f"\n\tsource *{d}.Node"
+            dep_field = f"\n\tsrc   *{d}.Node"
         self.f.emit(f"""// {t} is a synthetic record with value and pointer methods.
 type {t} struct {{
 	ID    int

@@ -204,6 +204,9 @@ pub struct Checker<'a> {
     pub(crate) fake_imports: Vec<usize>,
     /// Untyped constant left operands of non-constant shifts.
     pub(crate) shift_lhs: std::collections::HashSet<NodeKey>,
+    /// The function expression of the call being checked (a selector
+    /// there may denote a method).
+    pub(crate) calling: Option<NodeKey>,
     /// Checks to run once all package-level types are set up.
     pub(crate) later: Vec<Box<dyn FnOnce(&mut Checker<'a>) + 'a>>,
 }
@@ -240,6 +243,7 @@ impl<'a> Checker<'a> {
             dot_imports: Vec::new(),
             fake_imports: Vec::new(),
             shift_lhs: Default::default(),
+            calling: None,
             later: Vec::new(),
         }
     }

@@ -236,6 +236,11 @@ impl<'a> Checker<'a> {
                 self.init_vars(l, std::slice::from_ref(init), None);
             }
             _ => {
+                if matches!(init.unparen().kind, gox_syntax::ast::ExprKind::Call { .. }) {
+                    // A multi-value call reports an assignment mismatch.
+                    self.init_vars(std::slice::from_ref(obj), std::slice::from_ref(init), None);
+                    return;
+                }
                 let mut x = self.expr(init);
                 self.init_var(obj, &mut x, "variable declaration");
             }
@@ -424,7 +429,7 @@ impl<'a> Checker<'a> {
                                 o.set_type(Type::invalid());
                             }
                         }
-                    } else if s.values.len() == lhs.len() {
+                    } else if s.values.len() == lhs.len() && lhs.len() > 1 {
                         for (o, e) in lhs.iter().zip(&s.values) {
                             let mut x = self.expr(e);
                             self.init_var(o, &mut x, "variable declaration");
@@ -476,5 +481,20 @@ impl<'a> Checker<'a> {
     /// outside [`Checker::type_expr`]).
     pub(crate) fn record_type_expr(&mut self, e: &ast::Expr, t: Type) {
         self.record_type(e, Mode::TypeExpr, t);
+    }
+}
+
+impl<'a> Checker<'a> {
+    /// `package main` must declare `func main()`.
+    pub(crate) fn check_main_and_init(&mut self) {
+        if self.pkg.name.as_str() != "main" {
+            return;
+        }
+        let has_main = self.pkg_scope.lookup(gox_syntax::Symbol::intern("main")).is_some_and(|o| o.is_func());
+        if !has_main {
+            if let Some(f) = self.files.first() {
+                self.error(f.name.span, "function main is undeclared in the main package");
+            }
+        }
     }
 }

@@ -28,6 +28,19 @@ pub mod universe;
 pub mod lookup;
 pub mod operand;
 pub mod checker;
+mod assignments;
+mod builtins;
+mod call;
+mod conversions;
+mod decl;
+pub mod expr;
+mod index;
+mod initorder;
+mod labels;
+mod resolver;
+mod returns;
+pub mod stmt;
+mod typexpr;
 
 use std::sync::Arc;
 
@@ -44,6 +57,10 @@ pub use types::{BasicKind, Type, TypeKind};
 pub struct Config {
     /// Report only the first error (as `go vet`-style quick checks do).
     pub first_error_only: bool,
+    /// The package's source files, when available: messages that quote a
+    /// line number (`goto L jumps over variable declaration at line 7`)
+    /// need it.
+    pub sources: Option<Arc<gox_common::SourceMap>>,
 }
 
 /// The result of [`check_package`].
@@ -52,4 +69,56 @@ pub struct Checked {
     pub info: Info,
     /// Errors sorted by position and deduplicated.
     pub diagnostics: Vec<gox_common::Diagnostic>,
+}
+
+/// Type-checks one package made of `files` (already parsed), asking
+/// `importer` for its imports. Never reads files; never panics on bad input.
+pub fn check_package(import_path: &str, files: &[gox_syntax::ast::File], importer: &mut dyn Importer, config: &Config) -> Checked {
+    use gox_syntax::Symbol;
+    let mut diags = Vec::new();
+    // The package name is the first file's; others must agree.
+    let mut name: Option<Symbol> = None;
+    let mut good: Vec<usize> = Vec::new();
+    for (i, f) in files.iter().enumerate() {
+        if f.name.is_blank() {
+            diags.push(gox_common::Diagnostic::error(f.name.span, "invalid package name _"));
+            continue;
+        }
+        match name {
+            None => {
+                name = Some(f.name.name);
+                good.push(i);
+            }
+            Some(n) if n == f.name.name => good.push(i),
+            Some(n) => diags.push(gox_common::Diagnostic::error(
+                f.name.span,
+                format!("package {}; expected {}", f.name.name, n),
+            )),
+        }
+    }
+    let name = name.unwrap_or_else(|| Symbol::intern(import_path.rsplit('/').next().unwrap_or(import_path)));
+    let id = Arc::new(PackageId { path: import_path.to_string(), name });
+    // Files with a mismatching package clause are not checked.
+    let selected: Vec<gox_syntax::ast::File>;
+    let files: &[gox_syntax::ast::File] = if good.len() == files.len() {
+        files
+    } else {
+        selected = good.iter().map(|&i| files[i].clone()).collect();
+        &selected
+    };
+    let mut c = checker::Checker::new(id.clone(), importer, config, files);
+    c.collect_objects();
+    c.package_objects();
+    c.process_delayed();
+    c.process_later();
+    c.init_order();
+    c.check_main_and_init();
+    c.unused_imports();
+    c.diags.extend(diags);
+    let mut diagnostics = c.take_diagnostics();
+    if config.first_error_only {
+        diagnostics.truncate(1);
+    }
+    let package = Arc::new(Package { id, scope: c.pkg_scope.clone(), imports: c.imports.clone() });
+    Checked { package, info: std::mem::take(&mut c.info), diagnostics }
 }

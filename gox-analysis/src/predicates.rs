@@ -5,39 +5,44 @@ use crate::types::{BasicKind, Type, TypeKind};
 
 /// Type identity (the spec's "Type identity"). Struct tags count.
 pub fn identical(x: &Type, y: &Type) -> bool {
-    identical_in(x, y, &mut Vec::new())
+    identical_in(x, y, &mut Vec::new(), false)
 }
 
-fn identical_in(x: &Type, y: &Type, seen: &mut Vec<(usize, usize)>) -> bool {
+/// Type identity ignoring struct tags (for conversions).
+pub fn identical_ignore_tags(x: &Type, y: &Type) -> bool {
+    identical_in(x, y, &mut Vec::new(), true)
+}
+
+fn identical_in(x: &Type, y: &Type, seen: &mut Vec<(usize, usize)>, it: bool) -> bool {
     if x.ptr_eq(y) {
         return true;
     }
     match (x.kind(), y.kind()) {
         (TypeKind::Basic(a), TypeKind::Basic(b)) => a.kind == b.kind,
         (TypeKind::Array { len: l1, elem: e1 }, TypeKind::Array { len: l2, elem: e2 }) => {
-            l1 == l2 && identical_in(e1, e2, seen)
+            l1 == l2 && identical_in(e1, e2, seen, it)
         }
-        (TypeKind::Slice(a), TypeKind::Slice(b)) => identical_in(a, b, seen),
+        (TypeKind::Slice(a), TypeKind::Slice(b)) => identical_in(a, b, seen, it),
         (TypeKind::Struct(a), TypeKind::Struct(b)) => {
             a.fields.len() == b.fields.len()
                 && a.fields.iter().zip(&b.fields).enumerate().all(|(i, (f, g))| {
                     f.is_embedded() == g.is_embedded()
-                        && a.tags.get(i).cloned().flatten().unwrap_or_default()
-                            == b.tags.get(i).cloned().flatten().unwrap_or_default()
+                        && (it || a.tags.get(i).cloned().flatten().unwrap_or_default()
+                            == b.tags.get(i).cloned().flatten().unwrap_or_default())
                         && f.same_id(g.pkg.as_deref(), g.name)
-                        && identical_in(&f.ty(), &g.ty(), seen)
+                        && identical_in(&f.ty(), &g.ty(), seen, it)
                 })
         }
-        (TypeKind::Pointer(a), TypeKind::Pointer(b)) => identical_in(a, b, seen),
+        (TypeKind::Pointer(a), TypeKind::Pointer(b)) => identical_in(a, b, seen, it),
         (TypeKind::Tuple(a), TypeKind::Tuple(b)) => {
-            a.len() == b.len() && a.iter().zip(b).all(|(s, t)| identical_in(s, t, seen))
+            a.len() == b.len() && a.iter().zip(b).all(|(s, t)| identical_in(s, t, seen, it))
         }
         (TypeKind::Signature(a), TypeKind::Signature(b)) => {
             a.variadic == b.variadic
                 && a.params.len() == b.params.len()
                 && a.results.len() == b.results.len()
-                && a.params.iter().zip(&b.params).all(|(p, q)| identical_in(&p.ty(), &q.ty(), seen))
-                && a.results.iter().zip(&b.results).all(|(p, q)| identical_in(&p.ty(), &q.ty(), seen))
+                && a.params.iter().zip(&b.params).all(|(p, q)| identical_in(&p.ty(), &q.ty(), seen, it))
+                && a.results.iter().zip(&b.results).all(|(p, q)| identical_in(&p.ty(), &q.ty(), seen, it))
         }
         (TypeKind::Interface(a), TypeKind::Interface(b)) => {
             if a.all_methods.len() != b.all_methods.len() {
@@ -49,16 +54,16 @@ fn identical_in(x: &Type, y: &Type, seen: &mut Vec<(usize, usize)>) -> bool {
             }
             seen.push(key);
             let r = a.all_methods.iter().zip(&b.all_methods).all(|(m, n)| {
-                m.same_id(n.pkg.as_deref(), n.name) && identical_in(&m.ty(), &n.ty(), seen)
+                m.same_id(n.pkg.as_deref(), n.name) && identical_in(&m.ty(), &n.ty(), seen, it)
             });
             seen.pop();
             r
         }
         (TypeKind::Map { key: k1, elem: e1 }, TypeKind::Map { key: k2, elem: e2 }) => {
-            identical_in(k1, k2, seen) && identical_in(e1, e2, seen)
+            identical_in(k1, k2, seen, it) && identical_in(e1, e2, seen, it)
         }
         (TypeKind::Chan { dir: d1, elem: e1 }, TypeKind::Chan { dir: d2, elem: e2 }) => {
-            d1 == d2 && identical_in(e1, e2, seen)
+            d1 == d2 && identical_in(e1, e2, seen, it)
         }
         (TypeKind::Named(a), TypeKind::Named(b)) => std::sync::Arc::ptr_eq(&a.obj, &b.obj),
         _ => false,

@@ -17,7 +17,7 @@ pub fn run(module_path: Option<&str>) -> Result<Status> {
         Some(p) => p.to_string(),
         None => default_module_path(&cwd)?,
     };
-    if let Err(err) = gox_module::modfile::validate_module_path(&path) {
+    if let Err(err) = gox_module::modfile::check_module_path(&path) {
         eprintln!("gox: invalid module path {path:?}: {err}");
         return Ok(Status::Usage);
     }

@@ -87,13 +87,6 @@ pub(crate) fn repo_url(module: &str, rewrites: &UrlRewrites) -> String {
 }
 
 fn git_error(what: &str, e: &git2::Error) -> SourceError {
-    if e.class() == git2::ErrorClass::Ssl && e.message().contains("no TLS stream") {
-        return SourceError::failed(
-            what,
-            "git over https is not supported by this build (libgit2 without TLS); \
-             use a module proxy in GOXPROXY or map the URL with git's url.<base>.insteadOf",
-        );
-    }
     let message = e.message().to_string();
     if e.code() == git2::ErrorCode::NotFound {
         SourceError::not_found(what, message)

@@ -1,0 +1,3 @@
+module gox.bench/gotypes
+
+go 1.19

@@ -1,0 +1,140 @@
+//! Package initialisation order (go/types `initorder.go`): package-level
+//! variables are initialised in dependency order, ties broken by source
+//! order; dependencies through functions and methods count. A variable
+//! that depends on itself is an initialisation cycle.
+
+use std::collections::{HashMap, HashSet};
+
+use gox_common::Label;
+
+use crate::checker::{Checker, DeclKind, Initializer};
+use crate::objects::{obj_key, Obj, ObjectKind};
+
+/// A node of the dependency graph: a constant, variable or function.
+struct Node {
+    obj: Obj,
+    /// Position in source order.
+    order: usize,
+    pred: HashSet<usize>,
+    succ: HashSet<usize>,
+    ndeps: usize,
+    done: bool,
+}
+
+fn is_dependency(o: &Obj) -> bool {
+    matches!(o.kind, ObjectKind::Const { .. } | ObjectKind::Var { .. } | ObjectKind::Func)
+}
+
+impl<'a> Checker<'a> {
+    /// Computes [`crate::Info::init_order`] and reports initialisation cycles.
+    /// Runs after every package-level declaration and function body was
+    /// checked.
+    pub(crate) fn init_order(&mut self) {
+        self.info.init_order.clear();
+        let objs: Vec<Obj> = self.objs_in_order.iter().filter(|o| is_dependency(o)).cloned().collect();
+        let index: HashMap<usize, usize> = objs.iter().enumerate().map(|(i, o)| (obj_key(o), i)).collect();
+        let mut nodes: Vec<Node> = objs
+            .iter()
+            .enumerate()
+            .map(|(i, o)| Node { obj: o.clone(), order: i, pred: HashSet::new(), succ: HashSet::new(), ndeps: 0, done: false })
+            .collect();
+        for (i, o) in objs.iter().enumerate() {
+            for d in self.deps.get(&obj_key(o)).map(|v| v.as_slice()).unwrap_or(&[]) {
+                if let Some(&j) = index.get(&obj_key(d)) {
+                    nodes[i].succ.insert(j);
+                    nodes[j].pred.insert(i);
+                }
+            }
+        }
+
+        // Remove the functions, connecting their dependents directly to
+        // their dependencies; cheapest first.
+        let mut funcs: Vec<usize> = (0..nodes.len()).filter(|&i| nodes[i].obj.is_func()).collect();
+        funcs.sort_by_key(|&i| (nodes[i].pred.len() * nodes[i].succ.len(), nodes[i].order));
+        for n in funcs {
+            let preds: Vec<usize> = nodes[n].pred.iter().copied().filter(|&p| p != n).collect();
+            let succs: Vec<usize> = nodes[n].succ.iter().copied().filter(|&s| s != n).collect();
+            for &p in &preds {
+                for &s in &succs {
+                    nodes[p].succ.insert(s);
+                    nodes[s].pred.insert(p);
+                }
+                nodes[p].succ.remove(&n);
+            }
+            for &s in &succs {
+                nodes[s].pred.remove(&n);
+            }
+            nodes[n].done = true;
+        }
+        for n in nodes.iter_mut() {
+            n.ndeps = n.succ.len();
+        }
+
+        let mut emitted: HashSet<usize> = HashSet::new();
+        loop {
+            // The pending node with the fewest outstanding dependencies,
+            // earliest in source order.
+            let Some(n) = (0..nodes.len()).filter(|&i| !nodes[i].done).min_by_key(|&i| (nodes[i].ndeps, nodes[i].order)) else {
+                break;
+            };
+            nodes[n].done = true;
+            let obj = nodes[n].obj.clone();
+            if nodes[n].ndeps > 0 {
+                let mut seen = HashSet::new();
+                if let Some(cycle) = self.find_path(&obj, &obj, &mut seen) {
+                    self.report_init_cycle(&cycle);
+                }
+            }
+            let preds: Vec<usize> = nodes[n].pred.iter().copied().collect();
+            for p in preds {
+                nodes[p].ndeps = nodes[p].ndeps.saturating_sub(1);
+            }
+            if !obj.is_var() {
+                continue;
+            }
+            let Some(d) = self.decls.get(&obj_key(&obj)) else { continue };
+            let DeclKind::Var { lhs, init: Some(init), .. } = &d.kind else { continue };
+            let lhs: Vec<Obj> = match lhs {
+                Some(l) if l.len() > 1 => l.clone(),
+                _ => vec![obj.clone()],
+            };
+            // `var a, b = f()` is initialised once, for all its variables.
+            if !emitted.insert(obj_key(&lhs[0])) {
+                continue;
+            }
+            self.info.init_order.push(Initializer { lhs, rhs: init.span });
+        }
+    }
+
+    /// A path of dependencies from `from` to `to`, as go/types' findPath:
+    /// `[to, ..., d1]` for `from -> d1 -> ... -> to`.
+    fn find_path(&self, from: &Obj, to: &Obj, seen: &mut HashSet<usize>) -> Option<Vec<Obj>> {
+        if !seen.insert(obj_key(from)) {
+            return None;
+        }
+        let deps = self.deps.get(&obj_key(from)).cloned().unwrap_or_default();
+        for d in &deps {
+            if std::sync::Arc::ptr_eq(d, to) {
+                return Some(vec![d.clone()]);
+            }
+            if let Some(mut p) = self.find_path(d, to, seen) {
+                p.push(d.clone());
+                return Some(p);
+            }
+        }
+        None
+    }
+
+    /// `initialization cycle for x` with notes `x refers to f`, ...
+    fn report_init_cycle(&mut self, cycle: &[Obj]) {
+        let Some(first) = cycle.first() else { return };
+        let mut notes = Vec::new();
+        let mut obj = first.clone();
+        for i in (0..cycle.len()).rev() {
+            let next = cycle[i].clone();
+            notes.push(Label { span: obj.span, message: format!("{} refers to {}", obj.name(), next.name()) });
+            obj = next;
+        }
+        self.error_with_notes(first.span, format!("initialization cycle for {}", first.name()), notes);
+    }
+}
