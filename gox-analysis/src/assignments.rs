@@ -259,6 +259,12 @@ impl<'a> Checker<'a> {
     /// Initialises `lhs` variables from `rhs` (a var declaration, `:=`, or
     /// with `return_span` set, a return statement's results).
     pub fn init_vars(&mut self, lhs: &[Obj], rhs: &'a [ast::Expr], return_span: Option<Span>) {
+        let context = if return_span.is_some() { "return statement" } else { "assignment" };
+        self.init_vars_in(lhs, rhs, return_span, context)
+    }
+
+    /// [`Checker::init_vars`] with an explicit context for assignability errors.
+    pub(crate) fn init_vars_in(&mut self, lhs: &[Obj], rhs: &'a [ast::Expr], return_span: Option<Span>, context: &str) {
         let (mut xs, comma_ok) = self.expr_list(rhs, lhs.len() == 2 && return_span.is_none());
         if lhs.len() != xs.len() {
             for o in lhs {
@@ -287,7 +293,6 @@ impl<'a> Checker<'a> {
             self.assign_error(rhs, lhs.len(), xs.len());
             return;
         }
-        let context = if return_span.is_some() { "return statement" } else { "assignment" };
         for (o, x) in lhs.iter().zip(xs.iter_mut()) {
             self.init_var(o, x, context);
         }

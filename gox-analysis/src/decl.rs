@@ -238,7 +238,7 @@ impl<'a> Checker<'a> {
             _ => {
                 if matches!(init.unparen().kind, gox_syntax::ast::ExprKind::Call { .. }) {
                     // A multi-value call reports an assignment mismatch.
-                    self.init_vars(std::slice::from_ref(obj), std::slice::from_ref(init), None);
+                    self.init_vars_in(std::slice::from_ref(obj), std::slice::from_ref(init), None, "variable declaration");
                     return;
                 }
                 let mut x = self.expr(init);
@@ -429,8 +429,12 @@ impl<'a> Checker<'a> {
                                 o.set_type(Type::invalid());
                             }
                         }
-                    } else if s.values.len() == lhs.len() && lhs.len() > 1 {
+                    } else if s.values.len() == lhs.len() {
                         for (o, e) in lhs.iter().zip(&s.values) {
+                            if lhs.len() == 1 && matches!(e.unparen().kind, gox_syntax::ast::ExprKind::Call { .. }) {
+                                self.init_vars_in(std::slice::from_ref(o), std::slice::from_ref(e), None, "variable declaration");
+                                continue;
+                            }
                             let mut x = self.expr(e);
                             self.init_var(o, &mut x, "variable declaration");
                         }

@@ -471,16 +471,9 @@ impl<'a> Checker<'a> {
             }
             _ => {}
         }
-        let newt = if t.is_untyped() { t.clone() } else { t.clone() };
-        // A non-constant shift's untyped lhs must become an integer.
-        if let ExprKind::Binary { op, x, .. } = &e.kind {
-            if op.is_shift() && !matches!(old.mode, Mode::Constant(_)) && !t.is_untyped() && !t.is_integer() && !t.is_invalid() {
-                let _ = x;
-            }
-        }
+        let newt = t.clone();
         if self.is_shift_lhs(e) && !t.is_untyped() && !t.is_integer() && !t.is_invalid() {
-            let op = Operand::new(old.mode.clone(), Some(e), t.clone());
-            self.invalid_op(e.span, format!("shifted operand {} must be integer", self.op_str(&op)));
+            self.invalid_op(e.span, format!("shifted operand {} (type {}) must be integer", crate::typestring::expr_string(e), self.type_str(t)));
         }
         let mode = match old.mode {
             Mode::Constant(v) => Mode::Constant(v),

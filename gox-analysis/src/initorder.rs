@@ -39,7 +39,7 @@ impl<'a> Checker<'a> {
             .map(|(i, o)| Node { obj: o.clone(), order: i, pred: HashSet::new(), succ: HashSet::new(), ndeps: 0, done: false })
             .collect();
         for (i, o) in objs.iter().enumerate() {
-            for d in self.deps.get(&obj_key(o)).map(|v| v.as_slice()).unwrap_or(&[]) {
+            for d in &self.deps_of(o) {
                 if let Some(&j) = index.get(&obj_key(d)) {
                     nodes[i].succ.insert(j);
                     nodes[j].pred.insert(i);
@@ -106,13 +106,33 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// The dependencies of package-level object `o`. The variables of
+    /// `var a, b = f()` share one declaration and so their dependencies.
+    fn deps_of(&self, o: &Obj) -> Vec<Obj> {
+        let own = |o: &Obj| self.deps.get(&obj_key(o)).cloned().unwrap_or_default();
+        match self.decls.get(&obj_key(o)).map(|d| &d.kind) {
+            Some(DeclKind::Var { lhs: Some(l), .. }) if l.len() > 1 => {
+                let mut out: Vec<Obj> = Vec::new();
+                for v in l {
+                    for d in own(v) {
+                        if !out.iter().any(|x| std::sync::Arc::ptr_eq(x, &d)) {
+                            out.push(d);
+                        }
+                    }
+                }
+                out
+            }
+            _ => own(o),
+        }
+    }
+
     /// A path of dependencies from `from` to `to`, as go/types' findPath:
     /// `[to, ..., d1]` for `from -> d1 -> ... -> to`.
     fn find_path(&self, from: &Obj, to: &Obj, seen: &mut HashSet<usize>) -> Option<Vec<Obj>> {
         if !seen.insert(obj_key(from)) {
             return None;
         }
-        let deps = self.deps.get(&obj_key(from)).cloned().unwrap_or_default();
+        let deps = self.deps_of(from);
         for d in &deps {
             if std::sync::Arc::ptr_eq(d, to) {
                 return Some(vec![d.clone()]);

@@ -153,7 +153,7 @@ impl<'a> Checker<'a> {
                             }
                             if name == "init" || (name == "main" && self.pkg.name.as_str() == "main") {
                                 if !f.ty.params.list.is_empty() || f.ty.results.as_ref().is_some_and(|r| !r.list.is_empty()) {
-                                    self.error(f.name.span, format!("func {} must have no arguments and no return values", name));
+                                    self.error(f.span.start(), format!("func {} must have no arguments and no return values", name));
                                 }
                             }
                             if name == "init" {

@@ -159,9 +159,6 @@ L:
 "#,
     );
     let c = collect(&f);
-    let want = "Decl Decl Decl Empty Labeled Assign IncDec IncDec Assign Assign Send Go Defer Return Branch Branch Branch \
-                Block If Assign Binary? If Binary? Block Block Switch Assign CaseClause"; // documentation only
-    let _ = want;
     let top: Vec<&str> = body(&f).iter().map(|s| stmt_name(&s.kind)).collect();
     assert_eq!(
         top,
@@ -200,7 +197,7 @@ var _ = []interface{}{
 	func(a int) int { return a },
 	(x), x.y, a[1], s[1:2], s[:], s[1:2:3], x.(T), f(a, b...), *p, &T{}, -x, +x, !b, ^x, <-ch,
 	a + b*c - d/e%f, a << 1 >> 2 &^ 3 & 4 | 5 ^ 6, a == b && c != d || e < f && g <= h || i > j && k >= l,
-	[]int(nil), (*T)(nil), (<-chan int)(nil), func()(nil), chan<- int(nil), map[int]chan int(nil),
+	[]int(nil), (*T)(nil), (<-chan int)(nil), chan<- int(nil), map[int]chan int(nil), func() T(nil),
 }
 "#,
     );
@@ -276,7 +273,7 @@ fn gox_imports_are_recorded_in_decls_and_file_imports() {
 fn bad_import_paths() {
     assert_eq!(errors("package p\nimport \"a b\"\n"), vec!["2:8: invalid import path: \"a b\""]);
     assert_eq!(errors("package p\nimport @gin\n"), vec!["2:9: expected 'STRING', found gin"]);
-    assert_eq!(errors("package p\nimport @\n"), vec!["2:9: expected 'STRING', found newline"]);
+    assert_eq!(errors("package p\nimport @\n"), vec!["3:1: expected 'STRING', found 'EOF'"]);
 }
 
 #[test]
@@ -359,7 +356,6 @@ fn value_spec_index_counts_specs_for_iota() {
 fn node_ids_are_unique_and_counted() {
     let f = parse_ok("package p\nimport x \"y\"\nfunc (r *R) m(a, b int) (c int) { return a + b*r.f(T{1}[0]) }\n");
     let mut ids = collect(&f).ids;
-    ids.push(f.name.id.0);
     let n = ids.len();
     ids.sort();
     ids.dedup();
@@ -424,13 +420,14 @@ fn go_parser_error_messages_and_positions() {
         ("package p\nfunc f()\n{\n}\n", "3:1: unexpected semicolon or newline before {"),
         ("package p\nx := 1\n", "2:1: expected declaration, found x"),
         ("package _\n", "1:9: invalid package name _"),
-        ("x\n", "1:1: expected 'package', found x"),
-        ("package p\nfunc f() { if x := 1 {} }\n", "2:15: expected boolean expression, found simple statement (missing parentheses around composite literal?)"),
-        ("package p\nfunc f() { _ = s[1:2:] }\n", "2:20: 3rd index required in 3-index slice"),
-        ("package p\nfunc f() { if x = 1 {} }\n", "2:17: expected '==', found '='"),
-        ("package p\nvar _ = x.\n", "2:11: expected selector or type assertion, found newline"),
+        ("x", "1:1: expected 'package', found x"),
+        ("package p\nfunc f() { if x := 1 {} }\n", "2:15: expected boolean expression, found assignment (missing parentheses around composite literal?)"),
+        ("package p\nfunc f() { if x++ {} }\n", "2:15: expected boolean expression, found simple statement (missing parentheses around composite literal?)"),
+        ("package p\nfunc f() { _ = s[1:2:] }\n", "2:21: 3rd index required in 3-index slice"),
+        ("package p\nfunc f() { _ = x = 0 }\n", "2:18: expected '==', found '='"),
+        ("package p\nvar _ = x.)\n", "2:11: expected selector or type assertion, found ')'"),
         ("package p\nfunc f() { else {} }\n", "2:12: expected statement, found 'else'"),
-        ("package p\nvar _ = [...]int\n", "2:10: expected array length, found '...'"),
+        ("package p\nvar _ = [...]int(x)\n", "2:10: expected array length, found '...'"),
     ];
     for (src, want) in cases {
         assert_eq!(errors(src), vec![want.to_string()], "{src:?}");
@@ -484,7 +481,7 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
     for src in [
         format!("package p\nfunc f() {}\n", "{".repeat(100_000)),
         format!("package p\nvar x {}int\n", "[]".repeat(100_000)),
-        format!("package p\nvar x = {}y\n", "-".repeat(100_000)),
+        format!("package p\nvar x = {}y\n", "!".repeat(100_000)),
         format!("package p\nvar x = y{}\n", ".f()".repeat(100_000)),
         format!("package p\nvar x = {}\n", "T{".repeat(100_000)),
         format!("package p\nfunc f() {{ {} }}\n", "if x {".repeat(100_000)),
@@ -513,6 +510,6 @@ fn dump_ast_prints_an_indented_tree() {
     let f = parse_ok("package p\n\nimport @\"gin\"\n\nfunc f(a int) { return a }\n");
     assert_eq!(
         dump_ast(&f),
-        "File package p @0..52\n  GenDecl import @11..24\n    ImportSpec @\"gin\" @18..24\n  FuncDecl f @26..51\n    Params\n      Field a\n        Ident int #3 @35..38\n    Body @40..51\n      ReturnStmt @42..50\n        Ident a #4 @49..50\n"
+        "File package p @0..53\n  GenDecl import @11..24\n    ImportSpec @\"gin\" @18..24\n  FuncDecl f @26..52\n    Params\n      Field a\n        Ident int #3 @35..38\n    Body @40..52\n      ReturnStmt @42..50\n        Ident a #4 @49..50\n"
     );
 }

@@ -7,7 +7,9 @@ use anyhow::Result;
 use gox_cli::cli::CheckArgs;
 use gox_cli::driver::patterns::is_file_pattern;
 use gox_cli::output::{print_diagnostics, Format};
-use gox_cli::{analyze_project, Workspace, WorkspaceError};
+use gox_cli::driver::analyze::analyze_project_cached;
+use gox_cli::driver::cache::{cache_dir, Cache};
+use gox_cli::{Workspace, WorkspaceError};
 use gox_common::BuildConfig;
 
 use super::Status;
@@ -96,7 +98,8 @@ pub fn run(args: &CheckArgs, mode: Mode) -> Result<Status> {
             }
         }
     }
-    let analysis = match analyze_project(&ws, &patterns) {
+    let cache = Cache::open(cache_dir());
+    let analysis = match analyze_project_cached(&ws, &patterns, Some(&cache)) {
         Ok(a) => a,
         Err(err) => {
             eprintln!("gox: {err}");
@@ -104,12 +107,23 @@ pub fn run(args: &CheckArgs, mode: Mode) -> Result<Status> {
         }
     };
     let format = Format::choose(args.json, args.color);
+    // Messages naming files (gox.mod, directories) show them relative to the
+    // current directory, as positions are.
+    let relative: Vec<gox_common::Diagnostic> = analysis
+        .diagnostics()
+        .into_iter()
+        .map(|d| {
+            let mut d = d.clone();
+            d.message = relative_message(&d.message, &ws.cwd);
+            d
+        })
+        .collect();
     let mut shown = Vec::new();
-    for d in analysis.diagnostics() {
+    for (d, original) in relative.iter().zip(analysis.diagnostics()) {
         let package = analysis
             .units
             .iter()
-            .find(|u| u.diagnostics.iter().any(|x| std::ptr::eq(x, d)))
+            .find(|u| u.diagnostics.iter().any(|x| std::ptr::eq(x, original)))
             .map(|u| u.unit.import_path.as_str())
             .unwrap_or("");
         shown.push((d, package));
@@ -119,16 +133,39 @@ pub fn run(args: &CheckArgs, mode: Mode) -> Result<Status> {
     let warnings = shown.len() - errors;
     let packages = analysis.units.len();
     let mut summary = match errors {
-        0 => format!("gox: checked {packages} packages, no errors"),
-        1 => format!("gox: 1 error (checked {packages} packages)"),
-        n => format!("gox: {n} errors (checked {packages} packages)"),
+        0 => format!("gox: checked {}, no errors", plural(packages, "package")),
+        n => format!("gox: {} (checked {})", plural(n, "error"), plural(packages, "package")),
     };
     if warnings > 0 {
-        summary.push_str(&format!(", {warnings} warning{}", if warnings == 1 { "" } else { "s" }));
-    }
-    if args.timings {
-        summary.push_str(&format!(" in {:.1?}", started.elapsed()));
+        summary.push_str(&format!(", {}", plural(warnings, "warning")));
     }
     eprintln!("{summary}");
+    if args.timings {
+        print_timings(&analysis, started.elapsed());
+    }
     Ok(if errors > 0 { Status::Failure } else { Status::Success })
+}
+
+fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+fn print_timings(analysis: &gox_cli::Analysis, wall: std::time::Duration) {
+    let t = &analysis.timings;
+    let cached = analysis.units.iter().filter(|u| u.cached).count();
+    let checked = analysis.units.iter().filter(|u| u.package.is_some()).count();
+    let lines: usize = analysis.units.iter().flat_map(|u| &u.unit.files).map(|f| f.line_count()).sum();
+    eprintln!("timings: {} packages ({cached} from cache, {checked} checked), {lines} lines", analysis.units.len());
+    eprintln!("  read + resolve  {:>10.1?}", t.load);
+    eprintln!("  cache           {:>10.1?}", t.cache);
+    eprintln!("  parse (cpu)     {:>10.1?}", t.parse);
+    eprintln!("  check (cpu)     {:>10.1?}", t.check);
+    eprintln!("  total (wall)    {:>10.1?}", wall);
+    for (path, time) in t.packages.iter().take(10) {
+        eprintln!("    {time:>10.1?}  {path}");
+    }
 }

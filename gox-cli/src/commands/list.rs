@@ -54,7 +54,7 @@ pub fn run(args: &ListArgs) -> Result<Status> {
         let pkg = JsonPackage {
             dir: unit.dir.display().to_string(),
             import_path: &unit.import_path,
-            name: unit.asts.first().map(|f| f.name.name.to_string()).unwrap_or_default(),
+            name: unit.name.clone(),
             module: ws.vfs.module_of(&unit.id).map(|m| m.path.clone()),
             standard: unit.id.is_std(),
             gox_files: unit.files.iter().filter_map(|f| f.path.file_name()).map(|n| n.to_string_lossy().into_owned()).collect(),

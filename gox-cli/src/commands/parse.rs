@@ -13,14 +13,14 @@ pub fn run(files: &[PathBuf], dump: bool) -> Result<Status> {
     let cwd = std::env::current_dir().ok();
     let mut errors = 0usize;
     for path in files {
-        let file = match read_source(&RealFs, &map, path) {
-            Ok(file) => file,
-            Err(d) => {
-                println!("{}", gox_common::render::render_go_style(&d, &map, cwd.as_deref()));
-                errors += 1;
-                continue;
-            }
-        };
+        let (file, read_errors) = read_source(&RealFs, &map, path);
+        for d in &read_errors {
+            println!("{}", gox_common::render::render_go_style(d, &map, cwd.as_deref()));
+        }
+        errors += read_errors.len();
+        if file.text.is_empty() && !read_errors.is_empty() {
+            continue;
+        }
         let (ast, diags) = gox_syntax::parse_file(&file);
         for d in &diags {
             println!("{}", gox_common::render::render_go_style(d, &map, cwd.as_deref()));

@@ -1,7 +1,22 @@
-//! The build cache's location: `$GOXCACHE`, else `gox` under the user's
-//! cache directory (`$XDG_CACHE_HOME` or `~/.cache`).
+//! The build cache: for each package, keyed by a hash of gox's version, the
+//! build configuration, the package's sources and its imports' API
+//! fingerprints, the package's own API fingerprint and its diagnostics.
+//!
+//! Location: `$GOXCACHE`, else `gox` under the user's cache directory
+//! (`$XDG_CACHE_HOME` or `~/.cache`). Entries are written to a temporary
+//! file and renamed into place, so readers never see half an entry; each
+//! entry ends with the SHA-256 of its body, so a corrupt or truncated entry
+//! is detected and ignored.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+use gox_analysis::Package;
+use gox_common::{Diagnostic, Label, Severity, SourceMap, Span};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// Bumped when the entry format or the meaning of a key changes.
+const FORMAT: &str = "gox-cache-1";
 
 pub fn cache_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os("GOXCACHE").filter(|d| !d.is_empty()) {
@@ -13,5 +28,187 @@ pub fn cache_dir() -> PathBuf {
     match std::env::var_os("HOME") {
         Some(home) => PathBuf::from(home).join(".cache").join("gox"),
         None => std::env::temp_dir().join("gox-cache"),
+    }
+}
+
+/// A cache key or fingerprint: a SHA-256.
+pub type Hash = [u8; 32];
+
+/// Builds a key from tagged parts.
+pub struct KeyBuilder(Sha256);
+
+impl KeyBuilder {
+    pub fn new() -> KeyBuilder {
+        let mut h = Sha256::new();
+        h.update(FORMAT.as_bytes());
+        h.update(env!("CARGO_PKG_VERSION").as_bytes());
+        KeyBuilder(h)
+    }
+
+    pub fn part(&mut self, tag: &str, bytes: &[u8]) -> &mut KeyBuilder {
+        self.0.update((tag.len() as u64).to_le_bytes());
+        self.0.update(tag.as_bytes());
+        self.0.update((bytes.len() as u64).to_le_bytes());
+        self.0.update(bytes);
+        self
+    }
+
+    pub fn finish(&mut self) -> Hash {
+        std::mem::take(&mut self.0).finalize().into()
+    }
+}
+
+impl Default for KeyBuilder {
+    fn default() -> Self {
+        KeyBuilder::new()
+    }
+}
+
+/// The package's API fingerprint: every package-level declaration's kind,
+/// name and type (named types with their underlying type and methods,
+/// constants with their values), but no function bodies. When it is
+/// unchanged, packages importing this one need no re-check.
+pub fn fingerprint(pkg: &Package) -> Hash {
+    use gox_analysis::typestring::{signature_string, type_string};
+    let mut objects = pkg.scope.objects();
+    objects.sort_by_key(|o| o.name.as_str());
+    let mut key = KeyBuilder::new();
+    key.part("package", pkg.path().as_bytes()).part("name", pkg.name().as_bytes());
+    for obj in objects {
+        let mut text = format!("{} {}", obj.kind_word(), obj.name);
+        if obj.has_type() {
+            let ty = obj.ty();
+            text.push(' ');
+            text.push_str(&type_string(&ty, None));
+            if obj.is_type_name() {
+                text.push_str(" = ");
+                text.push_str(&type_string(&ty.underlying(), None));
+                if let gox_analysis::TypeKind::Named(named) = ty.kind() {
+                    for m in named.methods() {
+                        text.push_str(&format!(" method {}{}", m.name, signature_string(&m.ty(), None)));
+                    }
+                }
+            }
+        }
+        if obj.is_const() {
+            text.push_str(&format!(" = {}", obj.const_value()));
+        }
+        key.part("object", text.as_bytes());
+    }
+    key.finish()
+}
+
+#[derive(Serialize, Deserialize)]
+struct StoredLabel {
+    file: String,
+    lo: u32,
+    hi: u32,
+    message: String,
+}
+
+#[derive(Serialize, Deserialize)]
+struct StoredDiagnostic {
+    severity: u8,
+    file: String,
+    lo: u32,
+    hi: u32,
+    message: String,
+    notes: Vec<StoredLabel>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct StoredEntry {
+    fingerprint: String,
+    diagnostics: Vec<StoredDiagnostic>,
+}
+
+/// What a cache hit gives back.
+pub struct Entry {
+    pub fingerprint: Hash,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+pub struct Cache {
+    dir: PathBuf,
+}
+
+impl Cache {
+    pub fn open(dir: PathBuf) -> Cache {
+        Cache { dir }
+    }
+
+    fn path(&self, key: &Hash) -> PathBuf {
+        let hex = hex::encode(key);
+        self.dir.join(&hex[..2]).join(&hex[2..])
+    }
+
+    /// The entry for `key`, or `None` when absent, corrupt, or naming a file
+    /// the current build does not have.
+    pub fn get(&self, key: &Hash, map: &SourceMap) -> Option<Entry> {
+        let bytes = std::fs::read(self.path(key)).ok()?;
+        let (body, sum) = bytes.split_at(bytes.len().checked_sub(64)?);
+        if hex::encode(Sha256::digest(body)).as_bytes() != sum {
+            return None;
+        }
+        let stored: StoredEntry = serde_json::from_slice(body).ok()?;
+        let fingerprint: Hash = hex::decode(&stored.fingerprint).ok()?.try_into().ok()?;
+        let span = |file: &str, lo: u32, hi: u32| -> Option<Span> {
+            let id = map.find(Path::new(file))?;
+            let len = map.file(id).text.len() as u32;
+            (lo <= hi && hi <= len).then(|| Span::new(id, lo, hi))
+        };
+        let mut diagnostics = Vec::with_capacity(stored.diagnostics.len());
+        for d in stored.diagnostics {
+            let severity = match d.severity {
+                0 => Severity::Error,
+                1 => Severity::Warning,
+                _ => Severity::Note,
+            };
+            let mut notes = Vec::new();
+            for n in d.notes {
+                notes.push(Label { span: span(&n.file, n.lo, n.hi)?, message: n.message });
+            }
+            diagnostics.push(Diagnostic { severity, span: span(&d.file, d.lo, d.hi)?, message: d.message, notes });
+        }
+        Some(Entry { fingerprint, diagnostics })
+    }
+
+    /// Stores an entry; failures (read-only or full disk) only cost speed.
+    pub fn put(&self, key: &Hash, fingerprint: &Hash, diagnostics: &[Diagnostic], map: &SourceMap) {
+        let path_of = |span: Span| map.path(span.file).to_string_lossy().into_owned();
+        let stored = StoredEntry {
+            fingerprint: hex::encode(fingerprint),
+            diagnostics: diagnostics
+                .iter()
+                .map(|d| StoredDiagnostic {
+                    severity: match d.severity {
+                        Severity::Error => 0,
+                        Severity::Warning => 1,
+                        Severity::Note => 2,
+                    },
+                    file: path_of(d.span),
+                    lo: d.span.lo,
+                    hi: d.span.hi,
+                    message: d.message.clone(),
+                    notes: d
+                        .notes
+                        .iter()
+                        .map(|n| StoredLabel { file: path_of(n.span), lo: n.span.lo, hi: n.span.hi, message: n.message.clone() })
+                        .collect(),
+                })
+                .collect(),
+        };
+        let Ok(mut body) = serde_json::to_vec(&stored) else { return };
+        let sum = hex::encode(Sha256::digest(&body));
+        body.extend_from_slice(sum.as_bytes());
+        let path = self.path(key);
+        let Some(dir) = path.parent() else { return };
+        if std::fs::create_dir_all(dir).is_err() {
+            return;
+        }
+        let Ok(mut tmp) = tempfile::NamedTempFile::new_in(dir) else { return };
+        if std::io::Write::write_all(&mut tmp, &body).is_ok() {
+            let _ = tmp.persist(&path);
+        }
     }
 }

@@ -1,6 +1,8 @@
 //! Loading the package graph: starting from the packages the patterns name,
-//! read and parse every package's files (in parallel) and resolve its
-//! imports through the [`Vfs`], breadth-first, each package once.
+//! read every package's files (in parallel), parse just their package
+//! clauses and imports, and resolve the imports through the `Vfs`,
+//! breadth-first, each package once. Full parsing waits until a package
+//! must really be checked (a cache hit never parses).
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -11,6 +13,7 @@ use gox_module::{PackageId, ResolvedPackage};
 use gox_syntax::ast;
 use rayon::prelude::*;
 
+use super::source::read_source;
 use super::workspace::Workspace;
 
 /// One import of a package (all specs with the same path share it).
@@ -25,18 +28,33 @@ pub struct Import {
     pub target: Result<usize, String>,
 }
 
-/// A parsed package, before checking.
+/// A package of the build, before checking.
 pub struct Unit {
     pub id: PackageId,
     pub import_path: String,
+    /// The name in the package clauses.
+    pub name: String,
     pub dir: PathBuf,
     pub files: Vec<Arc<SourceFile>>,
-    pub asts: Vec<ast::File>,
     pub imports: Vec<Import>,
-    /// Problems found while reading and parsing (syntax errors included).
+    /// Problems found while reading the files and resolving imports.
     pub diagnostics: Vec<Diagnostic>,
     /// Named on the command line (as opposed to reached by an import).
     pub is_root: bool,
+}
+
+impl Unit {
+    /// Parses every file in full (in parallel): the ASTs and syntax errors.
+    pub fn parse(&self) -> (Vec<ast::File>, Vec<Diagnostic>) {
+        let parsed: Vec<(ast::File, Vec<Diagnostic>)> = self.files.par_iter().map(|f| gox_syntax::parse_file(f)).collect();
+        let mut asts = Vec::with_capacity(parsed.len());
+        let mut diags = Vec::new();
+        for (ast, d) in parsed {
+            asts.push(ast);
+            diags.extend(d);
+        }
+        (asts, diags)
+    }
 }
 
 pub struct PackageGraph {
@@ -44,39 +62,26 @@ pub struct PackageGraph {
     pub index: HashMap<PackageId, usize>,
 }
 
-/// Reads and parses every file of one package.
-fn parse_unit(ws: &Workspace, map: &SourceMap, rp: &ResolvedPackage, is_root: bool) -> Unit {
-    let parsed: Vec<(Option<Arc<SourceFile>>, Option<ast::File>, Vec<Diagnostic>)> = rp
-        .files
+/// What one file contributes before full parsing.
+struct Header {
+    file: Arc<SourceFile>,
+    read_errors: Vec<Diagnostic>,
+    imports: Vec<ast::ImportSpec>,
+}
+
+fn read_headers(ws: &Workspace, map: &SourceMap, rp: &ResolvedPackage) -> Vec<Header> {
+    rp.files
         .par_iter()
-        .map(|path| match super::source::read_source(&ws.fs, map, path) {
-            Ok(file) => {
-                let (ast, diags) = gox_syntax::parse_file(&file);
-                (Some(file), Some(ast), diags)
-            }
-            Err(diag) => (None, None, vec![diag]),
+        .map(|path| {
+            let (file, read_errors) = read_source(&ws.fs, map, path);
+            let (header, _) = gox_syntax::parse_package_clause_and_imports(file.id, &file.text);
+            Header { file, read_errors, imports: header.imports }
         })
-        .collect();
-    let mut unit = Unit {
-        id: rp.id.clone(),
-        import_path: rp.import_path.clone(),
-        dir: rp.dir.clone(),
-        files: Vec::new(),
-        asts: Vec::new(),
-        imports: Vec::new(),
-        diagnostics: Vec::new(),
-        is_root,
-    };
-    for (file, ast, diags) in parsed {
-        unit.files.extend(file);
-        unit.asts.extend(ast);
-        unit.diagnostics.extend(diags);
-    }
-    unit
+        .collect()
 }
 
 /// Loads the graph reachable from `roots`. Resolution failures become
-/// failed [`Import`]s, reported later by the checker at the import spec.
+/// failed [`Import`]s, reported by the checker at the import spec.
 pub fn load_graph(ws: &Workspace, map: &SourceMap, roots: Vec<ResolvedPackage>) -> PackageGraph {
     let mut graph = PackageGraph { units: Vec::new(), index: HashMap::new() };
     let mut frontier: Vec<(ResolvedPackage, bool)> = Vec::new();
@@ -87,31 +92,41 @@ pub fn load_graph(ws: &Workspace, map: &SourceMap, roots: Vec<ResolvedPackage>) 
         }
     }
     while !frontier.is_empty() {
-        let units: Vec<Unit> = frontier.par_iter().map(|(rp, root)| parse_unit(ws, map, rp, *root)).collect();
-        frontier = Vec::new();
-        for mut unit in units {
-            let mut seen: HashMap<(String, bool), usize> = HashMap::new();
-            for file in &unit.asts {
-                for spec in &file.imports {
-                    let key = (spec.path.clone(), spec.is_external());
-                    if seen.contains_key(&key) {
+        let headers: Vec<Vec<Header>> = frontier.par_iter().map(|(rp, _)| read_headers(ws, map, rp)).collect();
+        let current = std::mem::take(&mut frontier);
+        for ((rp, is_root), headers) in current.into_iter().zip(headers) {
+            let mut unit = Unit {
+                id: rp.id.clone(),
+                import_path: rp.import_path.clone(),
+                name: rp.name.clone(),
+                dir: rp.dir.clone(),
+                files: Vec::new(),
+                imports: Vec::new(),
+                diagnostics: Vec::new(),
+                is_root,
+            };
+            let mut seen: HashMap<(String, bool), ()> = HashMap::new();
+            for header in headers {
+                unit.files.push(header.file);
+                unit.diagnostics.extend(header.read_errors);
+                for spec in header.imports {
+                    if seen.insert((spec.path.clone(), spec.is_external()), ()).is_some() {
                         continue;
                     }
                     let target = match ws.vfs.resolve(&unit.id, &spec.path, spec.is_external()) {
-                        Ok(rp) => {
-                            if let Some(warning) = rp.shadow_warning() {
+                        Ok(dep) => {
+                            if let Some(warning) = dep.shadow_warning() {
                                 unit.diagnostics.push(Diagnostic::warning(spec.path_span, warning));
                             }
                             let next = graph.index.len();
-                            let idx = *graph.index.entry(rp.id.clone()).or_insert_with(|| {
-                                frontier.push((rp, false));
+                            let idx = *graph.index.entry(dep.id.clone()).or_insert_with(|| {
+                                frontier.push((dep, false));
                                 next
                             });
                             Ok(idx)
                         }
                         Err(err) => Err(err.to_string()),
                     };
-                    seen.insert(key, unit.imports.len());
                     unit.imports.push(Import {
                         path: spec.path.clone(),
                         external: spec.is_external(),
@@ -123,8 +138,5 @@ pub fn load_graph(ws: &Workspace, map: &SourceMap, roots: Vec<ResolvedPackage>) 
             graph.units.push(unit);
         }
     }
-    // Units were pushed in index order: frontier order matches index order.
-    debug_assert!(graph.units.iter().enumerate().all(|(i, u)| graph.index[&u.id] == i));
     graph
 }
-

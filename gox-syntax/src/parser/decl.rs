@@ -31,6 +31,7 @@ impl<'a> Parser<'a> {
     }
 
     /// `keyword spec` or `keyword ( spec; ... )`.
+    #[inline(never)]
     pub(crate) fn parse_gen_decl(&mut self, keyword: Token) -> GenDecl {
         let doc = self.lead_doc();
         let lo = self.pos;
@@ -201,6 +202,7 @@ impl<'a> Parser<'a> {
     }
 
     /// `func [recv] name params [results] [body]`.
+    #[inline(never)]
     fn parse_func_decl(&mut self) -> FuncDecl {
         let doc = self.lead_doc();
         let lo = self.pos;

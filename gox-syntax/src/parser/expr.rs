@@ -166,6 +166,7 @@ impl<'a> Parser<'a> {
 
     /// `<-` applied to a channel type `chan T` makes `<-chan T`; applied to
     /// `chan<- chan T` it makes `<-chan <-chan T`.
+    #[inline(never)]
     fn reassociate_arrow(&mut self, x: &mut Expr, arrow: u32) {
         let mut dir = ChanDir::Send;
         let mut cur = x;
@@ -272,6 +273,7 @@ impl<'a> Parser<'a> {
         x
     }
 
+    #[inline(never)]
     fn parse_operand(&mut self) -> Expr {
         let lo = self.pos;
         match self.tok {
@@ -315,6 +317,7 @@ impl<'a> Parser<'a> {
         self.bad_expr(lo, self.pos.max(lo))
     }
 
+    #[inline(never)]
     fn parse_func_type_or_lit(&mut self) -> Expr {
         let lo = self.pos;
         let ty = self.parse_func_type();
@@ -327,6 +330,7 @@ impl<'a> Parser<'a> {
         self.mk_expr(lo, ExprKind::FuncLit { ty, body })
     }
 
+    #[inline(never)]
     fn parse_index_or_slice(&mut self, x: Expr) -> Expr {
         let lo = x.span.lo;
         let lbrack = self.expect(Token::LBrack);
@@ -399,6 +403,7 @@ impl<'a> Parser<'a> {
         self.mk_expr(lo, ExprKind::Index { x: Box::new(x), lbrack, index: Box::new(i0), rbrack })
     }
 
+    #[inline(never)]
     fn parse_call(&mut self, func: Expr) -> Expr {
         let lo = func.span.lo;
         let lparen = self.expect(Token::LParen);
@@ -423,6 +428,7 @@ impl<'a> Parser<'a> {
 
     /// `{ elements }` of a composite literal; `ty` is `None` for an elided
     /// type.
+    #[inline(never)]
     pub(crate) fn parse_literal_value(&mut self, ty: Option<Expr>) -> Expr {
         let lo = ty.as_ref().map_or(self.pos, |t| t.span.lo);
         if !self.enter() {

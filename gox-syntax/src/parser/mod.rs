@@ -29,6 +29,11 @@ pub const MAX_NESTING: u32 = 1000;
 /// is built without recursion but makes a tree this deep.
 pub const MAX_CHAIN: u32 = 100_000;
 
+/// Stack the parser may use below its entry point before it reports
+/// "exceeded max nesting depth": deep input must fail cleanly even on a
+/// thread with a 2 MiB stack, whatever the build's frame sizes.
+pub const STACK_BUDGET: usize = 1 << 20;
+
 pub(crate) const TYPE_PARAMS_UNSUPPORTED: &str = "type parameters are not supported in GoX";
 
 /// What [`Parser::parse_file`] parses.
@@ -64,6 +69,8 @@ pub(crate) struct Parser<'a> {
     nest: u32,
     /// Length of the binary-operator chain being built.
     chain: u32,
+    /// Address of a local in the parser's entry frame (see [`STACK_BUDGET`]).
+    stack_base: usize,
     /// Set once the nesting limit was hit: every token then reads as EOF.
     bailed: bool,
 
@@ -148,6 +155,7 @@ impl<'a> Parser<'a> {
             in_rhs: false,
             nest: 0,
             chain: 0,
+            stack_base: 0,
             bailed: false,
             sync_pos: 0,
             sync_cnt: 0,
@@ -435,11 +443,20 @@ impl<'a> Parser<'a> {
     /// stopping the parse) when too deep.
     pub(crate) fn enter(&mut self) -> bool {
         self.nest += 1;
-        if self.nest > MAX_NESTING {
+        if self.nest > MAX_NESTING || self.stack_used() > STACK_BUDGET {
             self.bail_nesting();
             return false;
         }
         true
+    }
+
+    fn stack_used(&self) -> usize {
+        let here = 0u8;
+        let addr = std::hint::black_box(&here) as *const u8 as usize;
+        if self.stack_base == 0 {
+            return 0;
+        }
+        self.stack_base.abs_diff(addr)
     }
 
     /// Reports "exceeded max nesting depth" (once) and stops the parse:
@@ -546,6 +563,8 @@ impl<'a> Parser<'a> {
     // File
 
     pub(crate) fn parse_file(mut self, mode: Mode) -> (ast::File, Vec<Diagnostic>) {
+        let base = 0u8;
+        self.stack_base = std::hint::black_box(&base) as *const u8 as usize;
         let doc = self.lead_doc();
         let package_span = self.expect(Token::Package);
         let name = self.parse_ident();

@@ -48,6 +48,7 @@ impl<'a> Parser<'a> {
     }
 
     /// `{ stmts }`.
+    #[inline(never)]
     pub(crate) fn parse_block(&mut self) -> Block {
         let lbrace = self.expect(Token::LBrace);
         let stmts = self.parse_stmt_list();
@@ -179,6 +180,7 @@ impl<'a> Parser<'a> {
     }
 
     /// The call of a `go` or `defer` statement.
+    #[inline(never)]
     fn parse_call_expr(&mut self, what: &str) -> Expr {
         let x = self.parse_rhs_or_type();
         match x.kind {
@@ -198,6 +200,7 @@ impl<'a> Parser<'a> {
         }
     }
 
+    #[inline(never)]
     fn parse_simple_stmt(&mut self, mode: SimpleMode) -> Simple {
         let lo = self.pos;
         let mut lhs = self.parse_list(false);
@@ -334,6 +337,7 @@ impl<'a> Parser<'a> {
         (init.map(Box::new), cond)
     }
 
+    #[inline(never)]
     fn parse_if_stmt(&mut self) -> Stmt {
         if !self.enter() {
             self.leave();
@@ -371,6 +375,7 @@ impl<'a> Parser<'a> {
     }
 
     /// `switch [init;] [tag] { cases }` and type switches.
+    #[inline(never)]
     fn parse_switch_stmt(&mut self) -> Stmt {
         let lo = self.pos;
         self.expect(Token::Switch);
@@ -428,6 +433,7 @@ impl<'a> Parser<'a> {
         }
     }
 
+    #[inline(never)]
     fn parse_case_clause(&mut self, type_switch: bool) -> CaseClause {
         let lo = self.pos;
         let list = if self.tok == Token::Case {
@@ -451,6 +457,7 @@ impl<'a> Parser<'a> {
         CaseClause { span: self.span_from(lo), list, colon, body }
     }
 
+    #[inline(never)]
     fn parse_select_stmt(&mut self) -> Stmt {
         let lo = self.pos;
         self.expect(Token::Select);
@@ -465,6 +472,7 @@ impl<'a> Parser<'a> {
         Stmt { span, kind: StmtKind::Select { lbrace, body, rbrace } }
     }
 
+    #[inline(never)]
     fn parse_comm_clause(&mut self) -> CommClause {
         let lo = self.pos;
         let comm = if self.tok == Token::Case {
@@ -508,6 +516,7 @@ impl<'a> Parser<'a> {
         CommClause { span: self.span_from(lo), comm, colon, body }
     }
 
+    #[inline(never)]
     fn parse_for_stmt(&mut self) -> Stmt {
         let lo = self.pos;
         self.expect(Token::For);

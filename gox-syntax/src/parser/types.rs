@@ -91,6 +91,7 @@ impl<'a> Parser<'a> {
 
     /// After the `[`: `[]T`, `[N]T` or `[...]T`. `len` is the already
     /// parsed length, if any.
+    #[inline(never)]
     pub(crate) fn parse_array_type(&mut self, lo: u32, len: Option<Expr>) -> Expr {
         let mut len = len;
         if len.is_none() {
@@ -113,6 +114,7 @@ impl<'a> Parser<'a> {
         self.mk_expr(lo, ExprKind::ArrayType { len: len.map(Box::new), elem: Box::new(elem) })
     }
 
+    #[inline(never)]
     fn parse_struct_type(&mut self) -> Expr {
         let lo = self.pos;
         self.expect(Token::Struct);
@@ -198,6 +200,7 @@ impl<'a> Parser<'a> {
     }
 
     /// `func(params) results`, at `func`.
+    #[inline(never)]
     pub(crate) fn parse_func_type(&mut self) -> FuncType {
         let span = self.expect(Token::Func);
         if self.tok == Token::LBrack {
@@ -208,6 +211,7 @@ impl<'a> Parser<'a> {
         FuncType { span, params, results }
     }
 
+    #[inline(never)]
     fn parse_interface_type(&mut self) -> Expr {
         let lo = self.pos;
         self.expect(Token::Interface);
@@ -289,6 +293,7 @@ impl<'a> Parser<'a> {
         x
     }
 
+    #[inline(never)]
     fn parse_map_type(&mut self) -> Expr {
         let lo = self.pos;
         self.expect(Token::Map);
@@ -300,6 +305,7 @@ impl<'a> Parser<'a> {
     }
 
     /// `chan T`, `chan<- T` or `<-chan T`.
+    #[inline(never)]
     fn parse_chan_type(&mut self) -> Expr {
         let lo = self.pos;
         let dir;
@@ -350,6 +356,7 @@ impl<'a> Parser<'a> {
     }
 
     /// `( params )`.
+    #[inline(never)]
     pub(crate) fn parse_parameters(&mut self) -> FieldList {
         let open = self.expect(Token::LParen);
         let mut list = Vec::new();

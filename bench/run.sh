@@ -1,0 +1,198 @@
+#!/usr/bin/env bash
+# The gox benchmark, in one command: builds gox (release) and the go/types
+# harness, generates the synthetic project (GoX and Go trees from the same
+# seed), times `gox check ./...` cold, no-op and after a one-function-body
+# edit, times go/types on the same source, and prints a markdown table.
+#
+#   bench/run.sh
+#   BENCH_PACKAGES=20 BENCH_LINES=50000 bench/run.sh      # quick run
+#
+# Environment (defaults in brackets):
+#   BENCH_PACKAGES [200]  BENCH_LINES [500000]  BENCH_SEED [1]
+#   BENCH_RUNS [3]        runs of each measurement; the best is reported
+#   BENCH_DIR [target/bench]  where the trees, cache, logs and results go
+#   BENCH_SKIP_BUILD [0]  1: use the existing target/release/gox
+#   GOX [target/release/gox]   GO [/usr/lib/go-1.19/bin/go]
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+PACKAGES=${BENCH_PACKAGES:-200}
+LINES=${BENCH_LINES:-500000}
+SEED=${BENCH_SEED:-1}
+RUNS=${BENCH_RUNS:-3}
+WORK=${BENCH_DIR:-$ROOT/target/bench}
+GOX=${GOX:-$ROOT/target/release/gox}
+GO=${GO:-/usr/lib/go-1.19/bin/go}
+TIME=/usr/bin/time
+NPROC=$(nproc)
+
+die() { echo "bench: $*" >&2; exit 1; }
+
+[ -x "$TIME" ] || die "$TIME is missing (apt-get install time)"
+[ -x "$GO" ] || die "$GO is missing (set GO)"
+command -v python3 >/dev/null || die "python3 is missing"
+mkdir -p "$WORK/logs"
+WORK=$(cd "$WORK" && pwd)
+LOGS=$WORK/logs
+
+# ---- build ----
+if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
+	echo "bench: cargo build --release -p gox-cli" >&2
+	(cd "$ROOT" && cargo build --release -p gox-cli) >"$LOGS/cargo.log" 2>&1 ||
+		{ tail -30 "$LOGS/cargo.log" >&2; die "cargo build failed (log: $LOGS/cargo.log)"; }
+fi
+[ -x "$GOX" ] || die "$GOX is missing"
+echo "bench: building the go/types harness" >&2
+(cd "$ROOT/bench/gotypes" && GOFLAGS=-mod=mod GOPROXY=off GO111MODULE=on "$GO" build -o "$WORK/gotypes" .) ||
+	die "go build of bench/gotypes failed"
+
+# ---- generate ----
+echo "bench: generating $PACKAGES packages, $LINES lines (seed $SEED)" >&2
+python3 "$ROOT/bench/gen.py" --packages "$PACKAGES" --lines "$LINES" --seed "$SEED" \
+	--out "$WORK/gox" --go-out "$WORK/go" >"$LOGS/gen.json"
+info() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$WORK/gox/bench-info.json" "$1"; }
+NLINES=$(info lines)
+EDIT_FILE=$WORK/gox/$(info edit_target)
+EDIT_FROM=$(info edit_from)
+EDIT_TO=$(info edit_to)
+EDIT_PKG=$(dirname "$(info edit_target)")
+
+# run NAME CMD...: runs CMD under /usr/bin/time; sets SECS (wall, ms precision),
+# RSS (peak KiB) and RC; output goes to $LOGS/NAME.log.
+run() {
+	local name=$1
+	shift
+	local t0 t1
+	t0=$(date +%s%N)
+	set +e
+	"$TIME" -f '%M' -o "$LOGS/$name.rss" "$@" >"$LOGS/$name.log" 2>&1
+	RC=$?
+	set -e
+	t1=$(date +%s%N)
+	SECS=$(python3 -c "print('%.3f' % (($t1 - $t0) / 1e9))")
+	RSS=$(tail -1 "$LOGS/$name.rss")
+}
+
+# best NAME SETUP CMD...: RUNS runs, SETUP (a shell function) before each;
+# sets BEST_SECS, BEST_RSS (peak over runs), BEST_RC (last run's status).
+best() {
+	local name=$1 setup=$2 i
+	shift 2
+	BEST_SECS="" BEST_RSS=0
+	for i in $(seq 1 "$RUNS"); do
+		"$setup"
+		run "$name" "$@"
+		echo "bench:   $name run $i: ${SECS}s, ${RSS} KiB, exit $RC" >&2
+		if [ -z "$BEST_SECS" ] || python3 -c "import sys; sys.exit(0 if $SECS < $BEST_SECS else 1)"; then
+			BEST_SECS=$SECS
+		fi
+		[ "$RSS" -gt "$BEST_RSS" ] && BEST_RSS=$RSS
+		BEST_RC=$RC
+	done
+}
+
+export GOXCACHE=$WORK/cache
+empty_cache() { rm -rf "$GOXCACHE"; mkdir -p "$GOXCACHE"; }
+nothing() { :; }
+EDITED=0
+swap() { # FILE FROM TO: replaces the one occurrence of FROM
+	python3 -c 'import sys
+p, a, b = sys.argv[1:]
+s = open(p).read()
+if s.count(a) != 1:
+    sys.exit("bench: edit marker %r not found once in %s" % (a, p))
+open(p, "w").write(s.replace(a, b))' "$@"
+}
+toggle_edit() {
+	# Each run sees a different body of one function; its export data is unchanged.
+	if [ "$EDITED" = 0 ]; then
+		swap "$EDIT_FILE" "$EDIT_FROM" "$EDIT_TO"
+		EDITED=1
+	else
+		swap "$EDIT_FILE" "$EDIT_TO" "$EDIT_FROM"
+		EDITED=0
+	fi
+}
+
+echo "bench: gox check, cold" >&2
+best gox-cold empty_cache "$GOX" -C "$WORK/gox" check ./...
+COLD_S=$BEST_SECS COLD_RSS=$BEST_RSS COLD_RC=$BEST_RC
+echo "bench: gox check, no-op" >&2
+best gox-noop nothing "$GOX" -C "$WORK/gox" check ./...
+NOOP_S=$BEST_SECS NOOP_RSS=$BEST_RSS
+echo "bench: gox check, one function body edited in $EDIT_PKG" >&2
+best gox-edit toggle_edit "$GOX" -C "$WORK/gox" check ./...
+EDIT_S=$BEST_SECS EDIT_RSS=$BEST_RSS
+[ "$EDITED" = 1 ] && toggle_edit
+# One more cold run with --timings for the record (not timed).
+empty_cache
+"$GOX" -C "$WORK/gox" check --timings ./... >"$LOGS/gox-timings.log" 2>&1 || true
+NDIAG=$(grep -c ':[0-9]*:[0-9]*: ' "$LOGS/gox-cold.log" || true)
+
+echo "bench: go/types" >&2
+gt() {
+	local jobs=$1
+	best "gotypes-j$jobs" nothing "$WORK/gotypes" -json -j "$jobs" "$WORK/go"
+	GT_S=$BEST_SECS GT_RSS=$BEST_RSS
+	GT_JSON=$(grep '^{' "$LOGS/gotypes-j$jobs.log" | tail -1)
+	[ "$BEST_RC" = 0 ] || echo "bench: warning: go/types reported errors (log: $LOGS/gotypes-j$jobs.log)" >&2
+}
+gt 1
+GT1_S=$GT_S GT1_RSS=$GT_RSS GT1_JSON=$GT_JSON
+gt "$NPROC"
+GTN_S=$GT_S GTN_RSS=$GT_RSS GTN_JSON=$GT_JSON
+
+# ---- report ----
+python3 - "$WORK/results.md" <<EOF
+import json, platform, subprocess, sys
+info = json.load(open("$WORK/gox/bench-info.json"))
+g1 = json.loads('''$GT1_JSON''' or "{}")
+gn = json.loads('''$GTN_JSON''' or "{}")
+lines = $NLINES
+def mib(kib): return "%.0f MiB" % (int(kib) / 1024)
+def lps(s): return "%.0fk" % (lines / float(s) / 1000) if float(s) > 0 else "-"
+def cpu():
+    try:
+        for l in open("/proc/cpuinfo"):
+            if l.startswith("model name"):
+                return l.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor()
+try:
+    gox_version = subprocess.run(["$GOX", "version"], capture_output=True, text=True).stdout.strip()
+except OSError:
+    gox_version = "?"
+cold, gt1, gtn = float("$COLD_S"), float("$GT1_S"), float("$GTN_S")
+rows = [
+    ("gox check ./..., cold (empty GOXCACHE)", "$COLD_S", lps("$COLD_S"), mib("$COLD_RSS")),
+    ("gox check ./..., no-op re-check", "$NOOP_S", lps("$NOOP_S"), mib("$NOOP_RSS")),
+    ("gox check ./..., one function body edited in $EDIT_PKG (imported by %d)" % info["max_fan_in"], "$EDIT_S", "-", mib("$EDIT_RSS")),
+    ("go/types, 1 goroutine (std from source + module)", "$GT1_S", lps("$GT1_S"), mib("$GT1_RSS")),
+    ("go/types, $NPROC goroutines (std from source + module)", "$GTN_S", lps("$GTN_S"), mib("$GTN_RSS")),
+]
+out = []
+out.append("Synthetic project: %d packages (%d levels, %d imports, max fan-in %d), %d files, %d lines, %.1f MB; seed %d" % (
+    info["packages"], info["levels"], info["edges"], info["max_fan_in"], info["files"], info["lines"], info["bytes"] / 1e6, info["seed"]))
+out.append("Machine: %s cores, %s; %s; go/types of %s; best of $RUNS runs" % ("$NPROC", cpu(), gox_version or "gox", "$($GO version | cut -d' ' -f3)"))
+out.append("")
+out.append("| measurement | wall time | lines/s | peak RSS |")
+out.append("|---|---:|---:|---:|")
+for r in rows:
+    out.append("| %s | %.3f s | %s | %s |" % (r[0], float(r[1]), r[2], r[3]))
+out.append("")
+if g1:
+    out.append("go/types phases (1 goroutine): parse %.2f s, std from source (%d packages imported) %.2f s, module check %.2f s; %d errors" % (
+        g1["parse_sec"], g1["std_packages"], g1["std_sec"], g1["check_sec"], g1["errors"]))
+if gn:
+    out.append("go/types phases ($NPROC goroutines): parse %.2f s, std %.2f s, module check %.2f s; %d errors" % (
+        gn["parse_sec"], gn["std_sec"], gn["check_sec"], gn["errors"]))
+if cold > 0:
+    out.append("Speed-up of cold gox check: %.1fx over go/types with 1 goroutine, %.1fx over $NPROC goroutines" % (gt1 / cold, gtn / cold))
+if "$COLD_RC" != "0" or int("$NDIAG" or 0) > 0:
+    out.append("")
+    out.append("WARNING: gox check exited with status $COLD_RC and printed $NDIAG diagnostics on code that go/types accepts (log: $LOGS/gox-cold.log)")
+text = "\n".join(out) + "\n"
+open(sys.argv[1], "w").write(text)
+sys.stdout.write(text)
+EOF

@@ -1,0 +1,295 @@
+//! Measures the checker against Go 1.19's own type-checker tests.
+//!
+//! ```text
+//! cargo run --release -p gox-analysis --example gotypes_testdata -- \
+//!     [/usr/lib/go-1.19/src/go/types/testdata] [-v]
+//! ```
+//!
+//! Every `.go` file of `check/`, `fixedbugs/` and `spec/` (and every
+//! subdirectory, as one package) is parsed and checked as GoX; files that
+//! use type parameters ("type parameters are not supported in GoX") are
+//! skipped. Their `/* ERROR "rx" */` comments (go/types convention: the
+//! comment follows the offending token) give the lines where Go expects an
+//! error. Comparison is per line: an expected error is found when we report
+//! an error on its line; an error we report on a line where Go expects
+//! none is unexpected. Lines that differ only because GoX cuts a feature
+//! (complex numbers, unsafe, uintptr, pointers to non-struct types, method
+//! values and expressions) are counted apart and listed. Imports are served
+//! from the embedded GoX standard library; others fail (reported once, at
+//! the import).
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use gox_analysis::{check_package, Config, ImportError, ImportRequest, Importer, Package};
+use gox_common::{Diagnostic, FileId, FileSystem, SourceMap};
+use gox_syntax::Token;
+
+/// One `ERROR` comment: where (file, line) and the pattern.
+struct Expected {
+    file: FileId,
+    line: u32,
+    pattern: String,
+}
+
+/// The ERROR comments of a file, positioned at the token before each.
+fn expected_errors(file: FileId, src: &str) -> Vec<Expected> {
+    let (toks, _) = gox_syntax::lexer::tokenize(file, src.as_bytes());
+    let mut out = Vec::new();
+    let mut prev_line: Option<u32> = None;
+    for t in &toks {
+        match t.kind {
+            Token::Comment => {
+                let text = &src[t.lo as usize..t.hi as usize];
+                let body = match text.strip_prefix("/*") {
+                    Some(b) => b.strip_suffix("*/").unwrap_or(b),
+                    None => text.strip_prefix("//").unwrap_or(text),
+                };
+                let Some(rest) = body.trim_start().strip_prefix("ERROR") else { continue };
+                let rest = rest.trim_start();
+                let rest = rest.strip_prefix("HERE").unwrap_or(rest).trim_start();
+                let rest = rest.strip_prefix('"').unwrap_or(rest);
+                let pattern: String = rest.chars().take_while(|&c| c != '"').collect();
+                if let Some(line) = prev_line {
+                    out.push(Expected { file, line, pattern: pattern.trim().to_string() });
+                }
+            }
+            Token::Eof => {}
+            _ if t.is_implicit_semi() => {}
+            _ => prev_line = Some(t.line),
+        }
+    }
+    out
+}
+
+/// Serves imports from the embedded GoX standard library, checking each
+/// package once.
+struct StdImporter {
+    sources: Arc<SourceMap>,
+    cache: HashMap<String, Result<Arc<Package>, String>>,
+    in_progress: HashSet<String>,
+}
+
+impl StdImporter {
+    fn load(&mut self, path: &str) -> Result<Arc<Package>, String> {
+        if !gox_module::std::is_std_package(path) {
+            return Err(format!("package {} is not in std", path));
+        }
+        let std = gox_module::std::EmbeddedStd::new();
+        let dir = gox_module::std::std_dir(path);
+        let set = gox_common::FileSet::collect(&std, &dir, &gox_common::BuildConfig::default()).map_err(|e| e.to_string())?;
+        let mut asts = Vec::new();
+        for f in &set.files {
+            let bytes = std.read(f).map_err(|e| e.to_string())?;
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            let sf = self.sources.add(f.clone(), text);
+            asts.push(gox_syntax::parse_file(&sf).0);
+        }
+        let config = Config { sources: Some(self.sources.clone()), ..Config::default() };
+        let checked = check_package(path, &asts, self, &config);
+        Ok(checked.package)
+    }
+}
+
+impl Importer for StdImporter {
+    fn import(&mut self, req: &ImportRequest) -> Result<Arc<Package>, ImportError> {
+        if let Some(r) = self.cache.get(req.path) {
+            return r.clone().map_err(ImportError::new);
+        }
+        if !self.in_progress.insert(req.path.to_string()) {
+            return Err(ImportError::new(format!("import cycle through {}", req.path)));
+        }
+        let r = self.load(req.path);
+        self.in_progress.remove(req.path);
+        self.cache.insert(req.path.to_string(), r.clone());
+        r.map_err(ImportError::new)
+    }
+}
+
+/// Whether an error message is one of GoX's cut-feature diagnostics.
+fn is_cut_message(msg: &str) -> bool {
+    const CUT: &[&str] = &[
+        "not supported in GoX",
+        "pointer to non-struct",
+        "method value not supported",
+        "package unsafe is not in std",
+        "\"unsafe\"",
+    ];
+    CUT.iter().any(|c| msg.contains(c))
+}
+
+/// Whether a source line uses a feature GoX cuts.
+fn is_cut_line(text: &str) -> bool {
+    let code = text.split("/*").next().unwrap_or(text);
+    let code = code.split("//").next().unwrap_or(code);
+    const WORDS: &[&str] = &["complex", "real(", "imag(", "unsafe", "uintptr"];
+    if WORDS.iter().any(|w| code.contains(w)) {
+        return true;
+    }
+    // Imaginary literals: a digit followed by `i` ending the number.
+    let b = code.as_bytes();
+    (1..b.len()).any(|i| b[i] == b'i' && b[i - 1].is_ascii_digit() && b.get(i + 1).map_or(true, |c| !c.is_ascii_alphanumeric() && *c != b'_'))
+}
+
+#[derive(Default)]
+struct Totals {
+    packages: usize,
+    skipped_generic: usize,
+    crashed: usize,
+    expected: usize,
+    found: usize,
+    found_exact: usize,
+    missing: usize,
+    missing_cut: usize,
+    unexpected: usize,
+    unexpected_cut: usize,
+}
+
+fn is_generic(diags: &[Diagnostic]) -> bool {
+    diags.iter().any(|d| d.message.contains("type parameters are not supported in GoX"))
+}
+
+fn run_package(paths: &[PathBuf], totals: &mut Totals, cut_lines: &mut Vec<String>, verbose: bool) {
+    let sources = Arc::new(SourceMap::new());
+    let mut asts = Vec::new();
+    let mut diags: Vec<Diagnostic> = Vec::new();
+    let mut expected: Vec<Expected> = Vec::new();
+    for p in paths {
+        let Ok(text) = std::fs::read_to_string(p) else { continue };
+        let f = sources.add(p.clone(), text.as_str());
+        let (ast, errs) = gox_syntax::parse_file(&f);
+        diags.extend(errs);
+        expected.extend(expected_errors(f.id, &text));
+        asts.push(ast);
+    }
+    if is_generic(&diags) {
+        totals.skipped_generic += 1;
+        return;
+    }
+    totals.packages += 1;
+    let mut importer = StdImporter { sources: sources.clone(), cache: HashMap::new(), in_progress: HashSet::new() };
+    let config = Config { sources: Some(sources.clone()), ..Config::default() };
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check_package("p", &asts, &mut importer, &config)));
+    match result {
+        Ok(checked) => diags.extend(checked.diagnostics),
+        Err(_) => {
+            totals.crashed += 1;
+            eprintln!("checker panicked on {}", paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(" "));
+            return;
+        }
+    }
+    if is_generic(&diags) {
+        totals.packages -= 1;
+        totals.skipped_generic += 1;
+        return;
+    }
+
+    // Our errors per (file, line), in the package's files only.
+    let mut ours: HashMap<(FileId, u32), Vec<String>> = HashMap::new();
+    let pkg_files: HashSet<FileId> = expected.iter().map(|e| e.file).chain(asts.iter().map(|a| a.span.file)).collect();
+    for d in diags.iter().filter(|d| d.is_error() && pkg_files.contains(&d.span.file)) {
+        let line = sources.file(d.span.file).line_col(d.span.lo).line;
+        ours.entry((d.span.file, line)).or_default().push(d.message.clone());
+    }
+    let line_text = |f: FileId, line: u32| sources.file(f).line_text(line).unwrap_or("").to_string();
+    let where_ = |f: FileId, line: u32| format!("{}:{}", sources.path(f).display(), line);
+
+    let mut expected_lines: HashSet<(FileId, u32)> = HashSet::new();
+    for e in &expected {
+        totals.expected += 1;
+        expected_lines.insert((e.file, e.line));
+        match ours.get(&(e.file, e.line)) {
+            Some(msgs) => {
+                totals.found += 1;
+                if regex::Regex::new(&e.pattern).is_ok_and(|r| msgs.iter().any(|m| r.is_match(m))) {
+                    totals.found_exact += 1;
+                }
+            }
+            None => {
+                if is_cut_line(&line_text(e.file, e.line)) {
+                    totals.missing_cut += 1;
+                    cut_lines.push(format!("{}: missing (cut) {:?}", where_(e.file, e.line), e.pattern));
+                } else {
+                    totals.missing += 1;
+                    if verbose {
+                        println!("{}: missing {:?}", where_(e.file, e.line), e.pattern);
+                    }
+                }
+            }
+        }
+    }
+    let mut keys: Vec<&(FileId, u32)> = ours.keys().collect();
+    keys.sort();
+    for k in keys {
+        if expected_lines.contains(k) {
+            continue;
+        }
+        for m in &ours[k] {
+            if is_cut_message(m) || is_cut_line(&line_text(k.0, k.1)) {
+                totals.unexpected_cut += 1;
+                cut_lines.push(format!("{}: unexpected (cut) {}", where_(k.0, k.1), m.replace('\n', "\\n")));
+            } else {
+                totals.unexpected += 1;
+                if verbose {
+                    println!("{}: unexpected {}", where_(k.0, k.1), m.replace('\n', "\\n"));
+                }
+            }
+        }
+    }
+}
+
+/// The packages under `dir`: each `.go` file alone, each subdirectory's
+/// `.go` files together.
+fn packages(dir: &Path) -> Vec<Vec<PathBuf>> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir).map(|r| r.filter_map(|e| e.ok().map(|e| e.path())).collect()).unwrap_or_default();
+    entries.sort();
+    let mut out = Vec::new();
+    for p in entries {
+        if p.is_dir() {
+            let mut files: Vec<PathBuf> = std::fs::read_dir(&p)
+                .map(|r| r.filter_map(|e| e.ok().map(|e| e.path())).filter(|f| f.extension().is_some_and(|x| x == "go")).collect())
+                .unwrap_or_default();
+            files.sort();
+            if !files.is_empty() {
+                out.push(files);
+            }
+        } else if p.extension().is_some_and(|x| x == "go") {
+            out.push(vec![p]);
+        }
+    }
+    out
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let verbose = args.iter().any(|a| a == "-v");
+    let root = args
+        .iter()
+        .find(|a| !a.starts_with('-'))
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/usr/lib/go-1.19/src/go/types/testdata"));
+    let mut totals = Totals::default();
+    let mut cut_lines = Vec::new();
+    for sub in ["check", "fixedbugs", "spec"] {
+        let dir = root.join(sub);
+        if !dir.is_dir() {
+            eprintln!("no directory {}", dir.display());
+            continue;
+        }
+        for pkg in packages(&dir) {
+            run_package(&pkg, &mut totals, &mut cut_lines, verbose);
+        }
+    }
+    println!("GoX-cut lines:");
+    for l in &cut_lines {
+        println!("  {}", l);
+    }
+    let t = &totals;
+    println!();
+    println!("packages checked: {} (skipped as generic: {}, checker panics: {})", t.packages, t.skipped_generic, t.crashed);
+    println!("expected errors: {}", t.expected);
+    println!("  found on the right line: {} (message also matches: {})", t.found, t.found_exact);
+    println!("  missing: {} (+ {} on lines using a GoX-cut feature)", t.missing, t.missing_cut);
+    println!("errors on lines where Go expects none: {} (+ {} GoX-cut)", t.unexpected, t.unexpected_cut);
+}
