@@ -1,0 +1,130 @@
+//! The build cache, through the real binary: a no-op re-check checks
+//! nothing; a function-body edit re-checks the edited package's cone but
+//! its importers stay cached; an API change re-checks importers; corrupt
+//! entries are ignored; `gox clean -cache` empties the cache.
+
+use std::path::Path;
+use std::process::Command;
+
+fn gox(dir: &Path, cache: &Path, args: &[&str]) -> (String, String, i32) {
+    let out = Command::new(env!("CARGO_BIN_EXE_gox"))
+        .args(args)
+        .current_dir(dir)
+        .env("GOXCACHE", cache)
+        .output()
+        .expect("running gox");
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        out.status.code().unwrap_or(-1),
+    )
+}
+
+/// The "(N from cache, M checked)" counts of `--timings`, and whether
+/// `path` appears among the checked packages.
+fn counts(stderr: &str) -> (usize, usize) {
+    let line = stderr.lines().find(|l| l.starts_with("timings:")).expect("timings line");
+    let inner = &line[line.find('(').expect("(") + 1..line.find(')').expect(")")];
+    let nums: Vec<usize> = inner.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty()).map(|s| s.parse().unwrap()).collect();
+    (nums[0], nums[1])
+}
+
+fn checked_packages(stderr: &str) -> Vec<String> {
+    stderr
+        .lines()
+        .skip_while(|l| !l.trim_start().starts_with("total"))
+        .skip(1)
+        .filter_map(|l| l.split_whitespace().last().map(String::from))
+        .collect()
+}
+
+fn project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(root.join("gox.mod"), "module example.com/app\n").unwrap();
+    std::fs::create_dir_all(root.join("lib")).unwrap();
+    std::fs::create_dir_all(root.join("util")).unwrap();
+    std::fs::write(root.join("util/util.gox"), "package util\n\nfunc Double(x int) int { return 2 * x }\n").unwrap();
+    std::fs::write(
+        root.join("lib/lib.gox"),
+        "package lib\n\nimport \"util\"\n\nfunc Quad(x int) int { return util.Double(util.Double(x)) }\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("main.gox"), "package main\n\nimport \"lib\"\n\nfunc main() { println(lib.Quad(1)) }\n").unwrap();
+    dir
+}
+
+#[test]
+fn no_op_recheck_checks_nothing() {
+    let p = project();
+    let cache = tempfile::tempdir().unwrap();
+    let (_, first, _) = gox(p.path(), cache.path(), &["check", "--timings", "./..."]);
+    let (cached, _) = counts(&first);
+    assert_eq!(cached, 0);
+    let (_, second, code) = gox(p.path(), cache.path(), &["check", "--timings", "./..."]);
+    let total = second.lines().find(|l| l.starts_with("timings:")).unwrap();
+    let (cached, checked) = counts(&second);
+    assert_eq!(checked, 0, "{second}");
+    assert!(total.contains(&format!("{cached} packages")), "{second}");
+    assert_eq!(code, 0, "{second}");
+}
+
+#[test]
+fn body_edit_keeps_importers_cached_and_api_change_does_not() {
+    let p = project();
+    let cache = tempfile::tempdir().unwrap();
+    gox(p.path(), cache.path(), &["check", "--timings", "./..."]);
+    // A body edit in util: util is re-checked, its importer lib is not.
+    std::fs::write(p.path().join("util/util.gox"), "package util\n\nfunc Double(x int) int { return x + x }\n").unwrap();
+    let (_, err, _) = gox(p.path(), cache.path(), &["check", "--timings", "./..."]);
+    let checked = checked_packages(&err);
+    assert_eq!(checked, vec!["example.com/app/util".to_string()], "{err}");
+    // An API change in util: lib must be re-checked, and sees the error.
+    std::fs::write(p.path().join("util/util.gox"), "package util\n\nfunc Double(x string) string { return x + x }\n").unwrap();
+    let (out, err, code) = gox(p.path(), cache.path(), &["check", "--timings", "./..."]);
+    assert!(checked_packages(&err).contains(&"example.com/app/lib".to_string()), "{err}");
+    assert!(out.contains("lib/lib.gox:5:"), "{out}");
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn corrupt_cache_entries_are_ignored() {
+    let p = project();
+    let cache = tempfile::tempdir().unwrap();
+    gox(p.path(), cache.path(), &["check", "./..."]);
+    for entry in walk(cache.path()) {
+        let mut bytes = std::fs::read(&entry).unwrap();
+        let mid = bytes.len() / 2;
+        bytes[mid] ^= 0x55;
+        std::fs::write(&entry, &bytes).unwrap();
+    }
+    let (_, err, code) = gox(p.path(), cache.path(), &["check", "--timings", "./..."]);
+    assert_eq!(counts(&err).0, 0, "corrupt entries must not be trusted: {err}");
+    assert_eq!(code, 0, "{err}");
+}
+
+#[test]
+fn clean_cache_empties_it() {
+    let p = project();
+    let cache = tempfile::tempdir().unwrap();
+    gox(p.path(), cache.path(), &["check", "./..."]);
+    assert!(!walk(cache.path()).is_empty());
+    let (_, err, code) = gox(p.path(), cache.path(), &["clean", "-cache"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(walk(cache.path()).is_empty());
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                out.extend(walk(&p));
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
