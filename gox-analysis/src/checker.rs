@@ -127,7 +127,6 @@ pub(crate) enum DeclKind<'a> {
 
 pub(crate) struct DeclInfo<'a> {
     pub file_scope: Arc<Scope>,
-    pub file: FileId,
     pub kind: DeclKind<'a>,
 }
 
@@ -164,7 +163,6 @@ pub(crate) struct DelayedBody<'a> {
     pub name: String,
     pub decl: Option<Obj>,
     pub sig: Type,
-    pub ftype: &'a ast::FuncType,
     pub body: &'a ast::Block,
     pub scope: Arc<Scope>,
 }
@@ -344,10 +342,6 @@ impl<'a> Checker<'a> {
     }
 
     // ---- recording ----
-
-    pub(crate) fn file_of(&self, span: Span) -> FileId {
-        span.file
-    }
 
     pub fn record_def(&mut self, id: &ast::Ident, obj: Option<Obj>) {
         self.info.defs.insert((id.span.file, id.id), obj);

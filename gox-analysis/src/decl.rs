@@ -358,7 +358,6 @@ impl<'a> Checker<'a> {
                 name: f.name.name.as_str().to_string(),
                 decl: Some(obj.clone()),
                 sig,
-                ftype: &f.ty,
                 body,
                 scope,
             });

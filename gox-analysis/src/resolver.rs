@@ -90,7 +90,6 @@ impl<'a> Checker<'a> {
                                     );
                                     let d = DeclInfo {
                                         file_scope: file_scope.clone(),
-                                        file: file.span.file,
                                         kind: DeclKind::Const {
                                             ty: last.and_then(|l| l.ty.as_ref()),
                                             init: last.and_then(|l| l.values.get(i)),
@@ -128,7 +127,7 @@ impl<'a> Checker<'a> {
                                     } else {
                                         DeclKind::Var { lhs: None, ty: s.ty.as_ref(), init: s.values.get(i) }
                                     };
-                                    let d = DeclInfo { file_scope: file_scope.clone(), file: file.span.file, kind };
+                                    let d = DeclInfo { file_scope: file_scope.clone(), kind };
                                     self.declare_pkg_obj(name, lhs[i].clone(), d);
                                 }
                                 self.arity_match(s, None);
@@ -138,7 +137,7 @@ impl<'a> Checker<'a> {
                             for spec in &g.specs {
                                 let Spec::Type(t) = spec else { continue };
                                 let obj = Object::new(t.name.name, t.name.span, Some(self.pkg.clone()), ObjectKind::TypeName, None);
-                                let d = DeclInfo { file_scope: file_scope.clone(), file: file.span.file, kind: DeclKind::Type(t) };
+                                let d = DeclInfo { file_scope: file_scope.clone(), kind: DeclKind::Type(t) };
                                 self.declare_pkg_obj(&t.name, obj, d);
                             }
                         }
@@ -173,7 +172,7 @@ impl<'a> Checker<'a> {
                         }
                         self.decls.insert(
                             obj_key(&obj),
-                            DeclInfo { file_scope: file_scope.clone(), file: file.span.file, kind: DeclKind::Func(f) },
+                            DeclInfo { file_scope: file_scope.clone(), kind: DeclKind::Func(f) },
                         );
                         self.objs_in_order.push(obj);
                     }

@@ -743,7 +743,7 @@ impl<'a> Lexer<'a> {
                 self.error(lo, "string literal not terminated");
                 break;
             }
-            if c >= 0x20 && c < 0x80 && c != b'\\' as i32 {
+            if (0x20..0x80).contains(&c) && c != b'\\' as i32 {
                 self.pos += 1;
                 if c == b'"' as i32 {
                     break;
@@ -768,7 +768,7 @@ impl<'a> Lexer<'a> {
                     self.pos += 1;
                     break;
                 }
-                Some(&b) if b >= 0x20 && b < 0x80 => self.pos += 1,
+                Some(&b) if (0x20..0x80).contains(&b) => self.pos += 1,
                 Some(_) => {
                     self.bump_char();
                 }

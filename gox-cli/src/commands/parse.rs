@@ -13,7 +13,11 @@ pub fn run(files: &[PathBuf], dump: bool) -> Result<Status> {
     let cwd = std::env::current_dir().ok();
     let mut errors = 0usize;
     for path in files {
-        let (file, read_errors) = read_source(&RealFs, &map, path);
+        let path = match &cwd {
+            Some(cwd) => cwd.join(path),
+            None => path.clone(),
+        };
+        let (file, read_errors) = read_source(&RealFs, &map, &path);
         for d in &read_errors {
             println!("{}", gox_common::render::render_go_style(d, &map, cwd.as_deref()));
         }

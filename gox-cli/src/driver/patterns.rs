@@ -66,6 +66,9 @@ fn expand_one(ws: &Workspace, pattern: &str) -> Result<Vec<ResolvedPackage>, Pat
             )));
         }
         let dirs = if recursive {
+            if !ws.fs.inner.is_dir(&dir) {
+                return Ok(Vec::new());
+            }
             discover_packages(&ws.fs, &dir).map_err(|e| PatternError(e.to_string()))?
         } else {
             if !ws.fs.inner.is_dir(&dir) {

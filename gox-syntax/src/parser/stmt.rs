@@ -16,6 +16,7 @@ enum SimpleMode {
 }
 
 /// A simple statement, or the header of a range clause.
+#[allow(clippy::large_enum_variant)] // short-lived, never stored
 enum Simple {
     Stmt(Stmt),
     Range { lo: u32, lhs: Vec<Expr>, op: Option<(AssignOp, gox_common::Span)>, range_span: gox_common::Span, x: Expr },
