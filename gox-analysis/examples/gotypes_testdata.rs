@@ -165,6 +165,9 @@ fn run_package(paths: &[PathBuf], totals: &mut Totals, cut_lines: &mut Vec<Strin
     }
     if is_generic(&diags) {
         totals.skipped_generic += 1;
+        if verbose {
+            println!("{}: skipped (type parameters)", paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(" "));
+        }
         return;
     }
     totals.packages += 1;
@@ -204,6 +207,8 @@ fn run_package(paths: &[PathBuf], totals: &mut Totals, cut_lines: &mut Vec<Strin
                 totals.found += 1;
                 if regex::Regex::new(&e.pattern).is_ok_and(|r| msgs.iter().any(|m| r.is_match(m))) {
                     totals.found_exact += 1;
+                } else if verbose {
+                    println!("{}: differs: want {:?}, have {:?}", where_(e.file, e.line), e.pattern, msgs);
                 }
             }
             None => {

@@ -50,7 +50,7 @@ impl<'a> Checker<'a> {
             None
         };
         if let Some(m) = msg {
-            let at = if m == "too many" { xs.get(min).map_or(rparen, |a| a.span()) } else { rparen };
+            let at = rparen;
             self.invalid_op(at, format!("{} arguments for {} (expected {}, found {})", m, expr_string(call), min, nargs));
             self.env.has_call_or_recv |= saved_call;
             return x;

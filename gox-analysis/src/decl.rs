@@ -24,7 +24,12 @@ impl<'a> Checker<'a> {
         for o in objs.iter().filter(|o| o.is_type_name()) {
             self.obj_decl(o);
         }
-        for o in objs.iter().filter(|o| !o.is_type_name()) {
+        // Function and method signatures next: interface satisfaction
+        // checks in initialisers need the methods' types.
+        for o in objs.iter().filter(|o| o.is_func()) {
+            self.obj_decl(o);
+        }
+        for o in objs.iter().filter(|o| !o.is_type_name() && !o.is_func()) {
             self.obj_decl(o);
         }
         self.process_later();
@@ -251,7 +256,17 @@ impl<'a> Checker<'a> {
         if spec.assign.is_some() {
             obj.set_type(Type::invalid());
             let t = self.defined_type(&spec.ty, None);
-            obj.set_type(t);
+            obj.set_type(t.clone());
+            // Methods declared with the alias as receiver belong to the
+            // aliased named type of this package.
+            if let Some(ms) = self.methods.remove(&obj_key(obj)) {
+                let local = t.as_named().is_some_and(|n| n.obj.pkg.as_ref().is_some_and(|p| p.path == self.pkg.path));
+                if local {
+                    for m in ms {
+                        self.add_method(&t, &m);
+                    }
+                }
+            }
             return;
         }
         let named = self.new_named(obj);

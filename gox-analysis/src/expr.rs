@@ -674,7 +674,7 @@ impl<'a> Checker<'a> {
         let mut failed = false;
         let ok = self.assignable_to(x, &y.ty.clone()).0 || self.assignable_to(y, &x.ty.clone()).0;
         if !ok {
-            err_on_y = true;
+            // go/types reports a mismatch at the first operand.
             cause = format!("mismatched types {} and {}", self.type_str(&x.ty), self.type_str(&y.ty));
             failed = true;
         } else if matches!(op, BinaryOp::Eql | BinaryOp::Neq) {
@@ -709,7 +709,7 @@ impl<'a> Checker<'a> {
                 self.error(x.span(), format!("invalid case {} in switch on {} ({})", xs, ys, cause));
             } else {
                 let span = if err_on_y { y.span() } else { x.span() };
-                self.invalid_op(span, format!("{} {} {} ({})", xs, op.text(), ys, cause));
+                self.invalid_op(span, format!("cannot compare {} {} {} ({})", xs, op.text(), ys, cause));
             }
             x.invalidate();
             return;

@@ -74,6 +74,15 @@ impl<'a> Checker<'a> {
         }
         let mut length = -1i64;
         let u = x.ty.underlying();
+        if let TypeKind::Signature(_) = u.kind() {
+            // Function instantiation `f[T]`.
+            if let ExprKind::Index { lbrack, .. } = &e.kind {
+                self.error(*lbrack, "type parameters are not supported in GoX");
+            }
+            let _ = self.raw_expr(index, None, true);
+            x.invalidate();
+            return x;
+        }
         let valid = match u.kind() {
             TypeKind::Basic(b) if b.kind.is_string() => {
                 if let Mode::Constant(v) = &x.mode {
@@ -333,7 +342,7 @@ impl<'a> Checker<'a> {
                         let hint = s.fields.get(i).map(|f| f.ty());
                         let mut x = self.expr_with_hint(el, hint.as_ref());
                         if i >= s.fields.len() {
-                            self.error(x.span(), format!("too many values in struct literal of type {}", self.type_str(&base)));
+                            self.error(x.span(), format!("too many values in {}{{…}}", self.type_str(&base)));
                             break;
                         }
                         let fld = s.fields[i].clone();
@@ -345,7 +354,7 @@ impl<'a> Checker<'a> {
                         self.assignment(&mut x, Some(&ft), "struct literal");
                     }
                     if elts.len() < s.fields.len() {
-                        self.error(rbrace, format!("too few values in struct literal of type {}", self.type_str(&base)));
+                        self.error(rbrace, format!("too few values in {}{{…}}", self.type_str(&base)));
                     }
                 }
             }

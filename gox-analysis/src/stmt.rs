@@ -70,6 +70,17 @@ fn case_val(v: &Value) -> Option<CaseVal> {
     }
 }
 
+/// The expression `true` standing for a missing switch tag in messages
+/// (`invalid case x in switch on true`); never recorded in [`crate::Info`].
+fn true_expr() -> &'static ast::Expr {
+    static TRUE: std::sync::OnceLock<ast::Expr> = std::sync::OnceLock::new();
+    TRUE.get_or_init(|| {
+        let name = gox_syntax::Symbol::intern("true");
+        let id = ast::NodeId(u32::MAX);
+        ast::Expr { id, span: Span::default(), kind: ExprKind::Ident(ast::Ident { id, name, span: Span::default() }) }
+    })
+}
+
 /// Statements of `list` without the trailing empty statements (which are
 /// invisible to fallthrough and terminating-statement analysis).
 pub(crate) fn trim_trailing_empty(list: &[ast::Stmt]) -> &[ast::Stmt] {
@@ -156,8 +167,15 @@ impl<'a> Checker<'a> {
         for d in defaults {
             match first {
                 Some(f) => {
+                    let msg = match self.config.sources.as_ref().and_then(|s| s.get(f.file)) {
+                        Some(file) => {
+                            let lc = file.line_col(f.lo);
+                            format!("multiple defaults (first at {}:{}:{})", file.path.display(), lc.line, lc.col)
+                        }
+                        None => "multiple defaults".to_string(),
+                    };
                     let notes = vec![Label { span: f, message: "first default".into() }];
-                    self.error_with_notes(d, "multiple defaults in switch", notes);
+                    self.error_with_notes(d, msg, notes);
                 }
                 None => first = Some(d),
             }
@@ -440,7 +458,8 @@ impl<'a> Checker<'a> {
                 }
                 x
             }
-            None => Operand::new(Mode::Constant(Value::make_bool(true)), None, Type::basic(BasicKind::Bool)),
+            // A missing tag is the constant `true`.
+            None => Operand::new(Mode::Constant(Value::make_bool(true)), Some(true_expr()), Type::basic(BasicKind::Bool)),
         };
         let _ = lbrace;
         self.multiple_defaults(body.iter().filter(|c| c.list.is_none()).map(|c| c.span.start()));

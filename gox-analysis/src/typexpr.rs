@@ -288,7 +288,7 @@ impl<'a> Checker<'a> {
             }
             if let Some(r) = rs.first() {
                 let r = r.clone();
-                let span = rl.list.first().map_or(rl.open, |f| f.ty.span);
+                let span = r.span;
                 let rc = r.clone();
                 self.later(move |c| c.validate_receiver(span, &rc));
                 recv_var = Some(r);
@@ -466,6 +466,7 @@ impl<'a> Checker<'a> {
             let recv_ty = def.cloned().unwrap_or_else(Type::invalid);
             let recv = Object::new(gox_syntax::Symbol::intern(""), name.span, Some(self.pkg.clone()), ObjectKind::Var { field: false, embedded: false }, Some(recv_ty));
             let sig = Type::new(TypeKind::Signature(Signature { recv: Some(recv), params, results, variadic }));
+            self.record_type(&f.ty, Mode::TypeExpr, sig.clone());
             let m = Object::new(name.name, name.span, Some(self.pkg.clone()), ObjectKind::Func, Some(sig));
             self.record_def(name, Some(m.clone()));
             if name.is_blank() {

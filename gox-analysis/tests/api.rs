@@ -105,3 +105,86 @@ fn independent_packages_check_in_parallel_and_share_a_dependency() {
         assert_eq!(msgs, vec!["cannot use V (variable of type lib.T) as int value in variable declaration".to_string()]);
     }
 }
+
+struct Recording(Vec<(String, bool)>);
+
+impl Importer for Recording {
+    fn import(&mut self, req: &ImportRequest) -> Result<Arc<Package>, ImportError> {
+        self.0.push((req.path.to_string(), req.external));
+        Err(ImportError {
+            message: format!("alias {} is not declared in gox.mod", req.path),
+            notes: vec![gox_common::Label { span: req.span, message: "run: gox get".into() }],
+        })
+    }
+}
+
+#[test]
+fn external_imports_are_flagged_and_failures_reported_at_the_path_with_notes() {
+    let src = "package app\n\nimport (\n\tweb @\"gin/render\"\n\t\"utils\"\n)\n\nvar _ = web.X\n";
+    let mut imp = Recording(Vec::new());
+    let c = check("app", 3, src, &mut imp);
+    assert_eq!(imp.0, vec![("gin/render".to_string(), true), ("utils".to_string(), false)]);
+    let msgs: Vec<&str> = c.diagnostics.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(msgs, vec!["alias gin/render is not declared in gox.mod", "alias utils is not declared in gox.mod"]);
+    assert_eq!(c.diagnostics[0].span.lo as usize, src.find("\"gin/render\"").expect("path"));
+    assert_eq!(c.diagnostics[0].notes.len(), 1);
+}
+
+struct Coverage<'i> {
+    info: &'i gox_analysis::Info,
+    file: FileId,
+    missing_types: Vec<String>,
+    missing_idents: Vec<String>,
+    skip: std::collections::HashSet<gox_syntax::ast::NodeId>,
+}
+
+impl gox_syntax::visit::Visitor for Coverage<'_> {
+    fn visit_expr(&mut self, e: &gox_syntax::ast::Expr) -> bool {
+        match &e.kind {
+            ExprKind::KeyValue { key, .. } => {
+                // Struct literal keys are field names, not expressions.
+                if let ExprKind::Ident(_) = key.kind {
+                    self.skip.insert(key.id);
+                }
+            }
+            ExprKind::Ellipsis(_) | ExprKind::TypeAssert { ty: None, .. } => {}
+            // A package name in a qualified identifier has no type (as in go/types).
+            ExprKind::Ident(id) if self.info.uses.get(&(self.file, id.id)).is_some_and(|o| matches!(o.kind, ObjectKind::PkgName { .. })) => {}
+            _ if self.skip.contains(&e.id) => {}
+            ExprKind::Ident(id) if id.is_blank() || self.info.defs.contains_key(&(self.file, id.id)) => {}
+            _ => {
+                if !self.info.types.contains_key(&(self.file, e.id)) {
+                    self.missing_types.push(format!("{:?}@{}", gox_analysis::typestring::expr_string(e), e.span.lo));
+                }
+            }
+        }
+        true
+    }
+    fn visit_ident(&mut self, id: &gox_syntax::ast::Ident) {
+        let k = (self.file, id.id);
+        if id.is_blank() || self.info.defs.contains_key(&k) || self.info.uses.contains_key(&k) {
+            return;
+        }
+        self.missing_idents.push(format!("{}@{}", id.name, id.span.lo));
+    }
+}
+
+#[test]
+fn every_expression_has_a_type_and_every_identifier_an_object() {
+    let src = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/testdata/valid.gox")).expect("valid.gox");
+    let fmt = check("fmt", 40, "package fmt\ntype Stringer interface { String() string }\nfunc Sprintf(f string, a ...any) string\nfunc Sprint(a ...any) string\nfunc Println(a ...any) (int, error)\nfunc Errorf(f string, a ...any) error\n", &mut Served(HashMap::new()));
+    let errors = check("errors", 41, "package errors\nfunc New(s string) error\n", &mut Served(HashMap::new()));
+    let strings = check("strings", 42, "package strings\nfunc ToUpper(s string) string\nfunc Join(e []string, sep string) string\n", &mut Served(HashMap::new()));
+    let mut imp = Served(HashMap::from([
+        ("fmt".to_string(), fmt.package.clone()),
+        ("errors".to_string(), errors.package.clone()),
+        ("strings".to_string(), strings.package.clone()),
+    ]));
+    let (f, _) = gox_syntax::parse_source(FileId(43), &src);
+    let c = check_package("valid", std::slice::from_ref(&f), &mut imp, &Config::default());
+    assert!(c.diagnostics.is_empty(), "{:?}", c.diagnostics);
+    let mut cov = Coverage { info: &c.info, file: FileId(43), missing_types: vec![], missing_idents: vec![], skip: Default::default() };
+    gox_syntax::visit::walk_file(&mut cov, &f);
+    assert!(cov.missing_types.is_empty(), "expressions without types: {:?}", cov.missing_types);
+    assert!(cov.missing_idents.is_empty(), "identifiers without objects: {:?}", cov.missing_idents);
+}

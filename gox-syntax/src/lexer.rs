@@ -262,11 +262,7 @@ impl<'a> Lexer<'a> {
         let kind = if b.is_ascii_alphabetic() || b == b'_' || b >= 0x80 && self.starts_with_letter() {
             self.scan_identifier();
             let text = &self.src[lo..self.pos];
-            let kind = if text.len() > 1 && text[0].is_ascii_lowercase() {
-                std::str::from_utf8(text).ok().and_then(Token::keyword).unwrap_or(Token::Ident)
-            } else {
-                Token::Ident
-            };
+            let kind = if text.len() > 1 && text[0].is_ascii_lowercase() { keyword(text) } else { Token::Ident };
             insert_semi = matches!(
                 kind,
                 Token::Ident | Token::Break | Token::Continue | Token::Fallthrough | Token::Return
@@ -774,6 +770,39 @@ impl<'a> Lexer<'a> {
                 }
             }
         }
+    }
+}
+
+/// The keyword spelled by `text`, or [`Token::Ident`].
+fn keyword(text: &[u8]) -> Token {
+    use Token::*;
+    match text {
+        b"break" => Break,
+        b"case" => Case,
+        b"chan" => Chan,
+        b"const" => Const,
+        b"continue" => Continue,
+        b"default" => Default,
+        b"defer" => Defer,
+        b"else" => Else,
+        b"fallthrough" => Fallthrough,
+        b"for" => For,
+        b"func" => Func,
+        b"go" => Go,
+        b"goto" => Goto,
+        b"if" => If,
+        b"import" => Import,
+        b"interface" => Interface,
+        b"map" => Map,
+        b"package" => Package,
+        b"range" => Range,
+        b"return" => Return,
+        b"select" => Select,
+        b"struct" => Struct,
+        b"switch" => Switch,
+        b"type" => Type,
+        b"var" => Var,
+        _ => Ident,
     }
 }
 

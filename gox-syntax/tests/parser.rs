@@ -513,3 +513,17 @@ fn dump_ast_prints_an_indented_tree() {
         "File package p @0..53\n  GenDecl import @11..24\n    ImportSpec @\"gin\" @18..24\n  FuncDecl f @26..52\n    Params\n      Field a\n        Ident int #3 @35..38\n    Body @40..52\n      ReturnStmt @42..50\n        Ident a #4 @49..50\n"
     );
 }
+
+#[test]
+fn spans_cover_exactly_the_source_text_of_each_node() {
+    let src = "package p\n\nvar v = 1 // c\n\nfunc f() {\n\tx := a[1:2] + <-ch\n\tL: for range m { }\n\tif ok { } else { }\n\tdefer g(x...)\n}\n";
+    let f = parse_ok(src);
+    let text = |s: gox_common::Span| &src[s.lo as usize..s.hi as usize];
+    assert_eq!(text(f.decls[0].span()), "var v = 1");
+    let stmts: Vec<&str> = body(&f).iter().map(|s| text(s.span)).collect();
+    assert_eq!(stmts, vec!["x := a[1:2] + <-ch", "L: for range m { }", "if ok { } else { }", "defer g(x...)"]);
+    let StmtKind::Assign { rhs, .. } = &body(&f)[0].kind else { panic!() };
+    let ExprKind::Binary { x, y, .. } = &rhs[0].kind else { panic!() };
+    assert_eq!((text(x.span), text(y.span)), ("a[1:2]", "<-ch"));
+    assert_eq!(text(f.decls[1].span()), "func f() {\n\tx := a[1:2] + <-ch\n\tL: for range m { }\n\tif ok { } else { }\n\tdefer g(x...)\n}");
+}

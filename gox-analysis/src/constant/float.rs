@@ -620,3 +620,34 @@ pub(crate) fn format_g6(f: f64) -> String {
     }
     out
 }
+
+/// The exact representation of a value, for export data (`crate::export`).
+impl Float {
+    /// The fraction, when the value is held as one.
+    pub(crate) fn exact_rat(&self) -> Option<&BigRational> {
+        match &self.0 {
+            Repr::Rat(r) => Some(r),
+            Repr::Bin(_) => None,
+        }
+    }
+    /// `(mant, exp)` of `mant * 2^exp`, when the value is held in binary form.
+    pub(crate) fn bin_parts(&self) -> Option<(&BigInt, i64)> {
+        match &self.0 {
+            Repr::Bin(b) => Some((&b.mant, b.exp)),
+            Repr::Rat(_) => None,
+        }
+    }
+    /// A value held as the fraction `r`, whatever its size (as
+    /// [`Float::exact_rat`] returned it).
+    pub(crate) fn from_exact_rat(r: BigRational) -> Float {
+        Float(Repr::Rat(r))
+    }
+    /// A value held in binary form (as [`Float::bin_parts`] returned it;
+    /// other inputs are normalized); `None` on exponent overflow.
+    pub(crate) fn from_bin_parts(mant: BigInt, exp: i64) -> Option<Float> {
+        if exp.unsigned_abs() > 1 << 40 || mant.bits() > PREC {
+            return None;
+        }
+        BinFloat::round(mant, exp, false).map(|b| Float(Repr::Bin(b)))
+    }
+}

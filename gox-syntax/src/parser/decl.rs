@@ -63,8 +63,14 @@ impl<'a> Parser<'a> {
             self.expect_semi();
             return GenDecl { span, doc, kind, kw_span, lparen, specs };
         }
-        specs.push(self.parse_spec(kind, None, 0));
-        let span = self.span_from(lo);
+        let spec = self.parse_spec(kind, None, 0);
+        let hi = match &spec {
+            Spec::Import(s) => s.span.hi,
+            Spec::Value(s) => s.span.hi,
+            Spec::Type(s) => s.span.hi,
+        };
+        specs.push(spec);
+        let span = self.span(lo, hi);
         GenDecl { span, doc, kind, kw_span, lparen, specs }
     }
 

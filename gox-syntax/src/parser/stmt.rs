@@ -240,7 +240,8 @@ impl<'a> Parser<'a> {
                 if let (SimpleMode::LabelOk, ExprKind::Ident(label)) = (mode, &x.kind) {
                     let label = *label;
                     let stmt = self.parse_stmt();
-                    return Simple::Stmt(self.mk_stmt(lo, StmtKind::Labeled { label, colon, stmt: Box::new(stmt) }));
+                    let span = self.span(lo, stmt.span.hi.max(colon.hi));
+                    return Simple::Stmt(Stmt { span, kind: StmtKind::Labeled { label, colon, stmt: Box::new(stmt) } });
                 }
                 self.error(colon.lo, "illegal label declaration");
                 Simple::Stmt(Stmt { span: self.span(x.span.lo, colon.hi), kind: StmtKind::Bad })
