@@ -288,7 +288,7 @@ impl<'a> Checker<'a> {
                 (h.clone(), b)
             }
             (None, None) => {
-                self.error(e.span, "invalid composite literal type: missing type");
+                self.error(e.span, "missing type in composite literal");
                 self.use_elts(elts);
                 return Operand::invalid(Some(e));
             }
@@ -325,7 +325,7 @@ impl<'a> Checker<'a> {
                         let fld = s.fields[i].clone();
                         self.record_use(kid, &fld);
                         let ft = fld.ty();
-                        let mut x = self.expr_with_hint(value, Some(&ft));
+                        let mut x = self.expr(value);
                         self.assignment(&mut x, Some(&ft), "struct literal");
                         if visited[i] {
                             self.error(el.span, format!("duplicate field name {} in struct literal", kid.name));
@@ -339,8 +339,7 @@ impl<'a> Checker<'a> {
                             self.error(el.span, "mixture of field:value and value elements in struct literal");
                             continue;
                         }
-                        let hint = s.fields.get(i).map(|f| f.ty());
-                        let mut x = self.expr_with_hint(el, hint.as_ref());
+                        let mut x = self.expr(el);
                         if i >= s.fields.len() {
                             self.error(x.span(), format!("too many values in {}{{…}}", self.type_str(&base)));
                             break;

@@ -7,7 +7,7 @@ use gox_syntax::ast;
 use crate::checker::Checker;
 use crate::constant::{representable, BasicTarget, RepresentError, Value};
 use crate::objects::{Builtin, PackageId};
-use crate::predicates::{has_name, has_nil, identical};
+use crate::predicates::{has_name, identical};
 use crate::types::{BasicKind, ChanDir, Type, TypeKind};
 
 /// The addressing mode of an operand (go/types' `operandMode`).
@@ -175,7 +175,7 @@ impl<'a> Checker<'a> {
                     }
                 }
             }
-            return (self.implicit_type(x, t).is_some(), None);
+            return (self.implicit_type_and_value(x, t).is_ok(), None);
         }
         if identical(&vu, &tu) && (!has_name(v) || !has_name(t)) {
             return (true, None);
@@ -198,49 +198,6 @@ impl<'a> Checker<'a> {
             }
         }
         (false, None)
-    }
-
-    /// The type an untyped non-constant (or nil) operand takes when used
-    /// where a `target` is expected, or None if it cannot be.
-    pub(crate) fn implicit_type(&self, x: &Operand<'_>, target: &Type) -> Option<Type> {
-        if !x.ty.is_untyped() || target.is_invalid() {
-            return Some(x.ty.clone());
-        }
-        let tu = target.underlying();
-        match tu.kind() {
-            TypeKind::Basic(tb) => {
-                if let Mode::Constant(v) = &x.mode {
-                    return self.representable_value(v, tb.kind).ok().map(|_| target.clone());
-                }
-                let xk = x.ty.basic_kind()?;
-                let ok = match xk {
-                    BasicKind::UntypedBool => tb.kind.is_boolean(),
-                    BasicKind::UntypedInt | BasicKind::UntypedRune | BasicKind::UntypedFloat => tb.kind.is_numeric(),
-                    BasicKind::UntypedString => tb.kind.is_string(),
-                    BasicKind::UntypedNil => tb.kind == BasicKind::UntypedNil,
-                    _ => false,
-                };
-                ok.then(|| target.clone())
-            }
-            TypeKind::Interface(i) => {
-                if x.ty.is_untyped_nil() {
-                    return Some(Type::basic(BasicKind::UntypedNil));
-                }
-                if !i.is_empty() {
-                    return None;
-                }
-                Some(crate::predicates::default_type(&x.ty))
-            }
-            TypeKind::Pointer(_) | TypeKind::Signature(_) | TypeKind::Slice(_) | TypeKind::Map { .. } | TypeKind::Chan { .. } => {
-                if x.ty.is_untyped_nil() {
-                    Some(Type::basic(BasicKind::UntypedNil))
-                } else {
-                    None
-                }
-            }
-            _ => None,
-        }
-        .filter(|_| has_nil(target) || !x.ty.is_untyped_nil() || tu.basic_kind() == Some(BasicKind::UntypedNil))
     }
 }
 

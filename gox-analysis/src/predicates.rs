@@ -96,7 +96,7 @@ fn comparable_in(t: &Type, seen: &mut Vec<usize>) -> bool {
 /// Whether `t` has `nil` as a value.
 pub fn has_nil(t: &Type) -> bool {
     match t.underlying().kind() {
-        TypeKind::Basic(b) => b.kind == BasicKind::UntypedNil,
+        TypeKind::Basic(_) => false,
         TypeKind::Slice(_)
         | TypeKind::Pointer(_)
         | TypeKind::Signature(_)

@@ -179,3 +179,16 @@ fn version_help_and_completion_succeed() {
     assert_eq!(c.code, 0);
     assert!(c.stdout.contains("_gox"), "{}", c.stdout);
 }
+
+#[test]
+fn pathological_nesting_gives_errors_not_crashes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let parens = format!("package p\n\nvar x = {}1{}\n", "(".repeat(100_000), ")".repeat(100_000));
+    let chain = format!("package q\n\nvar y = 1{}\n", " + 1".repeat(20_000));
+    write(tmp.path(), &[("gox.mod", "module m\n"), ("p/p.gox", &parens), ("q/q.gox", &chain)]);
+    let out = gox(tmp.path(), &["check", "./..."]);
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.starts_with("p/p.gox:3:"), "{}", out.stdout);
+    assert!(out.stdout.contains("exceeded max nesting depth"), "{}", out.stdout);
+    assert!(!out.stdout.contains("q/q.gox"), "{}", out.stdout);
+}
