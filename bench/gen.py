@@ -913,8 +913,7 @@ def main():
         "max_fan_out": max(fan_out),
         "avg_fan_out": round(sum(fan_out) / len(fan_out), 2),
         "edit_target": "%s/api.gox" % hub.name,
-        "edit_from": "seed := 17 // bench:edit",
-        "edit_to": "seed := 18 // bench:edit",
+        "edit_marker": "// bench:edit",
     }
     with open(os.path.join(a.out, "bench-info.json"), "w") as fh:
         json.dump(info, fh, indent=1)

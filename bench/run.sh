@@ -53,8 +53,7 @@ python3 "$ROOT/bench/gen.py" --packages "$PACKAGES" --lines "$LINES" --seed "$SE
 info() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$WORK/gox/bench-info.json" "$1"; }
 NLINES=$(info lines)
 EDIT_FILE=$WORK/gox/$(info edit_target)
-EDIT_FROM=$(info edit_from)
-EDIT_TO=$(info edit_to)
+EDIT_MARKER=$(info edit_marker)
 EDIT_PKG=$(dirname "$(info edit_target)")
 
 # run NAME CMD...: runs CMD under /usr/bin/time; sets SECS (wall, ms precision),
@@ -74,7 +73,8 @@ run() {
 }
 
 # best NAME SETUP CMD...: RUNS runs, SETUP (a shell function) before each;
-# sets BEST_SECS, BEST_RSS (peak over runs), BEST_RC (last run's status).
+# sets BEST_SECS, BEST_RSS (peak over runs), BEST_RC (last run's status);
+# the fastest run's output is kept in $LOGS/NAME.best.log.
 best() {
 	local name=$1 setup=$2 i
 	shift 2
@@ -85,6 +85,7 @@ best() {
 		echo "bench:   $name run $i: ${SECS}s, ${RSS} KiB, exit $RC" >&2
 		if [ -z "$BEST_SECS" ] || python3 -c "import sys; sys.exit(0 if $SECS < $BEST_SECS else 1)"; then
 			BEST_SECS=$SECS
+			cp "$LOGS/$name.log" "$LOGS/$name.best.log"
 		fi
 		[ "$RSS" -gt "$BEST_RSS" ] && BEST_RSS=$RSS
 		BEST_RC=$RC
@@ -94,24 +95,20 @@ best() {
 export GOXCACHE=$WORK/cache
 empty_cache() { rm -rf "$GOXCACHE"; mkdir -p "$GOXCACHE"; }
 nothing() { :; }
-EDITED=0
-swap() { # FILE FROM TO: replaces the one occurrence of FROM
-	python3 -c 'import sys
-p, a, b = sys.argv[1:]
+set_seed() { # N: rewrites the marked statement of EDIT_FILE to seed := N
+	python3 -c 'import re, sys
+p, marker, n = sys.argv[1:]
 s = open(p).read()
-if s.count(a) != 1:
-    sys.exit("bench: edit marker %r not found once in %s" % (a, p))
-open(p, "w").write(s.replace(a, b))' "$@"
+new, k = re.subn(r"seed := [0-9]+ " + re.escape(marker), "seed := %s %s" % (n, marker), s)
+if k != 1:
+    sys.exit("bench: edit marker %r not found once in %s" % (marker, p))
+open(p, "w").write(new)' "$EDIT_FILE" "$EDIT_MARKER" "$1"
 }
-toggle_edit() {
-	# Each run sees a different body of one function; its export data is unchanged.
-	if [ "$EDITED" = 0 ]; then
-		swap "$EDIT_FILE" "$EDIT_FROM" "$EDIT_TO"
-		EDITED=1
-	else
-		swap "$EDIT_FILE" "$EDIT_TO" "$EDIT_FROM"
-		EDITED=0
-	fi
+EDITS=0
+edit_body() {
+	# Each run sees a body of one function that no earlier run saw; export data is unchanged.
+	EDITS=$((EDITS + 1))
+	set_seed $((1000 + EDITS))
 }
 
 echo "bench: gox check, cold" >&2
@@ -121,9 +118,9 @@ echo "bench: gox check, no-op" >&2
 best gox-noop nothing "$GOX" -C "$WORK/gox" check ./...
 NOOP_S=$BEST_SECS NOOP_RSS=$BEST_RSS
 echo "bench: gox check, one function body edited in $EDIT_PKG" >&2
-best gox-edit toggle_edit "$GOX" -C "$WORK/gox" check ./...
+best gox-edit edit_body "$GOX" -C "$WORK/gox" check ./...
 EDIT_S=$BEST_SECS EDIT_RSS=$BEST_RSS
-[ "$EDITED" = 1 ] && toggle_edit
+set_seed 17
 # One more cold run with --timings for the record (not timed).
 empty_cache
 "$GOX" -C "$WORK/gox" check --timings ./... >"$LOGS/gox-timings.log" 2>&1 || true
@@ -134,7 +131,7 @@ gt() {
 	local jobs=$1
 	best "gotypes-j$jobs" nothing "$WORK/gotypes" -json -j "$jobs" "$WORK/go"
 	GT_S=$BEST_SECS GT_RSS=$BEST_RSS
-	GT_JSON=$(grep '^{' "$LOGS/gotypes-j$jobs.log" | tail -1)
+	GT_JSON=$(grep '^{' "$LOGS/gotypes-j$jobs.best.log" | tail -1)
 	[ "$BEST_RC" = 0 ] || echo "bench: warning: go/types reported errors (log: $LOGS/gotypes-j$jobs.log)" >&2
 }
 gt 1
@@ -166,7 +163,7 @@ except OSError:
 cold, gt1, gtn = float("$COLD_S"), float("$GT1_S"), float("$GTN_S")
 rows = [
     ("gox check ./..., cold (empty GOXCACHE)", "$COLD_S", lps("$COLD_S"), mib("$COLD_RSS")),
-    ("gox check ./..., no-op re-check", "$NOOP_S", lps("$NOOP_S"), mib("$NOOP_RSS")),
+    ("gox check ./..., no-op re-check", "$NOOP_S", "-", mib("$NOOP_RSS")),
     ("gox check ./..., one function body edited in $EDIT_PKG (imported by %d)" % info["max_fan_in"], "$EDIT_S", "-", mib("$EDIT_RSS")),
     ("go/types, 1 goroutine (std from source + module)", "$GT1_S", lps("$GT1_S"), mib("$GT1_RSS")),
     ("go/types, $NPROC goroutines (std from source + module)", "$GTN_S", lps("$GTN_S"), mib("$GTN_RSS")),

@@ -129,7 +129,7 @@ fn is_cut_line(text: &str) -> bool {
     }
     // Imaginary literals: a digit followed by `i` ending the number.
     let b = code.as_bytes();
-    (1..b.len()).any(|i| b[i] == b'i' && b[i - 1].is_ascii_digit() && b.get(i + 1).map_or(true, |c| !c.is_ascii_alphanumeric() && *c != b'_'))
+    (1..b.len()).any(|i| b[i] == b'i' && b[i - 1].is_ascii_digit() && b.get(i + 1).is_none_or(|c| !c.is_ascii_alphanumeric() && *c != b'_'))
 }
 
 #[derive(Default)]

@@ -271,6 +271,29 @@ impl<'a> Checker<'a> {
         }
         let named = self.new_named(obj);
         let rhs = self.defined_type(&spec.ty, Some(&named));
+        // `type A B; type B A`: a chain of declared types leading back.
+        if rhs.is_named() {
+            let mut path = vec![obj.clone()];
+            let mut cur = rhs.clone();
+            while let Some(n) = cur.as_named() {
+                if Arc::ptr_eq(&n.obj, obj) {
+                    self.cycle_error(&path);
+                    if let Some(nn) = named.as_named() {
+                        nn.set_underlying(Type::invalid());
+                    }
+                    return;
+                }
+                if path.iter().any(|o| Arc::ptr_eq(o, &n.obj)) || path.len() > 100 {
+                    break;
+                }
+                path.push(n.obj.clone());
+                let next = n.underlying.read().unwrap_or_else(|e| e.into_inner()).clone();
+                match next {
+                    Some(t) => cur = t,
+                    None => break,
+                }
+            }
+        }
         if let Some(n) = named.as_named() {
             if !n.underlying_is_set() {
                 n.set_underlying(Type::invalid());

@@ -472,6 +472,18 @@ impl<'a> Checker<'a> {
             _ => {}
         }
         let newt = t.clone();
+        // A constant must be representable in its final type.
+        if let Mode::Constant(v) = &old.mode {
+            if !t.is_untyped() && !t.is_invalid() && !t.is_interface() {
+                if let Some(k) = t.basic_kind() {
+                    if let Err(err) = self.representable_value(v, k) {
+                        let c = Operand::new(old.mode.clone(), Some(e), old.ty.clone());
+                        self.invalid_conversion(err.into(), &c, &t.underlying());
+                        return;
+                    }
+                }
+            }
+        }
         if self.is_shift_lhs(e) && !t.is_untyped() && !t.is_integer() && !t.is_invalid() {
             self.invalid_op(e.span, format!("shifted operand {} (type {}) must be integer", crate::typestring::expr_string(e), self.type_str(t)));
         }

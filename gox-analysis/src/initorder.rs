@@ -71,12 +71,9 @@ impl<'a> Checker<'a> {
         }
 
         let mut emitted: HashSet<usize> = HashSet::new();
-        loop {
-            // The pending node with the fewest outstanding dependencies,
-            // earliest in source order.
-            let Some(n) = (0..nodes.len()).filter(|&i| !nodes[i].done).min_by_key(|&i| (nodes[i].ndeps, nodes[i].order)) else {
-                break;
-            };
+        // Repeatedly take the pending node with the fewest outstanding
+        // dependencies, earliest in source order.
+        while let Some(n) = (0..nodes.len()).filter(|&i| !nodes[i].done).min_by_key(|&i| (nodes[i].ndeps, nodes[i].order)) {
             nodes[n].done = true;
             let obj = nodes[n].obj.clone();
             if nodes[n].ndeps > 0 {

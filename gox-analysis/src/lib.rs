@@ -18,6 +18,7 @@
 //! | type cycles | `invalid recursive type T` with notes `T refers to U` ... |
 
 pub mod constant;
+pub mod export;
 pub mod importer;
 pub mod objects;
 pub mod predicates;

@@ -54,6 +54,16 @@ pub fn lookup_field_or_method(t: &Type, addressable: bool, pkg: Option<&PackageI
     if name.is_blank() {
         return Lookup::NotFound;
     }
+    // A named pointer type has no methods of its own; its base's fields are
+    // reachable, but methods found that way are not in its method set.
+    if t.is_named() {
+        if let TypeKind::Pointer(_) = t.underlying().kind() {
+            return match lookup_field_or_method(&t.underlying(), false, pkg, name) {
+                Lookup::Found { obj, .. } if obj.is_func() => Lookup::NotFound,
+                r => r,
+            };
+        }
+    }
     let (typ, is_ptr) = deref(t);
     if is_ptr && typ.is_interface() {
         return Lookup::NotFound;

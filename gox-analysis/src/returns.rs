@@ -35,10 +35,7 @@ impl<'a> Checker<'a> {
                 false
             }
             StmtKind::Block(b) => self.is_terminating_list(&b.stmts, None),
-            StmtKind::If { then, els, .. } => match els {
-                Some(e) => self.is_terminating_list(&then.stmts, None) && self.is_terminating(e, None),
-                None => false,
-            },
+            StmtKind::If { then, els: Some(e), .. } => self.is_terminating_list(&then.stmts, None) && self.is_terminating(e, None),
             StmtKind::Switch { body, .. } | StmtKind::TypeSwitch { body, .. } => {
                 let mut has_default = false;
                 for c in body {

@@ -636,11 +636,7 @@ impl<'a> Checker<'a> {
             let mut rhs: Option<&'a ast::Expr> = None;
             match clause.comm.as_deref().map(|s| &s.kind) {
                 None | Some(StmtKind::Send { .. }) => valid = true,
-                Some(StmtKind::Assign { rhs: r, .. }) => {
-                    if r.len() == 1 {
-                        rhs = Some(&r[0]);
-                    }
-                }
+                Some(StmtKind::Assign { rhs: r, .. }) if r.len() == 1 => rhs = Some(&r[0]),
                 Some(StmtKind::Expr(e)) => rhs = Some(e),
                 _ => {}
             }

@@ -446,6 +446,16 @@ impl<'a> Checker<'a> {
                 if t.is_invalid() {
                     continue;
                 }
+                // Embedding an interface whose declaration is in progress.
+                if let Some(n) = t.as_named() {
+                    if !n.underlying_is_set() {
+                        if let Some(start) = self.obj_path.iter().position(|o| Arc::ptr_eq(o, &n.obj)) {
+                            let cycle: Vec<Obj> = self.obj_path[start..].to_vec();
+                            self.cycle_error(&cycle);
+                            continue;
+                        }
+                    }
+                }
                 embeddeds.push(t);
                 embedded_spans.push(f.ty.span);
                 continue;

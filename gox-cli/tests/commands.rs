@@ -95,7 +95,7 @@ fn check_reports_go_style_positions_relative_to_the_current_directory() {
         out.stdout,
         "lib/lib.gox:4:9: cannot use \"no\" (untyped string constant) as int value in return statement\n"
     );
-    assert_eq!(out.stderr.trim_end(), "gox: 1 error (checked 1 package)");
+    assert_eq!(out.stderr.trim_end(), "gox: 1 error in 1 package");
     // From inside the package directory the root is found by walking up.
     let inner = gox(&tmp.path().join("lib"), &["check"]);
     assert_eq!(inner.code, 1);

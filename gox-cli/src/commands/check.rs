@@ -133,8 +133,8 @@ pub fn run(args: &CheckArgs, mode: Mode) -> Result<Status> {
     let warnings = shown.len() - errors;
     let packages = analysis.units.len();
     let mut summary = match errors {
-        0 => format!("gox: checked {}, no errors", plural(packages, "package")),
-        n => format!("gox: {} (checked {})", plural(n, "error"), plural(packages, "package")),
+        0 => format!("gox: {}, no errors", plural(packages, "package")),
+        n => format!("gox: {} in {}", plural(n, "error"), plural(packages, "package")),
     };
     if warnings > 0 {
         summary.push_str(&format!(", {}", plural(warnings, "warning")));

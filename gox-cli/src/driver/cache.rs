@@ -37,11 +37,33 @@ pub type Hash = [u8; 32];
 /// Builds a key from tagged parts.
 pub struct KeyBuilder(Sha256);
 
+/// Identifies this gox binary beyond its version number (a rebuilt
+/// checker may judge the same sources differently): the executable's size
+/// and modification time.
+fn build_id() -> &'static str {
+    static ID: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    ID.get_or_init(|| {
+        let meta = std::env::current_exe().and_then(std::fs::metadata);
+        match meta {
+            Ok(m) => {
+                let mtime = m
+                    .modified()
+                    .ok()
+                    .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                    .map_or(0, |d| d.as_nanos());
+                format!("{}:{mtime}", m.len())
+            }
+            Err(_) => String::new(),
+        }
+    })
+}
+
 impl KeyBuilder {
     pub fn new() -> KeyBuilder {
         let mut h = Sha256::new();
         h.update(FORMAT.as_bytes());
         h.update(env!("CARGO_PKG_VERSION").as_bytes());
+        h.update(build_id().as_bytes());
         KeyBuilder(h)
     }
 
