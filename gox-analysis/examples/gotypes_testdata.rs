@@ -14,9 +14,16 @@
 //! an error on its line; an error we report on a line where Go expects
 //! none is unexpected. Lines that differ only because GoX cuts a feature
 //! (complex numbers, unsafe, uintptr, pointers to non-struct types, method
-//! values and expressions) are counted apart and listed. Imports are served
+//! values and expressions; also GoX's statement-only `assert`, where
+//! go/types' test harness has a constant-valued one) are counted apart and
+//! listed. Imports are served
 //! from the embedded GoX standard library; others fail (reported once, at
 //! the import).
+
+// Last measured (Go 1.19 testdata, 85 non-generic packages, 134 generic
+// ones skipped): 1629 expected errors, 1542 found on the right line (1204
+// with a matching message), 53 missing + 34 on GoX-cut lines; 35 errors on
+// lines where Go expects none + 347 on GoX-cut lines; no checker panics.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -119,11 +126,12 @@ fn is_cut_message(msg: &str) -> bool {
     CUT.iter().any(|c| msg.contains(c))
 }
 
-/// Whether a source line uses a feature GoX cuts.
+/// Whether a source line uses a feature GoX cuts, or GoX's `assert` (a
+/// statement in GoX; go/types' test-only `assert` yields a constant).
 fn is_cut_line(text: &str) -> bool {
     let code = text.split("/*").next().unwrap_or(text);
     let code = code.split("//").next().unwrap_or(code);
-    const WORDS: &[&str] = &["complex", "real(", "imag(", "unsafe", "uintptr"];
+    const WORDS: &[&str] = &["complex", "real(", "imag(", "unsafe", "uintptr", "assert("];
     if WORDS.iter().any(|w| code.contains(w)) {
         return true;
     }

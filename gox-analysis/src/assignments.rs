@@ -22,7 +22,10 @@ impl<'a> Checker<'a> {
             Mode::Constant(_) | Mode::Variable | Mode::MapIndex | Mode::Value | Mode::CommaOk => {}
             _ => {
                 let ts = t.map(|t| self.type_str(t)).unwrap_or_else(|| "_".into());
-                self.error(x.span(), format!("cannot assign {} to {} in {}", self.op_str(x), ts, context));
+                self.error(
+                    x.span(),
+                    format!("cannot assign {} to {} in {}", self.op_str(x), ts, context),
+                );
                 x.invalidate();
                 return;
             }
@@ -40,10 +43,19 @@ impl<'a> Checker<'a> {
                 Some(t) if t.is_interface() => default_type(&x.ty),
                 Some(t) => t.clone(),
             };
-            let target = if t.is_some_and(|t| t.is_interface()) && x.is_nil() { t.cloned().unwrap_or(target) } else { target };
+            let target = if t.is_some_and(|t| t.is_interface()) && x.is_nil() {
+                t.cloned().unwrap_or(target)
+            } else {
+                target
+            };
             match self.implicit_type_and_value(x, &target) {
                 Err(code) => {
-                    let mut msg = format!("cannot use {} as {} value in {}", self.op_str(x), self.type_str(&target), context);
+                    let mut msg = format!(
+                        "cannot use {} as {} value in {}",
+                        self.op_str(x),
+                        self.type_str(&target),
+                        context
+                    );
                     match code {
                         ConvFail::Truncated => msg.push_str(" (truncated)"),
                         ConvFail::Overflow => msg.push_str(" (overflows)"),
@@ -69,7 +81,12 @@ impl<'a> Checker<'a> {
         let Some(t) = t else { return };
         let (ok, reason) = self.assignable_to(x, t);
         if !ok {
-            let base = format!("cannot use {} as {} value in {}", self.op_str(x), self.type_str(t), context);
+            let base = format!(
+                "cannot use {} as {} value in {}",
+                self.op_str(x),
+                self.type_str(t),
+                context
+            );
             match reason {
                 Some(r) => self.error(x.span(), format!("{}: {}", base, r)),
                 None => self.error(x.span(), base),
@@ -152,7 +169,11 @@ impl<'a> Checker<'a> {
             if id.is_blank() {
                 self.record_def(id, None);
                 self.assignment(x, None, "assignment to _ identifier");
-                return if x.is_invalid() { None } else { Some(x.ty.clone()) };
+                return if x.is_invalid() {
+                    None
+                } else {
+                    Some(x.ty.clone())
+                };
             }
         }
         // Assigning to a variable is not a use of it.
@@ -178,7 +199,13 @@ impl<'a> Checker<'a> {
                     let key = (base.span.file, base.id);
                     if let Some(tv) = self.info.types.get(&key) {
                         if matches!(tv.mode, Mode::MapIndex) {
-                            self.error(z.span(), format!("cannot assign to struct field {} in map", crate::typestring::expr_string(lhs)));
+                            self.error(
+                                z.span(),
+                                format!(
+                                    "cannot assign to struct field {} in map",
+                                    crate::typestring::expr_string(lhs)
+                                ),
+                            );
                             return None;
                         }
                     }
@@ -200,7 +227,11 @@ impl<'a> Checker<'a> {
     /// several values; with `allow_comma_ok` a single comma-ok expression
     /// yields a second (untyped bool) value. Returns the operands and
     /// whether the comma-ok form was used.
-    pub fn expr_list(&mut self, es: &'a [ast::Expr], allow_comma_ok: bool) -> (Vec<Operand<'a>>, bool) {
+    pub fn expr_list(
+        &mut self,
+        es: &'a [ast::Expr],
+        allow_comma_ok: bool,
+    ) -> (Vec<Operand<'a>>, bool) {
         match es.len() {
             0 => (Vec::new(), false),
             1 => {
@@ -209,9 +240,13 @@ impl<'a> Checker<'a> {
                 if xs.len() != 1 {
                     return (xs, false);
                 }
-                let x = xs.into_iter().next().unwrap_or_else(|| Operand::invalid(Some(e)));
+                let x = xs
+                    .into_iter()
+                    .next()
+                    .unwrap_or_else(|| Operand::invalid(Some(e)));
                 if allow_comma_ok && matches!(x.mode, Mode::MapIndex | Mode::CommaOk) {
-                    let x2 = Operand::new(Mode::Value, Some(e), Type::basic(BasicKind::UntypedBool));
+                    let x2 =
+                        Operand::new(Mode::Value, Some(e), Type::basic(BasicKind::UntypedBool));
                     return (vec![x, x2], true);
                 }
                 (vec![x], false)
@@ -222,17 +257,34 @@ impl<'a> Checker<'a> {
 
     /// `assignment mismatch: 2 variables but f() returns 1 value`.
     pub fn assign_error(&mut self, rhs: &'a [ast::Expr], nvars: usize, nvals: usize) {
-        let measure = |n: usize, unit: &str| if n == 1 { format!("{} {}", n, unit) } else { format!("{} {}s", n, unit) };
+        let measure = |n: usize, unit: &str| {
+            if n == 1 {
+                format!("{} {}", n, unit)
+            } else {
+                format!("{} {}s", n, unit)
+            }
+        };
         let vars = measure(nvars, "variable");
         let vals = measure(nvals, "value");
         let Some(rhs0) = rhs.first() else { return };
         if rhs.len() == 1 {
             if let ExprKind::Call { func, .. } = &rhs0.unparen().kind {
-                self.error(rhs0.span, format!("assignment mismatch: {} but {} returns {}", vars, crate::typestring::expr_string(func), vals));
+                self.error(
+                    rhs0.span,
+                    format!(
+                        "assignment mismatch: {} but {} returns {}",
+                        vars,
+                        crate::typestring::expr_string(func),
+                        vals
+                    ),
+                );
                 return;
             }
         }
-        self.error(rhs0.span, format!("assignment mismatch: {} but {}", vars, vals));
+        self.error(
+            rhs0.span,
+            format!("assignment mismatch: {} but {}", vars, vals),
+        );
     }
 
     /// `(int, string)` as go/types' typesSummary prints operand types.
@@ -259,12 +311,22 @@ impl<'a> Checker<'a> {
     /// Initialises `lhs` variables from `rhs` (a var declaration, `:=`, or
     /// with `return_span` set, a return statement's results).
     pub fn init_vars(&mut self, lhs: &[Obj], rhs: &'a [ast::Expr], return_span: Option<Span>) {
-        let context = if return_span.is_some() { "return statement" } else { "assignment" };
+        let context = if return_span.is_some() {
+            "return statement"
+        } else {
+            "assignment"
+        };
         self.init_vars_in(lhs, rhs, return_span, context)
     }
 
     /// [`Checker::init_vars`] with an explicit context for assignability errors.
-    pub(crate) fn init_vars_in(&mut self, lhs: &[Obj], rhs: &'a [ast::Expr], return_span: Option<Span>, context: &str) {
+    pub(crate) fn init_vars_in(
+        &mut self,
+        lhs: &[Obj],
+        rhs: &'a [ast::Expr],
+        return_span: Option<Span>,
+        context: &str,
+    ) {
         let (mut xs, comma_ok) = self.expr_list(rhs, lhs.len() == 2 && return_span.is_none());
         if lhs.len() != xs.len() {
             for o in lhs {
@@ -286,7 +348,12 @@ impl<'a> Checker<'a> {
                 };
                 let have: Vec<Type> = xs.iter().map(|x| x.ty.clone()).collect();
                 let want: Vec<Type> = lhs.iter().map(|o| o.ty()).collect();
-                let msg = format!("{} return values\n\thave {}\n\twant {}", q, self.types_summary(&have), self.types_summary(&want));
+                let msg = format!(
+                    "{} return values\n\thave {}\n\twant {}",
+                    q,
+                    self.types_summary(&have),
+                    self.types_summary(&want)
+                );
                 self.error(at, msg);
                 return;
             }
@@ -306,8 +373,17 @@ impl<'a> Checker<'a> {
     fn record_comma_ok(&mut self, e: &'a ast::Expr) {
         let key = (e.span.file, e.id);
         if let Some(tv) = self.info.types.get(&key).cloned() {
-            let t = Type::new(TypeKind::Tuple(vec![tv.ty.clone(), Type::basic(BasicKind::Bool)]));
-            self.info.types.insert(key, crate::checker::TypeAndValue { mode: tv.mode, ty: t });
+            let t = Type::new(TypeKind::Tuple(vec![
+                tv.ty.clone(),
+                Type::basic(BasicKind::Bool),
+            ]));
+            self.info.types.insert(
+                key,
+                crate::checker::TypeAndValue {
+                    mode: tv.mode,
+                    ty: t,
+                },
+            );
         }
     }
 
@@ -342,7 +418,13 @@ impl<'a> Checker<'a> {
         for e in lhs {
             let ExprKind::Ident(id) = &e.kind else {
                 self.use_lhs(std::slice::from_ref(e));
-                self.error(e.span, format!("non-name {} on left side of :=", crate::typestring::expr_string(e)));
+                self.error(
+                    e.span,
+                    format!(
+                        "non-name {} on left side of :=",
+                        crate::typestring::expr_string(e)
+                    ),
+                );
                 has_err = true;
                 lhs_vars.push(self.dummy_var(e.span));
                 continue;
@@ -367,7 +449,16 @@ impl<'a> Checker<'a> {
                 }
                 continue;
             }
-            let obj = Object::new(id.name, id.span, Some(self.pkg.clone()), ObjectKind::Var { field: false, embedded: false }, None);
+            let obj = Object::new(
+                id.name,
+                id.span,
+                Some(self.pkg.clone()),
+                ObjectKind::Var {
+                    field: false,
+                    embedded: false,
+                },
+                None,
+            );
             self.record_def(id, Some(obj.clone()));
             if !id.is_blank() {
                 new_vars.push((obj.clone(), id));
@@ -387,7 +478,16 @@ impl<'a> Checker<'a> {
     }
 
     fn dummy_var(&self, span: Span) -> Obj {
-        Object::new(gox_syntax::Symbol::intern("_"), span, Some(self.pkg.clone()), ObjectKind::Var { field: false, embedded: false }, None)
+        Object::new(
+            gox_syntax::Symbol::intern("_"),
+            span,
+            Some(self.pkg.clone()),
+            ObjectKind::Var {
+                field: false,
+                embedded: false,
+            },
+            None,
+        )
     }
 
     /// The `error` type.

@@ -14,11 +14,21 @@ use crate::typestring::expr_string;
 use crate::universe::universe;
 
 impl<'a> Checker<'a> {
-    pub(crate) fn builtin(&mut self, call: &'a ast::Expr, id: Builtin, args: &'a [ast::Expr], ellipsis: Option<Span>, rparen: Span) -> Operand<'a> {
+    pub(crate) fn builtin(
+        &mut self,
+        call: &'a ast::Expr,
+        id: Builtin,
+        args: &'a [ast::Expr],
+        ellipsis: Option<Span>,
+        rparen: Span,
+    ) -> Operand<'a> {
         let mut x = Operand::invalid(Some(call));
         if let Some(ell) = ellipsis {
             if id != Builtin::Append {
-                self.invalid_op(ell, format!("invalid use of ... with built-in {}", id.name()));
+                self.invalid_op(
+                    ell,
+                    format!("invalid use of ... with built-in {}", id.name()),
+                );
                 self.use_exprs(args);
                 return x;
             }
@@ -51,7 +61,16 @@ impl<'a> Checker<'a> {
         };
         if let Some(m) = msg {
             let at = rparen;
-            self.invalid_op(at, format!("{} arguments for {} (expected {}, found {})", m, expr_string(call), min, nargs));
+            self.invalid_op(
+                at,
+                format!(
+                    "{} arguments for {} (expected {}, found {})",
+                    m,
+                    expr_string(call),
+                    min,
+                    nargs
+                ),
+            );
             self.env.has_call_or_recv |= saved_call;
             return x;
         }
@@ -62,11 +81,31 @@ impl<'a> Checker<'a> {
                 let elem = match st.underlying().kind() {
                     TypeKind::Slice(e) => e.clone(),
                     _ => {
-                        let cause = if s.is_nil() { "have untyped nil".to_string() } else { format!("have {}", self.op_str(&s)) };
-                        self.error(s.span(), format!("first argument to append must be a slice; {}", cause));
+                        let cause = if s.is_nil() {
+                            "have untyped nil".to_string()
+                        } else {
+                            format!("have {}", self.op_str(&s))
+                        };
+                        self.error(
+                            s.span(),
+                            format!("first argument to append must be a slice; {}", cause),
+                        );
                         return x;
                     }
                 };
+                if let Some(ell) = ellipsis {
+                    if args.len() == 1 && nargs > 1 {
+                        self.error(
+                            ell,
+                            format!(
+                                "cannot use ... with {}-valued {}",
+                                nargs,
+                                expr_string(&args[0])
+                            ),
+                        );
+                        return x;
+                    }
+                }
                 if nargs == 2 && ellipsis.is_some() {
                     let (ok, _) = self.assignable_to(&s, &Type::new_slice(Type::byte()));
                     if ok && xs[1].ty.is_string() {
@@ -93,17 +132,33 @@ impl<'a> Checker<'a> {
             }
             Builtin::Len | Builtin::Cap => {
                 let a = xs[0].clone();
-                let u = a.ty.underlying();
+                let mut u = a.ty.underlying();
+                // A pointer to an array (not in GoX, reported at its type)
+                // behaves as in Go, to avoid follow-on errors.
+                if let Some(b) = u.pointer_elem() {
+                    if matches!(b.underlying().kind(), TypeKind::Array { .. }) {
+                        u = b.underlying();
+                    }
+                }
                 let mut mode = None;
                 match u.kind() {
                     TypeKind::Basic(b) if b.kind.is_string() && id == Builtin::Len => {
                         mode = Some(match a.value() {
-                            Some(v) => Mode::Constant(v.string_bytes().map_or(Value::Unknown, |s| Value::make_int(s.len() as i64))),
+                            Some(v) => Mode::Constant(
+                                v.string_bytes()
+                                    .map_or(Value::Unknown, |s| Value::make_int(s.len() as i64)),
+                            ),
                             None => Mode::Value,
                         });
                     }
                     TypeKind::Array { len, .. } => {
-                        mode = Some(if self.env.has_call_or_recv { Mode::Value } else if *len >= 0 { Mode::Constant(Value::make_int(*len)) } else { Mode::Constant(Value::Unknown) });
+                        mode = Some(if self.env.has_call_or_recv {
+                            Mode::Value
+                        } else if *len >= 0 {
+                            Mode::Constant(Value::make_int(*len))
+                        } else {
+                            Mode::Constant(Value::Unknown)
+                        });
                     }
                     TypeKind::Slice(_) | TypeKind::Chan { .. } => mode = Some(Mode::Value),
                     TypeKind::Map { .. } if id == Builtin::Len => mode = Some(Mode::Value),
@@ -112,7 +167,10 @@ impl<'a> Checker<'a> {
                 self.env.has_call_or_recv = saved_call;
                 let Some(mode) = mode else {
                     if !u.is_invalid() {
-                        self.invalid_arg(a.span(), format!("{} for {}", self.op_str(&a), id.name()));
+                        self.invalid_arg(
+                            a.span(),
+                            format!("{} for {}", self.op_str(&a), id.name()),
+                        );
                     }
                     return x;
                 };
@@ -124,12 +182,18 @@ impl<'a> Checker<'a> {
                 match a.ty.underlying().kind() {
                     TypeKind::Chan { dir, .. } => {
                         if *dir == ChanDir::Recv {
-                            self.invalid_op(a.span(), format!("cannot close receive-only channel {}", self.op_str(a)));
+                            self.invalid_op(
+                                a.span(),
+                                format!("cannot close receive-only channel {}", self.op_str(a)),
+                            );
                             return x;
                         }
                     }
                     _ => {
-                        self.invalid_op(a.span(), format!("cannot close non-channel {}", self.op_str(a)));
+                        self.invalid_op(
+                            a.span(),
+                            format!("cannot close non-channel {}", self.op_str(a)),
+                        );
                         return x;
                     }
                 }
@@ -150,7 +214,14 @@ impl<'a> Checker<'a> {
                     _ => None,
                 };
                 let (Some(d), Some(s)) = (dst, src) else {
-                    self.invalid_arg(a.span(), format!("copy expects slice arguments; found {} and {}", self.op_str(&a), self.op_str(&b)));
+                    self.invalid_arg(
+                        a.span(),
+                        format!(
+                            "copy expects slice arguments; found {} and {}",
+                            self.op_str(&a),
+                            self.op_str(&b)
+                        ),
+                    );
                     return x;
                 };
                 if !identical(&d, &s) {
@@ -195,13 +266,28 @@ impl<'a> Checker<'a> {
                     TypeKind::Slice(_) => 2,
                     TypeKind::Map { .. } | TypeKind::Chan { .. } => 1,
                     _ => {
-                        self.invalid_arg(args[0].span, format!("cannot make {}; type must be slice, map, or channel", expr_string(&args[0])));
+                        self.invalid_arg(
+                            args[0].span,
+                            format!(
+                                "cannot make {}; type must be slice, map, or channel",
+                                expr_string(&args[0])
+                            ),
+                        );
                         self.use_exprs(&args[1..]);
                         return x;
                     }
                 };
                 if nargs < min || min + 1 < nargs {
-                    self.invalid_op(call.span, format!("{} expects {} or {} arguments; found {}", expr_string(call), min, min + 1, nargs));
+                    self.invalid_op(
+                        call.span,
+                        format!(
+                            "{} expects {} or {} arguments; found {}",
+                            expr_string(call),
+                            min,
+                            min + 1,
+                            nargs
+                        ),
+                    );
                     self.use_exprs(&args[1..]);
                     return x;
                 }
@@ -225,7 +311,10 @@ impl<'a> Checker<'a> {
                 }
                 let u = t.underlying();
                 if !u.is_invalid() && !matches!(u.kind(), TypeKind::Struct(_)) {
-                    self.error(args[0].span, format!("pointer to non-struct type {}", self.type_str(&t)));
+                    self.error(
+                        args[0].span,
+                        format!("pointer to non-struct type {}", self.type_str(&t)),
+                    );
                     return x;
                 }
                 x.mode = Mode::Value;
@@ -257,7 +346,10 @@ impl<'a> Checker<'a> {
                 let mut c = xs[0].clone();
                 let b = Type::basic(BasicKind::Bool);
                 if !c.ty.is_boolean() {
-                    self.invalid_arg(c.span(), format!("{} is not a boolean condition", self.op_str(&c)));
+                    self.invalid_arg(
+                        c.span(),
+                        format!("{} is not a boolean condition", self.op_str(&c)),
+                    );
                     return x;
                 }
                 self.assignment(&mut c, Some(&b), "argument to assert");

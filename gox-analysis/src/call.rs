@@ -16,7 +16,16 @@ pub(crate) const METHOD_VALUE_MSG: &str = "method value not supported; use a fun
 impl<'a> Checker<'a> {
     /// A call expression: a conversion, a builtin call or a function/method call.
     pub(crate) fn call_expr(&mut self, e: &'a ast::Expr) -> Operand<'a> {
-        let ExprKind::Call { func, args, ellipsis, rparen, .. } = &e.kind else { return Operand::invalid(Some(e)) };
+        let ExprKind::Call {
+            func,
+            args,
+            ellipsis,
+            rparen,
+            ..
+        } = &e.kind
+        else {
+            return Operand::invalid(Some(e));
+        };
         let fu = func.unparen();
         let saved = std::mem::replace(&mut self.calling, Some((fu.span.file, fu.id)));
         let mut x = self.raw_expr(func, None, true);
@@ -31,12 +40,21 @@ impl<'a> Checker<'a> {
                 let t = x.ty.clone();
                 let mut r = Operand::invalid(Some(e));
                 match args.len() {
-                    0 => self.error(*rparen, format!("missing argument in conversion to {}", self.type_str(&t))),
+                    0 => self.error(
+                        *rparen,
+                        format!("missing argument in conversion to {}", self.type_str(&t)),
+                    ),
                     1 => {
                         r = self.expr(&args[0]);
                         if !r.is_invalid() {
                             if ellipsis.is_some() {
-                                self.error(args[0].span, format!("invalid use of ... in conversion to {}", self.type_str(&t)));
+                                self.error(
+                                    args[0].span,
+                                    format!(
+                                        "invalid use of ... in conversion to {}",
+                                        self.type_str(&t)
+                                    ),
+                                );
                                 r.invalidate();
                             } else {
                                 self.conversion(&mut r, &t);
@@ -45,7 +63,10 @@ impl<'a> Checker<'a> {
                     }
                     n => {
                         self.use_exprs(args);
-                        self.error(args[n - 1].span, format!("too many arguments in conversion to {}", self.type_str(&t)));
+                        self.error(
+                            args[n - 1].span,
+                            format!("too many arguments in conversion to {}", self.type_str(&t)),
+                        );
                     }
                 }
                 r.expr = Some(e);
@@ -63,7 +84,10 @@ impl<'a> Checker<'a> {
         }
         let u = x.ty.underlying();
         let TypeKind::Signature(sig) = u.kind() else {
-            self.invalid_op(x.span(), format!("cannot call non-function {}", self.op_str(&x)));
+            self.invalid_op(
+                x.span(),
+                format!("cannot call non-function {}", self.op_str(&x)),
+            );
             self.use_exprs(args);
             let mut r = Operand::invalid(Some(e));
             r.expr = Some(e);
@@ -74,14 +98,26 @@ impl<'a> Checker<'a> {
         let mut r = match sig.results.len() {
             0 => Operand::new(Mode::NoValue, Some(e), Type::invalid()),
             1 => Operand::new(Mode::Value, Some(e), sig.results[0].ty()),
-            _ => Operand::new(Mode::Value, Some(e), sig.result_type().unwrap_or_else(Type::invalid)),
+            _ => Operand::new(
+                Mode::Value,
+                Some(e),
+                sig.result_type().unwrap_or_else(Type::invalid),
+            ),
         };
         r.expr = Some(e);
         self.env.has_call_or_recv = true;
         r
     }
 
-    fn arguments(&mut self, _call: &'a ast::Expr, func: &'a ast::Expr, sig: &Signature, mut args: Vec<Operand<'a>>, ellipsis: Option<Span>, rparen: Span) {
+    fn arguments(
+        &mut self,
+        _call: &'a ast::Expr,
+        func: &'a ast::Expr,
+        sig: &Signature,
+        mut args: Vec<Operand<'a>>,
+        ellipsis: Option<Span>,
+        rparen: Span,
+    ) {
         for a in &args {
             match a.mode {
                 Mode::TypeExpr => {
@@ -97,8 +133,19 @@ impl<'a> Checker<'a> {
         let mut params: Vec<Type> = sig.param_types();
         if sig.variadic {
             if let Some(ell) = ellipsis {
-                if nargs > 1 && args.iter().all(|a| a.expr.map(|e| e.id) == args[0].expr.map(|e| e.id)) {
-                    self.error(ell, format!("cannot use ... with {}-valued {}", nargs, args[0].expr.map(expr_string).unwrap_or_default()));
+                if nargs > 1
+                    && args
+                        .iter()
+                        .all(|a| a.expr.map(|e| e.id) == args[0].expr.map(|e| e.id))
+                {
+                    self.error(
+                        ell,
+                        format!(
+                            "cannot use ... with {}-valued {}",
+                            nargs,
+                            args[0].expr.map(expr_string).unwrap_or_default()
+                        ),
+                    );
                     return;
                 }
             } else if nargs + 1 >= npars {
@@ -115,14 +162,30 @@ impl<'a> Checker<'a> {
                 npars -= 1;
             }
         } else if let Some(ell) = ellipsis {
-            self.error(ell, format!("cannot use ... in call to non-variadic {}", expr_string(func)));
+            self.error(
+                ell,
+                format!(
+                    "cannot use ... in call to non-variadic {}",
+                    expr_string(func)
+                ),
+            );
             return;
         }
         if nargs != npars {
-            let (at, q) = if nargs > npars { (args[npars].span(), "too many") } else { (rparen, "not enough") };
+            let (at, q) = if nargs > npars {
+                (args[npars].span(), "too many")
+            } else {
+                (rparen, "not enough")
+            };
             let have: Vec<Type> = args.iter().map(|a| a.ty.clone()).collect();
             let want = self.params_summary(sig);
-            let msg = format!("{} arguments in call to {}\n\thave {}\n\twant {}", q, expr_string(func), self.types_summary(&have), want);
+            let msg = format!(
+                "{} arguments in call to {}\n\thave {}\n\twant {}",
+                q,
+                expr_string(func),
+                self.types_summary(&have),
+                want
+            );
             self.error(at, msg);
             return;
         }
@@ -151,7 +214,9 @@ impl<'a> Checker<'a> {
 
     /// `x.sel`: a qualified identifier, field, or (when called) method.
     pub(crate) fn selector(&mut self, e: &'a ast::Expr, _want_type: bool) -> Operand<'a> {
-        let ExprKind::Selector { x: base, sel } = &e.kind else { return Operand::invalid(Some(e)) };
+        let ExprKind::Selector { x: base, sel } = &e.kind else {
+            return Operand::invalid(Some(e));
+        };
         let is_called = self.calling == Some((e.span.file, e.id));
         let mut x = Operand::invalid(Some(e));
         if let ExprKind::Ident(id) = &base.kind {
@@ -159,15 +224,27 @@ impl<'a> Checker<'a> {
                 if let ObjectKind::PkgName { imported } = &obj.kind {
                     self.record_use(id, &obj);
                     obj.mark_used();
-                    let fake = self.fake_imports.contains(&(std::sync::Arc::as_ptr(imported) as usize));
+                    let fake = self
+                        .fake_imports
+                        .contains(&(std::sync::Arc::as_ptr(imported) as usize));
                     let Some(exp) = imported.scope.lookup(sel.name) else {
                         if !fake {
-                            self.error(sel.span, format!("undefined: {}.{}", imported.name(), sel.name));
+                            self.error(
+                                sel.span,
+                                format!("undefined: {}.{}", imported.name(), sel.name),
+                            );
                         }
                         return x;
                     };
                     if !exp.is_exported() {
-                        self.error(sel.span, format!("name {} not exported by package {}", sel.name, imported.name()));
+                        self.error(
+                            sel.span,
+                            format!(
+                                "name {} not exported by package {}",
+                                sel.name,
+                                imported.name()
+                            ),
+                        );
                     }
                     self.record_use(sel, &exp);
                     x.ty = exp.ty();
@@ -198,22 +275,45 @@ impl<'a> Checker<'a> {
         let addressable = matches!(bx.mode, Mode::Variable);
         let found = lookup_field_or_method(&bx.ty, addressable, Some(&self.pkg), sel.name);
         let (obj, index, indirect) = match found {
-            Lookup::Found { obj, index, indirect } => (obj, index, indirect),
+            Lookup::Found {
+                obj,
+                index,
+                indirect,
+            } => (obj, index, indirect),
             other => {
-                if bx.ty.underlying().is_invalid() {
+                if bx.ty.underlying().is_invalid()
+                    || bx
+                        .ty
+                        .pointer_elem()
+                        .is_some_and(|b| b.underlying().is_invalid())
+                {
                     return x;
                 }
                 let xs = expr_string(base);
                 match other {
-                    Lookup::Ambiguous => self.error(sel.span, format!("ambiguous selector {}.{}", xs, sel.name)),
-                    Lookup::NeedsPointerReceiver => {
-                        self.error(sel.span, format!("cannot call pointer method {} on {}", sel.name, self.type_str(&bx.ty)))
+                    Lookup::Ambiguous => {
+                        self.error(sel.span, format!("ambiguous selector {}.{}", xs, sel.name))
                     }
+                    Lookup::NeedsPointerReceiver => self.error(
+                        sel.span,
+                        format!(
+                            "cannot call pointer method {} on {}",
+                            sel.name,
+                            self.type_str(&bx.ty)
+                        ),
+                    ),
                     _ => {
                         let why = if is_interface_ptr(&bx.ty) {
-                            format!("type {} is pointer to interface, not interface", self.type_str(&bx.ty))
+                            format!(
+                                "type {} is pointer to interface, not interface",
+                                self.type_str(&bx.ty)
+                            )
                         } else {
-                            let mut w = format!("type {} has no field or method {}", self.type_str(&bx.ty), sel.name);
+                            let mut w = format!(
+                                "type {} has no field or method {}",
+                                self.type_str(&bx.ty),
+                                sel.name
+                            );
                             let s = sel.name.as_str();
                             let mut cs = s.chars();
                             if let Some(c0) = cs.next() {
@@ -222,9 +322,12 @@ impl<'a> Checker<'a> {
                                 } else {
                                     format!("{}{}", c0.to_uppercase(), cs.as_str())
                                 };
-                                if let Lookup::Found { .. } =
-                                    lookup_field_or_method(&bx.ty, addressable, Some(&self.pkg), gox_syntax::Symbol::intern(&alt))
-                                {
+                                if let Lookup::Found { .. } = lookup_field_or_method(
+                                    &bx.ty,
+                                    addressable,
+                                    Some(&self.pkg),
+                                    gox_syntax::Symbol::intern(&alt),
+                                ) {
                                     w.push_str(&format!(", but does have {}", alt));
                                 }
                             }
@@ -244,7 +347,13 @@ impl<'a> Checker<'a> {
             if !obj.is_func() {
                 self.error(
                     sel.span,
-                    format!("{}.{} undefined (type {} has no method {})", expr_string(base), sel.name, self.type_str(&bx.ty), sel.name),
+                    format!(
+                        "{}.{} undefined (type {} has no method {})",
+                        expr_string(base),
+                        sel.name,
+                        self.type_str(&bx.ty),
+                        sel.name
+                    ),
                 );
                 return x;
             }
@@ -254,12 +363,34 @@ impl<'a> Checker<'a> {
         self.record_use(sel, &obj);
         match &obj.kind {
             ObjectKind::Var { .. } => {
-                self.record_selection(e, Selection { kind: SelectionKind::FieldVal, recv: bx.ty.clone(), obj: obj.clone(), index, indirect });
-                x.mode = if addressable || indirect { Mode::Variable } else { Mode::Value };
+                self.record_selection(
+                    e,
+                    Selection {
+                        kind: SelectionKind::FieldVal,
+                        recv: bx.ty.clone(),
+                        obj: obj.clone(),
+                        index,
+                        indirect,
+                    },
+                );
+                x.mode = if addressable || indirect {
+                    Mode::Variable
+                } else {
+                    Mode::Value
+                };
                 x.ty = obj.ty();
             }
             ObjectKind::Func => {
-                self.record_selection(e, Selection { kind: SelectionKind::MethodVal, recv: bx.ty.clone(), obj: obj.clone(), index, indirect });
+                self.record_selection(
+                    e,
+                    Selection {
+                        kind: SelectionKind::MethodVal,
+                        recv: bx.ty.clone(),
+                        obj: obj.clone(),
+                        index,
+                        indirect,
+                    },
+                );
                 if !is_called {
                     self.error(e.span, METHOD_VALUE_MSG);
                     return x;

@@ -118,9 +118,18 @@ impl Info {
 
 /// How a package-level object is declared.
 pub(crate) enum DeclKind<'a> {
-    Const { ty: Option<&'a ast::Expr>, init: Option<&'a ast::Expr>, iota: u32, inherited: bool },
+    Const {
+        ty: Option<&'a ast::Expr>,
+        init: Option<&'a ast::Expr>,
+        iota: u32,
+        inherited: bool,
+    },
     /// `lhs` is set for `var a, b = f()` (all variables share one init).
-    Var { lhs: Option<Vec<Obj>>, ty: Option<&'a ast::Expr>, init: Option<&'a ast::Expr> },
+    Var {
+        lhs: Option<Vec<Obj>>,
+        ty: Option<&'a ast::Expr>,
+        init: Option<&'a ast::Expr>,
+    },
     Type(&'a ast::TypeSpec),
     Func(&'a ast::FuncDecl),
 }
@@ -216,7 +225,11 @@ impl<'a> Checker<'a> {
         config: &'a Config,
         files: &'a [ast::File],
     ) -> Checker<'a> {
-        let pkg_scope = Scope::new(Some(crate::universe::universe().scope.clone()), ScopeKind::Package, Span::default());
+        let pkg_scope = Scope::new(
+            Some(crate::universe::universe().scope.clone()),
+            ScopeKind::Package,
+            Span::default(),
+        );
         Checker {
             pkg,
             scope: pkg_scope.clone(),
@@ -331,9 +344,16 @@ impl<'a> Checker<'a> {
     pub(crate) fn report_redeclared(&mut self, obj: &Obj, alt: &Obj) {
         let mut notes = Vec::new();
         if alt.span != Span::default() {
-            notes.push(Label { span: alt.span, message: format!("other declaration of {}", alt.name()) });
+            notes.push(Label {
+                span: alt.span,
+                message: format!("other declaration of {}", alt.name()),
+            });
         }
-        self.error_with_notes(obj.span, format!("{} redeclared in this block", obj.name()), notes);
+        self.error_with_notes(
+            obj.span,
+            format!("{} redeclared in this block", obj.name()),
+            notes,
+        );
     }
 
     /// Looks `name` up from the current scope outwards.
@@ -357,7 +377,9 @@ impl<'a> Checker<'a> {
 
     /// Records the mode and type of `e`.
     pub fn record_type(&mut self, e: &ast::Expr, mode: Mode, ty: Type) {
-        self.info.types.insert((e.span.file, e.id), TypeAndValue { mode, ty });
+        self.info
+            .types
+            .insert((e.span.file, e.id), TypeAndValue { mode, ty });
     }
 
     pub(crate) fn record_selection(&mut self, e: &ast::Expr, sel: Selection) {
@@ -381,12 +403,18 @@ impl<'a> Checker<'a> {
     pub(crate) fn take_diagnostics(&mut self) -> Vec<Diagnostic> {
         let mut d = std::mem::take(&mut self.diags);
         d.sort_by(|a, b| (a.span.file, a.span.lo).cmp(&(b.span.file, b.span.lo)));
-        d.dedup_by(|a, b| a.span.file == b.span.file && a.span.lo == b.span.lo && a.message == b.message);
+        d.dedup_by(|a, b| {
+            a.span.file == b.span.file && a.span.lo == b.span.lo && a.message == b.message
+        });
         // One error per position: keep the first reported.
         let mut out: Vec<Diagnostic> = Vec::with_capacity(d.len());
         for x in d {
             if let Some(last) = out.last() {
-                if last.span.file == x.span.file && last.span.lo == x.span.lo && last.is_error() && x.is_error() {
+                if last.span.file == x.span.file
+                    && last.span.lo == x.span.lo
+                    && last.is_error()
+                    && x.is_error()
+                {
                     continue;
                 }
             }

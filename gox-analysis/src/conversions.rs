@@ -8,7 +8,10 @@ use crate::types::{BasicKind, Type, TypeKind};
 
 fn is_bytes_or_runes(t: &Type) -> bool {
     match t.underlying().kind() {
-        TypeKind::Slice(e) => matches!(e.underlying().basic_kind(), Some(BasicKind::Uint8 | BasicKind::Int32)),
+        TypeKind::Slice(e) => matches!(
+            e.underlying().basic_kind(),
+            Some(BasicKind::Uint8 | BasicKind::Int32)
+        ),
         _ => false,
     }
 }
@@ -31,13 +34,18 @@ impl<'a> Checker<'a> {
                 Err(_) => {
                     if x.ty.is_integer() && tk.is_string() {
                         let s = match v.uint64_val() {
-                            Some(i) if i <= 0x10FFFF => char::from_u32(i as u32).unwrap_or('\u{FFFD}'),
+                            Some(i) if i <= 0x10FFFF => {
+                                char::from_u32(i as u32).unwrap_or('\u{FFFD}')
+                            }
                             _ => '\u{FFFD}',
                         };
                         x.mode = Mode::Constant(Value::make_string(&s.to_string()));
                         ok = true;
                     } else if x.ty.is_integer() && tk.is_integer() {
-                        self.error(x.span(), format!("constant {} overflows {}", v, self.type_str(t)));
+                        self.error(
+                            x.span(),
+                            format!("constant {} overflows {}", v, self.type_str(t)),
+                        );
                         x.invalidate();
                         return;
                     }
@@ -53,8 +61,23 @@ impl<'a> Checker<'a> {
         }
         if !ok {
             match cause {
-                Some(c) => self.error(x.span(), format!("cannot convert {} to type {}: {}", self.op_str(x), self.type_str(t), c)),
-                None => self.error(x.span(), format!("cannot convert {} to type {}", self.op_str(x), self.type_str(t))),
+                Some(c) => self.error(
+                    x.span(),
+                    format!(
+                        "cannot convert {} to type {}: {}",
+                        self.op_str(x),
+                        self.type_str(t),
+                        c
+                    ),
+                ),
+                None => self.error(
+                    x.span(),
+                    format!(
+                        "cannot convert {} to type {}",
+                        self.op_str(x),
+                        self.type_str(t)
+                    ),
+                ),
             }
             x.invalidate();
             return;

@@ -74,8 +74,22 @@ impl<'a> Checker<'a> {
         let (file_scope, kind) = {
             let d = &self.decls[&key];
             let kind = match &d.kind {
-                DeclKind::Const { ty, init, iota, inherited } => DeclKind::Const { ty: *ty, init: *init, iota: *iota, inherited: *inherited },
-                DeclKind::Var { lhs, ty, init } => DeclKind::Var { lhs: lhs.clone(), ty: *ty, init: *init },
+                DeclKind::Const {
+                    ty,
+                    init,
+                    iota,
+                    inherited,
+                } => DeclKind::Const {
+                    ty: *ty,
+                    init: *init,
+                    iota: *iota,
+                    inherited: *inherited,
+                },
+                DeclKind::Var { lhs, ty, init } => DeclKind::Var {
+                    lhs: lhs.clone(),
+                    ty: *ty,
+                    init: *init,
+                },
                 DeclKind::Type(t) => DeclKind::Type(t),
                 DeclKind::Func(f) => DeclKind::Func(f),
             };
@@ -83,7 +97,12 @@ impl<'a> Checker<'a> {
         };
         let saved_scope = std::mem::replace(&mut self.scope, file_scope);
         match kind {
-            DeclKind::Const { ty, init, iota, inherited } => {
+            DeclKind::Const {
+                ty,
+                init,
+                iota,
+                inherited,
+            } => {
                 self.env.decl = Some(obj.clone());
                 self.const_decl(obj, ty, init, iota, inherited);
             }
@@ -102,7 +121,9 @@ impl<'a> Checker<'a> {
 
     /// Whether the cycle ending at `obj` is valid; reports it otherwise.
     fn valid_cycle(&mut self, obj: &Obj) -> bool {
-        let Some(start) = self.obj_path.iter().position(|o| Arc::ptr_eq(o, obj)) else { return true };
+        let Some(start) = self.obj_path.iter().position(|o| Arc::ptr_eq(o, obj)) else {
+            return true;
+        };
         let cycle: Vec<Obj> = self.obj_path[start..].to_vec();
         let mut nval = 0;
         let mut ndef = 0;
@@ -133,14 +154,26 @@ impl<'a> Checker<'a> {
 
     /// Reports a declaration cycle, starting at its first object in source order.
     pub(crate) fn cycle_error(&mut self, cycle: &[Obj]) {
-        let Some(first) = (0..cycle.len()).min_by_key(|&i| (cycle[i].span.file, cycle[i].span.lo)) else { return };
+        let Some(first) = (0..cycle.len()).min_by_key(|&i| (cycle[i].span.file, cycle[i].span.lo))
+        else {
+            return;
+        };
         let obj = &cycle[first];
         let is_type = obj.is_type_name();
         if cycle.len() == 1 {
             if is_type {
-                self.error(obj.span, format!("invalid recursive type: {} refers to itself", obj.name()));
+                self.error(
+                    obj.span,
+                    format!("invalid recursive type: {} refers to itself", obj.name()),
+                );
             } else {
-                self.error(obj.span, format!("invalid cycle in declaration: {} refers to itself", obj.name()));
+                self.error(
+                    obj.span,
+                    format!(
+                        "invalid cycle in declaration: {} refers to itself",
+                        obj.name()
+                    ),
+                );
             }
             return;
         }
@@ -153,7 +186,10 @@ impl<'a> Checker<'a> {
         for i in 0..cycle.len() {
             let o = &cycle[(first + i) % cycle.len()];
             let next = &cycle[(first + i + 1) % cycle.len()];
-            notes.push(Label { span: o.span, message: format!("{} refers to {}", o.name(), next.name()) });
+            notes.push(Label {
+                span: o.span,
+                message: format!("{} refers to {}", o.name(), next.name()),
+            });
         }
         self.error_with_notes(obj.span, msg, notes);
     }
@@ -175,7 +211,10 @@ impl<'a> Checker<'a> {
         if let Some(te) = ty {
             let tt = self.type_expr(te);
             if !tt.is_invalid() && !tt.is_const_type() {
-                self.error(te.span, format!("invalid constant type {}", self.type_str(&tt)));
+                self.error(
+                    te.span,
+                    format!("invalid constant type {}", self.type_str(&tt)),
+                );
                 obj.set_type(Type::invalid());
                 self.env.errpos = None;
                 return;
@@ -213,7 +252,13 @@ impl<'a> Checker<'a> {
         }
     }
 
-    pub(crate) fn var_decl(&mut self, obj: &Obj, lhs: Option<&[Obj]>, ty: Option<&'a ast::Expr>, init: Option<&'a ast::Expr>) {
+    pub(crate) fn var_decl(
+        &mut self,
+        obj: &Obj,
+        lhs: Option<&[Obj]>,
+        ty: Option<&'a ast::Expr>,
+        init: Option<&'a ast::Expr>,
+    ) {
         if let Some(te) = ty {
             let t = self.var_type(te);
             obj.set_type(t.clone());
@@ -243,7 +288,12 @@ impl<'a> Checker<'a> {
             _ => {
                 if matches!(init.unparen().kind, gox_syntax::ast::ExprKind::Call { .. }) {
                     // A multi-value call reports an assignment mismatch.
-                    self.init_vars_in(std::slice::from_ref(obj), std::slice::from_ref(init), None, "variable declaration");
+                    self.init_vars_in(
+                        std::slice::from_ref(obj),
+                        std::slice::from_ref(init),
+                        None,
+                        "variable declaration",
+                    );
                     return;
                 }
                 let mut x = self.expr(init);
@@ -260,7 +310,9 @@ impl<'a> Checker<'a> {
             // Methods declared with the alias as receiver belong to the
             // aliased named type of this package.
             if let Some(ms) = self.methods.remove(&obj_key(obj)) {
-                let local = t.as_named().is_some_and(|n| n.obj.pkg.as_ref().is_some_and(|p| p.path == self.pkg.path));
+                let local = t
+                    .as_named()
+                    .is_some_and(|n| n.obj.pkg.as_ref().is_some_and(|p| p.path == self.pkg.path));
                 if local {
                     for m in ms {
                         self.add_method(&t, &m);
@@ -287,10 +339,43 @@ impl<'a> Checker<'a> {
                     break;
                 }
                 path.push(n.obj.clone());
-                let next = n.underlying.read().unwrap_or_else(|e| e.into_inner()).clone();
+                let next = n
+                    .underlying
+                    .read()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .clone();
                 match next {
                     Some(t) => cur = t,
-                    None => break,
+                    None => {
+                        // Declared as another type whose declaration is in
+                        // progress: a cycle through type names only.
+                        let start = self.obj_path.iter().position(|o| Arc::ptr_eq(o, &n.obj));
+                        let pure = |c: &Checker<'a>, o: &Obj| match c
+                            .decls
+                            .get(&obj_key(o))
+                            .map(|d| &d.kind)
+                        {
+                            Some(DeclKind::Type(t)) => {
+                                matches!(
+                                    t.ty.unparen().kind,
+                                    gox_syntax::ast::ExprKind::Ident(_)
+                                        | gox_syntax::ast::ExprKind::Selector { .. }
+                                )
+                            }
+                            _ => false,
+                        };
+                        if let Some(start) =
+                            start.filter(|&st| self.obj_path[st..].iter().all(|o| pure(self, o)))
+                        {
+                            let cycle: Vec<Obj> = self.obj_path[start..].to_vec();
+                            self.cycle_error(&cycle);
+                            if let Some(nn) = named.as_named() {
+                                nn.set_underlying(Type::invalid());
+                            }
+                            return;
+                        }
+                        break;
+                    }
                 }
             }
         }
@@ -298,9 +383,28 @@ impl<'a> Checker<'a> {
             if !n.underlying_is_set() {
                 n.set_underlying(Type::invalid());
             }
-            // A chain of declared types resolves to the last one's underlying.
-            let u = n.resolved_underlying();
-            if rhs.is_named() || !Arc::ptr_eq(&rhs.0, &u.0) {
+            // A chain of declared types resolves to the last one's
+            // underlying type, unless a type on the chain is still being
+            // declared (then it resolves when that one is done).
+            let mut cur = rhs.clone();
+            let mut pending = false;
+            for _ in 0..100 {
+                let Some(cn) = cur.as_named() else { break };
+                let next = cn
+                    .underlying
+                    .read()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .clone();
+                match next {
+                    Some(t) => cur = t,
+                    None => {
+                        pending = true;
+                        break;
+                    }
+                }
+            }
+            if !pending {
+                let u = n.resolved_underlying();
                 n.set_underlying(u);
             }
         }
@@ -317,15 +421,29 @@ impl<'a> Checker<'a> {
         let Some(n) = named.as_named() else { return };
         if let Some(TypeKind::Struct(s)) = Some(named.underlying().kind()) {
             if let Some(f) = s.fields.iter().find(|f| f.name == m.name) {
-                let notes = vec![Label { span: f.span, message: format!("other declaration of {}", m.name()) }];
-                self.error_with_notes(m.span, format!("field and method with the same name {}", m.name()), notes);
+                let notes = vec![Label {
+                    span: f.span,
+                    message: format!("other declaration of {}", m.name()),
+                }];
+                self.error_with_notes(
+                    m.span,
+                    format!("field and method with the same name {}", m.name()),
+                    notes,
+                );
                 return;
             }
         }
         if let Some(alt) = n.methods().iter().find(|o| o.name == m.name) {
-            let notes = vec![Label { span: alt.span, message: format!("other declaration of {}", m.name()) }];
+            let notes = vec![Label {
+                span: alt.span,
+                message: format!("other declaration of {}", m.name()),
+            }];
             let tn = n.obj.name();
-            self.error_with_notes(m.span, format!("method {}.{} already declared", tn, m.name()), notes);
+            self.error_with_notes(
+                m.span,
+                format!("method {}.{} already declared", tn, m.name()),
+                notes,
+            );
             return;
         }
         n.add_method(m.clone());
@@ -343,6 +461,14 @@ impl<'a> Checker<'a> {
         }
         match t.kind() {
             TypeKind::Array { elem, .. } => self.valid_type_walk(root, elem, path, depth + 1),
+            TypeKind::Interface(i) => {
+                for e in &i.embeddeds {
+                    if !self.valid_type_walk(root, e, path, depth + 1) {
+                        return false;
+                    }
+                }
+                true
+            }
             TypeKind::Struct(s) => {
                 for f in &s.fields {
                     if !self.valid_type_walk(root, &f.ty(), path, depth + 1) {
@@ -352,7 +478,9 @@ impl<'a> Checker<'a> {
                 true
             }
             TypeKind::Named(n) => {
-                if Arc::ptr_eq(&n.obj, root) && !path.is_empty() || (Arc::ptr_eq(&n.obj, root) && depth > 0) {
+                if Arc::ptr_eq(&n.obj, root) && !path.is_empty()
+                    || (Arc::ptr_eq(&n.obj, root) && depth > 0)
+                {
                     let mut cycle = vec![root.clone()];
                     cycle.extend(path.iter().filter(|o| !Arc::ptr_eq(o, root)).cloned());
                     self.cycle_error(&cycle);
@@ -369,7 +497,11 @@ impl<'a> Checker<'a> {
                     return true;
                 }
                 path.push(n.obj.clone());
-                let u = n.underlying.read().unwrap_or_else(|e| e.into_inner()).clone();
+                let u = n
+                    .underlying
+                    .read()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .clone();
                 let ok = match u {
                     Some(u) => self.valid_type_walk(root, &u, path, depth + 1),
                     None => true,
@@ -385,7 +517,12 @@ impl<'a> Checker<'a> {
         // Function types are set up before bodies are checked (bodies may
         // refer to the function itself).
         obj.set_type(Type::invalid());
-        let scope = Scope::new(Some(self.scope.clone()), ScopeKind::Func, f.ty.span.to(f.body.as_ref().map_or(f.ty.span, |b| b.span())));
+        let scope = Scope::new(
+            Some(self.scope.clone()),
+            ScopeKind::Func,
+            f.ty.span
+                .to(f.body.as_ref().map_or(f.ty.span, |b| b.span())),
+        );
         self.info.scopes.insert(f.ty.span, scope.clone());
         let saved = std::mem::replace(&mut self.scope, scope.clone());
         let sig = self.func_type(&scope, f.recv.as_ref(), &f.ty);
@@ -408,7 +545,13 @@ impl<'a> Checker<'a> {
         let mut i = 0;
         while i < self.delayed.len() {
             let d = &self.delayed[i];
-            let (name, decl, sig, body, scope) = (d.name.clone(), d.decl.clone(), d.sig.clone(), d.body, d.scope.clone());
+            let (name, decl, sig, body, scope) = (
+                d.name.clone(),
+                d.decl.clone(),
+                d.sig.clone(),
+                d.body,
+                d.scope.clone(),
+            );
             let saved_env = std::mem::take(&mut self.env);
             self.env.decl = decl;
             self.func_body(&name, &sig, body, scope);
@@ -432,9 +575,23 @@ impl<'a> Checker<'a> {
                     }
                     let mut objs = Vec::new();
                     for (i, name) in s.names.iter().enumerate() {
-                        let obj = Object::new(name.name, name.span, Some(self.pkg.clone()), ObjectKind::Const { value: std::sync::RwLock::new(Value::Unknown) }, None);
+                        let obj = Object::new(
+                            name.name,
+                            name.span,
+                            Some(self.pkg.clone()),
+                            ObjectKind::Const {
+                                value: std::sync::RwLock::new(Value::Unknown),
+                            },
+                            None,
+                        );
                         let saved = self.env.clone();
-                        self.const_decl(&obj, last.and_then(|l| l.ty.as_ref()), last.and_then(|l| l.values.get(i)), s.index, inherited);
+                        self.const_decl(
+                            &obj,
+                            last.and_then(|l| l.ty.as_ref()),
+                            last.and_then(|l| l.values.get(i)),
+                            s.index,
+                            inherited,
+                        );
                         self.env = saved;
                         objs.push((name, obj));
                     }
@@ -452,7 +609,18 @@ impl<'a> Checker<'a> {
                     let lhs: Vec<Obj> = s
                         .names
                         .iter()
-                        .map(|n| Object::new(n.name, n.span, Some(self.pkg.clone()), ObjectKind::Var { field: false, embedded: false }, None))
+                        .map(|n| {
+                            Object::new(
+                                n.name,
+                                n.span,
+                                Some(self.pkg.clone()),
+                                ObjectKind::Var {
+                                    field: false,
+                                    embedded: false,
+                                },
+                                None,
+                            )
+                        })
                         .collect();
                     let t = s.ty.as_ref().map(|te| self.var_type(te));
                     if let Some(t) = &t {
@@ -468,8 +636,18 @@ impl<'a> Checker<'a> {
                         }
                     } else if s.values.len() == lhs.len() {
                         for (o, e) in lhs.iter().zip(&s.values) {
-                            if lhs.len() == 1 && matches!(e.unparen().kind, gox_syntax::ast::ExprKind::Call { .. }) {
-                                self.init_vars_in(std::slice::from_ref(o), std::slice::from_ref(e), None, "variable declaration");
+                            if lhs.len() == 1
+                                && matches!(
+                                    e.unparen().kind,
+                                    gox_syntax::ast::ExprKind::Call { .. }
+                                )
+                            {
+                                self.init_vars_in(
+                                    std::slice::from_ref(o),
+                                    std::slice::from_ref(e),
+                                    None,
+                                    "variable declaration",
+                                );
                                 continue;
                             }
                             let mut x = self.expr(e);
@@ -480,7 +658,10 @@ impl<'a> Checker<'a> {
                     }
                     if s.values.is_empty() && t.is_none() {
                         self.error(s.span, "missing type or init expr");
-                    } else if !s.values.is_empty() && s.values.len() != lhs.len() && s.values.len() != 1 {
+                    } else if !s.values.is_empty()
+                        && s.values.len() != lhs.len()
+                        && s.values.len() != 1
+                    {
                         // init_vars reported the mismatch
                     }
                     let scope = self.scope.clone();
@@ -492,11 +673,24 @@ impl<'a> Checker<'a> {
             GenKind::Type => {
                 for spec in &d.specs {
                     let Spec::Type(t) = spec else { continue };
-                    let obj = Object::new(t.name.name, t.name.span, Some(self.pkg.clone()), ObjectKind::TypeName, None);
+                    let obj = Object::new(
+                        t.name.name,
+                        t.name.span,
+                        Some(self.pkg.clone()),
+                        ObjectKind::TypeName,
+                        None,
+                    );
                     // Declared before its definition: a local type may refer to itself.
                     let scope = self.scope.clone();
                     self.declare(&scope, Some(&t.name), obj.clone());
+                    // Marked in progress (as package-level declarations are)
+                    // so that cycles are found.
+                    let key = obj_key(&obj);
+                    self.colors.insert(key, Color::Grey);
+                    self.obj_path.push(obj.clone());
                     self.type_decl(&obj, t);
+                    self.obj_path.pop();
+                    self.colors.insert(key, Color::Black);
                 }
             }
         }
@@ -508,7 +702,10 @@ impl<'a> Checker<'a> {
         if l < r {
             if l < s.values.len() {
                 let n = &s.values[l];
-                self.error(n.span, format!("extra init expr {}", crate::typestring::expr_string(n)));
+                self.error(
+                    n.span,
+                    format!("extra init expr {}", crate::typestring::expr_string(n)),
+                );
             } else {
                 self.error(s.span, "extra init expr");
             }
@@ -531,10 +728,16 @@ impl<'a> Checker<'a> {
         if self.pkg.name.as_str() != "main" {
             return;
         }
-        let has_main = self.pkg_scope.lookup(gox_syntax::Symbol::intern("main")).is_some_and(|o| o.is_func());
+        let has_main = self
+            .pkg_scope
+            .lookup(gox_syntax::Symbol::intern("main"))
+            .is_some_and(|o| o.is_func());
         if !has_main {
             if let Some(f) = self.files.first() {
-                self.error(f.name.span, "function main is undeclared in the main package");
+                self.error(
+                    f.name.span,
+                    "function main is undeclared in the main package",
+                );
             }
         }
     }

@@ -42,8 +42,8 @@
 //! # Object identity
 //!
 //! Within the imported package, objects and named types are shared exactly
-//! as in the exported one, except that an interface's methods promoted from
-//! an embedded interface are separate (equal) objects.
+//! as in the exported one. An interface's full method set is not written:
+//! it is computed again from its methods and embedded interfaces.
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
@@ -168,6 +168,38 @@ fn fnv64(data: &[u8]) -> u64 {
     h
 }
 
+/// A fast hasher for the encoder's pointer, symbol and string keys (the
+/// data is the checker's own, so no flooding concern).
+#[derive(Default)]
+struct FxHasher(u64);
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut w = [0u8; 8];
+            w[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(w));
+        }
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_u32(&mut self, v: u32) {
+        self.write_u64(v as u64);
+    }
+    fn write_usize(&mut self, v: usize) {
+        self.write_u64(v as u64);
+    }
+    fn write_u8(&mut self, v: u8) {
+        self.write_u64(v as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type FxMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FxHasher>>;
+
 fn type_key(t: &Type) -> usize {
     Arc::as_ptr(&t.0) as *const () as usize
 }
@@ -235,16 +267,17 @@ struct Encoder {
     known: HashMap<String, Arc<Package>>,
     strings: Buf,
     string_count: usize,
-    string_index: HashMap<String, u64>,
+    string_index: FxMap<String, u64>,
+    symbol_index: FxMap<Symbol, u64>,
     pkgs: Buf,
-    pkg_index: HashMap<String, u64>,
+    pkg_index: FxMap<String, u64>,
     foreign: Section,
-    foreign_index: HashMap<usize, u64>,
+    foreign_index: FxMap<usize, u64>,
     local: Vec<Type>,
-    local_index: HashMap<usize, u64>,
+    local_index: FxMap<usize, u64>,
     headers: Section,
     table: Section,
-    table_index: HashMap<usize, u64>,
+    table_index: FxMap<usize, u64>,
     /// Types given a table index, kept alive so that their addresses stay unique.
     keep: Vec<Type>,
     bodies: Section,
@@ -267,16 +300,17 @@ impl Encoder {
             known,
             strings: Buf::default(),
             string_count: 0,
-            string_index: HashMap::new(),
+            string_index: FxMap::default(),
+            symbol_index: FxMap::default(),
             pkgs: Buf::default(),
-            pkg_index: HashMap::new(),
+            pkg_index: FxMap::default(),
             foreign: Section::default(),
-            foreign_index: HashMap::new(),
+            foreign_index: FxMap::default(),
             local: Vec::new(),
-            local_index: HashMap::new(),
+            local_index: FxMap::default(),
             headers: Section::default(),
             table: Section::default(),
-            table_index: HashMap::new(),
+            table_index: FxMap::default(),
             keep: Vec::new(),
             bodies: Section::default(),
             objects: Section::default(),
@@ -296,13 +330,22 @@ impl Encoder {
         i
     }
 
+    fn symbol(&mut self, s: Symbol) -> u64 {
+        if let Some(&i) = self.symbol_index.get(&s) {
+            return i;
+        }
+        let i = self.string(s.as_str());
+        self.symbol_index.insert(s, i);
+        i
+    }
+
     /// The index of `id` in the package table.
     fn pkg_ref(&mut self, id: &PackageId) -> u64 {
         if let Some(&i) = self.pkg_index.get(&id.path) {
             return i;
         }
         let i = self.pkg_index.len() as u64;
-        let (path, name) = (self.string(&id.path), self.string(id.name.as_str()));
+        let (path, name) = (self.string(&id.path), self.symbol(id.name));
         self.pkgs.uv(path);
         self.pkgs.uv(name);
         self.pkg_index.insert(id.path.clone(), i);
@@ -362,7 +405,7 @@ impl Encoder {
                     .is_some_and(|o| Arc::ptr_eq(&o, obj));
             if found {
                 let i = self.foreign.count as u64;
-                let (p, name) = (self.pkg_ref(id), self.string(obj.name()));
+                let (p, name) = (self.pkg_ref(id), self.symbol(obj.name));
                 self.foreign.buf.uv(p);
                 self.foreign.buf.uv(name);
                 self.foreign.count += 1;
@@ -373,7 +416,7 @@ impl Encoder {
         let i = self.local.len() as u64;
         self.local.push(t.clone());
         self.local_index.insert(key, i);
-        let (name, pkg) = (self.string(obj.name()), self.obj_pkg(obj));
+        let (name, pkg) = (self.symbol(obj.name), self.obj_pkg(obj));
         self.headers.buf.uv(name);
         self.headers.buf.uv(pkg);
         self.headers.pos.push(obj.span);
@@ -442,7 +485,7 @@ impl Encoder {
             // Not found in types or at package level; kept as a variable.
             ObjectKind::PkgName { .. } | ObjectKind::Label | ObjectKind::Builtin(_) | ObjectKind::Nil => K_VAR,
         };
-        let name = self.string(o.name());
+        let name = self.symbol(o.name);
         let pkg = self.obj_pkg(o);
         let ty = match Self::obj_type(o) {
             None => 0,
@@ -539,16 +582,6 @@ impl Encoder {
                 for e in &it.embeddeds {
                     let r = self.child_ref(e);
                     s.buf.uv(r);
-                }
-                s.buf.len(it.all_methods.len());
-                for m in &it.all_methods {
-                    match it.methods.iter().position(|o| Arc::ptr_eq(o, m)) {
-                        Some(i) => s.buf.uv(i as u64 + 1),
-                        None => {
-                            s.buf.uv(0);
-                            self.write_obj(&mut s, m);
-                        }
-                    }
                 }
             }
         }
@@ -672,7 +705,6 @@ fn children(t: &Type) -> Vec<Type> {
         TypeKind::Interface(i) => {
             obj_types(&mut out, &i.methods);
             out.extend(i.embeddeds.iter().cloned());
-            obj_types(&mut out, &i.all_methods);
         }
     }
     out
@@ -1013,16 +1045,9 @@ impl<'a> Decoder<'a, '_> {
                 for _ in 0..n {
                     embeddeds.push(self.type_ref(r.uv()?)?);
                 }
-                let n = r.count()?;
-                let mut all_methods = Vec::with_capacity(n);
-                for _ in 0..n {
-                    let m = match r.uv()? {
-                        0 => self.obj(r)?,
-                        i => methods.get(i as usize - 1).cloned().ok_or(ExportError::Corrupt("method index out of range"))?,
-                    };
-                    all_methods.push(m);
-                }
-                TypeKind::Interface(Interface { methods, embeddeds, all_methods })
+                // The full method set is computed when first needed, once
+                // the embedded named interfaces are filled in.
+                TypeKind::Interface(Interface::new(methods, embeddeds))
             }
             _ => return Err(ExportError::Corrupt("bad type tag")),
         };
@@ -1067,6 +1092,16 @@ pub fn import_package(
     data: &[u8],
     lookup: &mut dyn FnMut(&str) -> Option<Arc<Package>>,
 ) -> std::result::Result<Arc<Package>, ExportError> {
+    import_package_remapped(data, lookup, &mut |id| id)
+}
+
+/// [`import_package`] in another process: `remap` turns each file id of
+/// the exporting process into this process's id for the same file.
+pub fn import_package_remapped(
+    data: &[u8],
+    lookup: &mut dyn FnMut(&str) -> Option<Arc<Package>>,
+    remap: &mut dyn FnMut(FileId) -> FileId,
+) -> std::result::Result<Arc<Package>, ExportError> {
     let mut outer = open(data)?;
     let api = outer.bytes()?;
     // Positions first: objects are created with theirs.
@@ -1076,7 +1111,7 @@ pub fn import_package(
         let file = outer.u32()?;
         let lo = outer.u32()?;
         let hi = lo.checked_add(outer.u32()?).ok_or(ExportError::Corrupt("offset out of range"))?;
-        spans.push(Span::new(FileId(file), lo, hi));
+        spans.push(Span::new(remap(FileId(file)), lo, hi));
     }
     if outer.remaining() != 0 {
         return Err(ExportError::Corrupt("trailing bytes"));

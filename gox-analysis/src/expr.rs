@@ -7,7 +7,7 @@ use gox_syntax::ast::{self, BinaryOp, ExprKind, LitKind, UnaryOp};
 use crate::checker::Checker;
 use crate::constant::{self, RepresentError, Value};
 use crate::operand::{Mode, Operand};
-use crate::predicates::{comparable, default_type, has_nil, identical};
+use crate::predicates::{default_type, has_nil};
 use crate::types::{BasicKind, ChanDir, Type, TypeKind};
 
 /// Why an untyped operand cannot take a type.
@@ -38,7 +38,9 @@ fn op_name(e: &ast::Expr) -> &'static str {
             BinaryOp::Shl => "shift",
             _ => "",
         },
-        ExprKind::Unary { op: UnaryOp::Xor, .. } => "bitwise complement",
+        ExprKind::Unary {
+            op: UnaryOp::Xor, ..
+        } => "bitwise complement",
         _ => "",
     }
 }
@@ -74,7 +76,10 @@ impl<'a> Checker<'a> {
         self.exclude(&mut x, true);
         if let TypeKind::Tuple(ts) = x.ty.kind() {
             if x.is_value() {
-                return ts.iter().map(|t| Operand::new(Mode::Value, Some(e), t.clone())).collect();
+                return ts
+                    .iter()
+                    .map(|t| Operand::new(Mode::Value, Some(e), t.clone()))
+                    .collect();
             }
         }
         vec![x]
@@ -82,7 +87,12 @@ impl<'a> Checker<'a> {
 
     fn exclude(&mut self, x: &mut Operand<'a>, types_too: bool) {
         let msg = match &x.mode {
-            Mode::NoValue => Some(format!("{} (no value) used as value", x.expr.map(crate::typestring::expr_string).unwrap_or_default())),
+            Mode::NoValue => Some(format!(
+                "{} (no value) used as value",
+                x.expr
+                    .map(crate::typestring::expr_string)
+                    .unwrap_or_default()
+            )),
             Mode::Builtin(_) => Some(format!("{} must be called", self.op_str(x))),
             Mode::TypeExpr if types_too => Some(format!("{} is not an expression", self.op_str(x))),
             _ => None,
@@ -101,7 +111,16 @@ impl<'a> Checker<'a> {
         if x.is_value() {
             if let TypeKind::Tuple(ts) = x.ty.kind() {
                 let n = ts.len();
-                self.error(x.span(), format!("multiple-value {} (value of type {}) in single-value context", x.expr.map(crate::typestring::expr_string).unwrap_or_default(), self.type_str(&x.ty)));
+                self.error(
+                    x.span(),
+                    format!(
+                        "multiple-value {} (value of type {}) in single-value context",
+                        x.expr
+                            .map(crate::typestring::expr_string)
+                            .unwrap_or_default(),
+                        self.type_str(&x.ty)
+                    ),
+                );
                 let _ = n;
                 x.invalidate();
             }
@@ -110,11 +129,20 @@ impl<'a> Checker<'a> {
 
     /// Checks `e` and records its type and value. `allow_generic` is unused
     /// in GoX; `type_ok` lets type expressions through.
-    pub fn raw_expr(&mut self, e: &'a ast::Expr, hint: Option<&Type>, _type_ok: bool) -> Operand<'a> {
+    pub fn raw_expr(
+        &mut self,
+        e: &'a ast::Expr,
+        hint: Option<&Type>,
+        _type_ok: bool,
+    ) -> Operand<'a> {
         let mut x = self.expr_internal(e, hint);
         x.expr = Some(e);
         if !x.is_invalid() || !x.ty.is_invalid() {
-            let ty = if x.is_invalid() { Type::invalid() } else { x.ty.clone() };
+            let ty = if x.is_invalid() {
+                Type::invalid()
+            } else {
+                x.ty.clone()
+            };
             self.record_type(e, x.mode.clone(), ty);
         }
         x
@@ -125,7 +153,9 @@ impl<'a> Checker<'a> {
             ExprKind::Bad => Operand::invalid(Some(e)),
             ExprKind::Ident(id) => self.ident(e, id, false),
             ExprKind::BasicLit(lit) => self.basic_lit(e, lit),
-            ExprKind::CompositeLit { ty, elts, rbrace, .. } => self.composite_lit(e, ty.as_deref(), elts, *rbrace, hint),
+            ExprKind::CompositeLit {
+                ty, elts, rbrace, ..
+            } => self.composite_lit(e, ty.as_deref(), elts, *rbrace, hint),
             ExprKind::KeyValue { .. } => {
                 self.error(e.span, "no key:value expected");
                 Operand::invalid(Some(e))
@@ -138,9 +168,14 @@ impl<'a> Checker<'a> {
             }
             ExprKind::Selector { .. } => self.selector(e, false),
             ExprKind::Index { x, index, .. } => self.index_expr(e, x, index),
-            ExprKind::Slice { x, lo, hi, max, slice3, .. } => {
-                self.slice_expr(e, x, lo.as_deref(), hi.as_deref(), max.as_deref(), *slice3)
-            }
+            ExprKind::Slice {
+                x,
+                lo,
+                hi,
+                max,
+                slice3,
+                ..
+            } => self.slice_expr(e, x, lo.as_deref(), hi.as_deref(), max.as_deref(), *slice3),
             ExprKind::TypeAssert { x, ty } => self.type_assert(e, x, ty.as_deref()),
             ExprKind::Call { .. } => self.call_expr(e),
             ExprKind::Star(inner) => {
@@ -155,7 +190,10 @@ impl<'a> Checker<'a> {
                         self.later(move |c| {
                             let u = base.underlying();
                             if !u.is_invalid() && !matches!(u.kind(), TypeKind::Struct(_)) {
-                                c.error(span, format!("pointer to non-struct type {}", c.type_str(&base)));
+                                c.error(
+                                    span,
+                                    format!("pointer to non-struct type {}", c.type_str(&base)),
+                                );
                             }
                         });
                         x.ty = t;
@@ -169,7 +207,10 @@ impl<'a> Checker<'a> {
                             x.ty = b;
                         } else {
                             if !x.ty.is_invalid() {
-                                self.invalid_op(x.span(), format!("cannot indirect {}", self.op_str(&x)));
+                                self.invalid_op(
+                                    x.span(),
+                                    format!("cannot indirect {}", self.op_str(&x)),
+                                );
                             }
                             x.invalidate();
                         }
@@ -219,8 +260,17 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn func_lit(&mut self, e: &'a ast::Expr, ty: &'a ast::FuncType, body: &'a ast::Block) -> Operand<'a> {
-        let scope = crate::scope::Scope::new(Some(self.scope.clone()), crate::scope::ScopeKind::Func, e.span);
+    fn func_lit(
+        &mut self,
+        e: &'a ast::Expr,
+        ty: &'a ast::FuncType,
+        body: &'a ast::Block,
+    ) -> Operand<'a> {
+        let scope = crate::scope::Scope::new(
+            Some(self.scope.clone()),
+            crate::scope::ScopeKind::Func,
+            e.span,
+        );
         self.info.scopes.insert(ty.span, scope.clone());
         let saved = std::mem::replace(&mut self.scope, scope.clone());
         let sig = self.func_type(&scope, None, ty);
@@ -233,7 +283,13 @@ impl<'a> Checker<'a> {
         Operand::new(Mode::Value, Some(e), sig)
     }
 
-    fn unary(&mut self, e: &'a ast::Expr, op: UnaryOp, op_span: Span, inner: &'a ast::Expr) -> Operand<'a> {
+    fn unary(
+        &mut self,
+        e: &'a ast::Expr,
+        op: UnaryOp,
+        op_span: Span,
+        inner: &'a ast::Expr,
+    ) -> Operand<'a> {
         let mut x = self.expr(inner);
         if x.is_invalid() {
             return x;
@@ -242,7 +298,10 @@ impl<'a> Checker<'a> {
             UnaryOp::Addr => {
                 let is_lit = matches!(inner.unparen().kind, ExprKind::CompositeLit { .. });
                 if !is_lit && !matches!(x.mode, Mode::Variable) {
-                    self.invalid_op(x.span(), format!("cannot take address of {}", self.op_str(&x)));
+                    self.invalid_op(
+                        x.span(),
+                        format!("cannot take address of {}", self.op_str(&x)),
+                    );
                     x.invalidate();
                     return x;
                 }
@@ -250,7 +309,11 @@ impl<'a> Checker<'a> {
                 if !u.is_invalid() && !matches!(u.kind(), TypeKind::Struct(_)) {
                     self.error(
                         x.span(),
-                        format!("cannot take address of {}: pointer to non-struct type {}", self.op_str(&x), self.type_str(&x.ty)),
+                        format!(
+                            "cannot take address of {}: pointer to non-struct type {}",
+                            self.op_str(&x),
+                            self.type_str(&x.ty)
+                        ),
                     );
                     x.invalidate();
                     return x;
@@ -264,7 +327,13 @@ impl<'a> Checker<'a> {
                 match u.kind() {
                     TypeKind::Chan { dir, elem } => {
                         if *dir == ChanDir::Send {
-                            self.invalid_op(x.span(), format!("cannot receive from send-only channel {}", self.op_str(&x)));
+                            self.invalid_op(
+                                x.span(),
+                                format!(
+                                    "cannot receive from send-only channel {}",
+                                    self.op_str(&x)
+                                ),
+                            );
                             x.invalidate();
                             return x;
                         }
@@ -274,7 +343,10 @@ impl<'a> Checker<'a> {
                         x
                     }
                     _ => {
-                        self.invalid_op(x.span(), format!("cannot receive from non-channel {}", self.op_str(&x)));
+                        self.invalid_op(
+                            x.span(),
+                            format!("cannot receive from non-channel {}", self.op_str(&x)),
+                        );
                         x.invalidate();
                         x
                     }
@@ -293,7 +365,10 @@ impl<'a> Checker<'a> {
                     _ => false,
                 };
                 if !ok {
-                    self.invalid_op(x.span(), format!("operator {} not defined on {}", op.text(), self.op_str(&x)));
+                    self.invalid_op(
+                        x.span(),
+                        format!("operator {} not defined on {}", op.text(), self.op_str(&x)),
+                    );
                     x.invalidate();
                     return x;
                 }
@@ -301,7 +376,11 @@ impl<'a> Checker<'a> {
                     if v.is_unknown() {
                         return x;
                     }
-                    let prec = if x.ty.is_unsigned() { x.ty.basic_kind().map_or(64, |k| k.size() * 8) } else { 0 };
+                    let prec = if x.ty.is_unsigned() {
+                        x.ty.basic_kind().map_or(64, |k| k.size() * 8)
+                    } else {
+                        0
+                    };
                     let nv = constant::unary_op(op, v, prec);
                     x.mode = Mode::Constant(nv);
                     x.expr = Some(e);
@@ -348,7 +427,7 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn invalid_conversion(&mut self, code: ConvFail, x: &Operand<'a>, target: &Type) {
+    pub(crate) fn invalid_conversion(&mut self, code: ConvFail, x: &Operand<'a>, target: &Type) {
         let (xs, ts) = (self.op_str(x), self.type_str(target));
         let msg = match code {
             ConvFail::Truncated => format!("{} truncated to {}", xs, ts),
@@ -360,7 +439,11 @@ impl<'a> Checker<'a> {
 
     /// The type (and converted constant value) untyped `x` takes in a
     /// context of type `target` (go/types `implicitTypeAndValue`).
-    pub(crate) fn implicit_type_and_value(&self, x: &Operand<'_>, target: &Type) -> Result<(Type, Option<Value>), ConvFail> {
+    pub(crate) fn implicit_type_and_value(
+        &self,
+        x: &Operand<'_>,
+        target: &Type,
+    ) -> Result<(Type, Option<Value>), ConvFail> {
         if x.is_invalid() || !x.ty.is_untyped() || target.is_invalid() {
             return Ok((x.ty.clone(), None));
         }
@@ -380,12 +463,16 @@ impl<'a> Checker<'a> {
         match tu.kind() {
             TypeKind::Basic(tb) => {
                 if let Mode::Constant(v) = &x.mode {
-                    let nv = self.representable_value(v, tb.kind).map_err(ConvFail::from)?;
+                    let nv = self
+                        .representable_value(v, tb.kind)
+                        .map_err(ConvFail::from)?;
                     return Ok((target.clone(), Some(nv)));
                 }
                 let ok = match x.ty.basic_kind() {
                     Some(BasicKind::UntypedBool) => tb.kind.is_boolean(),
-                    Some(BasicKind::UntypedInt | BasicKind::UntypedRune | BasicKind::UntypedFloat) => tb.kind.is_numeric(),
+                    Some(
+                        BasicKind::UntypedInt | BasicKind::UntypedRune | BasicKind::UntypedFloat,
+                    ) => tb.kind.is_numeric(),
                     Some(BasicKind::UntypedString) => tb.kind.is_string(),
                     Some(BasicKind::UntypedNil) => {
                         if !has_nil(target) {
@@ -409,7 +496,11 @@ impl<'a> Checker<'a> {
                 }
                 Ok((default_type(&x.ty), None))
             }
-            TypeKind::Pointer(_) | TypeKind::Signature(_) | TypeKind::Slice(_) | TypeKind::Map { .. } | TypeKind::Chan { .. } => {
+            TypeKind::Pointer(_)
+            | TypeKind::Signature(_)
+            | TypeKind::Slice(_)
+            | TypeKind::Map { .. }
+            | TypeKind::Chan { .. } => {
                 if !x.is_nil() {
                     return Err(ConvFail::Invalid);
                 }
@@ -446,7 +537,9 @@ impl<'a> Checker<'a> {
     /// non-integer type are reported here.
     pub(crate) fn update_expr_type(&mut self, e: &'a ast::Expr, t: &Type, final_: bool) {
         let key = (e.span.file, e.id);
-        let Some(old) = self.info.types.get(&key).cloned() else { return };
+        let Some(old) = self.info.types.get(&key).cloned() else {
+            return;
+        };
         if !old.ty.is_untyped() {
             return;
         }
@@ -485,350 +578,26 @@ impl<'a> Checker<'a> {
             }
         }
         if self.is_shift_lhs(e) && !t.is_untyped() && !t.is_integer() && !t.is_invalid() {
-            self.invalid_op(e.span, format!("shifted operand {} (type {}) must be integer", crate::typestring::expr_string(e), self.type_str(t)));
+            self.invalid_op(
+                e.span,
+                format!(
+                    "shifted operand {} (type {}) must be integer",
+                    crate::typestring::expr_string(e),
+                    self.type_str(t)
+                ),
+            );
         }
         let mode = match old.mode {
             Mode::Constant(v) => Mode::Constant(v),
             m => m,
         };
-        self.info.types.insert(key, crate::checker::TypeAndValue { mode, ty: newt });
+        self.info
+            .types
+            .insert(key, crate::checker::TypeAndValue { mode, ty: newt });
     }
 
-    fn is_shift_lhs(&self, e: &ast::Expr) -> bool {
+    pub(crate) fn is_shift_lhs(&self, e: &ast::Expr) -> bool {
         self.shift_lhs.contains(&(e.span.file, e.id))
     }
 
-    /// `x op y` for the binary operators (also used for `x op= y` with `e` None).
-    pub fn binary(&mut self, e: Option<&'a ast::Expr>, lhs: &'a ast::Expr, rhs: &'a ast::Expr, op: BinaryOp, op_span: Span) -> Operand<'a> {
-        let mut x = self.expr(lhs);
-        let mut y = self.expr(rhs);
-        if x.is_invalid() {
-            return x;
-        }
-        if y.is_invalid() {
-            x.invalidate();
-            x.expr = y.expr;
-            return x;
-        }
-        if op.is_shift() {
-            self.shift(&mut x, &mut y, e, op, op_span);
-            return x;
-        }
-        self.match_types(&mut x, &mut y);
-        if x.is_invalid() {
-            return x;
-        }
-        if op.is_comparison() {
-            self.comparison(&mut x, &mut y, op, false, e);
-            return x;
-        }
-        if !identical(&x.ty, &y.ty) {
-            if !x.ty.is_invalid() && !y.ty.is_invalid() {
-                match e {
-                    Some(e) => self.invalid_op(
-                        e.span,
-                        format!(
-                            "{} (mismatched types {} and {})",
-                            crate::typestring::expr_string(e),
-                            self.type_str(&x.ty),
-                            self.type_str(&y.ty)
-                        ),
-                    ),
-                    None => self.invalid_op(
-                        lhs.span,
-                        format!(
-                            "{} {}= {} (mismatched types {} and {})",
-                            crate::typestring::expr_string(lhs),
-                            op.text(),
-                            crate::typestring::expr_string(rhs),
-                            self.type_str(&x.ty),
-                            self.type_str(&y.ty)
-                        ),
-                    ),
-                }
-            }
-            x.invalidate();
-            return x;
-        }
-        let ok = match op {
-            BinaryOp::Add => x.ty.is_numeric() || x.ty.is_string(),
-            BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Quo => x.ty.is_numeric(),
-            BinaryOp::Rem | BinaryOp::And | BinaryOp::Or | BinaryOp::Xor | BinaryOp::AndNot => x.ty.is_integer(),
-            BinaryOp::LAnd | BinaryOp::LOr => x.ty.is_boolean(),
-            _ => false,
-        };
-        if !ok {
-            self.invalid_op(x.span(), format!("operator {} not defined on {}", op.text(), self.op_str(&x)));
-            x.invalidate();
-            return x;
-        }
-        if matches!(op, BinaryOp::Quo | BinaryOp::Rem) {
-            if let Mode::Constant(yv) = &y.mode {
-                if (x.is_constant() || x.ty.is_integer()) && yv.is_numeric() && yv.sign() == 0 {
-                    self.invalid_op(y.span(), "division by zero");
-                    x.invalidate();
-                    return x;
-                }
-            }
-        }
-        if let (Mode::Constant(xv), Mode::Constant(yv)) = (&x.mode, &y.mode) {
-            if xv.is_unknown() || yv.is_unknown() {
-                x.mode = Mode::Constant(Value::Unknown);
-                return x;
-            }
-            let r = if op == BinaryOp::Quo && x.ty.is_integer() {
-                constant::binary_op_int_div(xv, yv)
-            } else {
-                constant::binary_op(xv, op, yv)
-            };
-            match r {
-                Ok(v) => {
-                    x.mode = Mode::Constant(v);
-                    x.expr = e;
-                    self.overflow(&mut x, op_span);
-                }
-                Err(constant::ConstError::DivByZero) => {
-                    self.invalid_op(y.span(), "division by zero");
-                    x.invalidate();
-                }
-                Err(_) => {
-                    self.error(op_span, "constant result is not representable");
-                    x.mode = Mode::Constant(Value::Unknown);
-                }
-            }
-            return x;
-        }
-        x.mode = Mode::Value;
-        x
-    }
-
-    fn match_types(&mut self, x: &mut Operand<'a>, y: &mut Operand<'a>) {
-        let may_convert = |x: &Operand<'_>, y: &Operand<'_>| -> bool {
-            if !x.ty.is_untyped() && !y.ty.is_untyped() {
-                return false;
-            }
-            if x.ty.is_numeric() != y.ty.is_numeric() {
-                return false;
-            }
-            if x.ty.is_boolean() != y.ty.is_boolean() {
-                return false;
-            }
-            if x.ty.is_string() != y.ty.is_string() {
-                return false;
-            }
-            if x.is_nil() {
-                return has_nil(&y.ty);
-            }
-            if y.is_nil() {
-                return has_nil(&x.ty);
-            }
-            if x.ty.pointer_elem().is_some() || y.ty.pointer_elem().is_some() {
-                return false;
-            }
-            true
-        };
-        if may_convert(x, y) {
-            let yt = y.ty.clone();
-            self.convert_untyped(x, &yt);
-            if x.is_invalid() {
-                return;
-            }
-            let xt = x.ty.clone();
-            self.convert_untyped(y, &xt);
-            if y.is_invalid() {
-                x.invalidate();
-            }
-        }
-    }
-
-    fn kind_string(&self, t: &Type) -> String {
-        match t.underlying().kind() {
-            TypeKind::Array { .. } => "array".into(),
-            TypeKind::Slice(_) => "slice".into(),
-            TypeKind::Struct(_) => "struct".into(),
-            TypeKind::Pointer(_) => "pointer".into(),
-            TypeKind::Signature(_) => "func".into(),
-            TypeKind::Interface(_) => "interface".into(),
-            TypeKind::Map { .. } => "map".into(),
-            TypeKind::Chan { .. } => "chan".into(),
-            _ => self.type_str(t),
-        }
-    }
-
-    fn incomparable_cause(&self, t: &Type) -> String {
-        match t.underlying().kind() {
-            TypeKind::Slice(_) | TypeKind::Signature(_) | TypeKind::Map { .. } => {
-                format!("{} can only be compared to nil", self.kind_string(t))
-            }
-            TypeKind::Struct(s) => {
-                for f in &s.fields {
-                    if !comparable(&f.ty()) {
-                        return format!("struct containing {} cannot be compared", self.type_str(&f.ty()));
-                    }
-                }
-                String::new()
-            }
-            TypeKind::Array { elem, .. } => format!("{} cannot be compared", self.type_str(elem)),
-            _ => String::new(),
-        }
-    }
-
-    /// `x op y` for comparisons; with `switch_case`, `x` is a case value
-    /// and `y` the switch tag (error wording `invalid case`).
-    pub fn comparison(&mut self, x: &mut Operand<'a>, y: &mut Operand<'a>, op: BinaryOp, switch_case: bool, e: Option<&'a ast::Expr>) {
-        if x.ty.is_invalid() || y.ty.is_invalid() {
-            x.invalidate();
-            return;
-        }
-        let op = if switch_case { BinaryOp::Eql } else { op };
-        let mut err_on_y = false;
-        let mut cause = String::new();
-        let mut failed = false;
-        let ok = self.assignable_to(x, &y.ty.clone()).0 || self.assignable_to(y, &x.ty.clone()).0;
-        if !ok {
-            // go/types reports a mismatch at the first operand.
-            cause = format!("mismatched types {} and {}", self.type_str(&x.ty), self.type_str(&y.ty));
-            failed = true;
-        } else if matches!(op, BinaryOp::Eql | BinaryOp::Neq) {
-            if x.is_nil() || y.is_nil() {
-                let t = if x.is_nil() { &y.ty } else { &x.ty };
-                if !has_nil(t) {
-                    err_on_y = true;
-                    failed = true;
-                }
-            } else if !comparable(&x.ty) {
-                cause = self.incomparable_cause(&x.ty);
-                failed = true;
-            } else if !comparable(&y.ty) {
-                err_on_y = true;
-                cause = self.incomparable_cause(&y.ty);
-                failed = true;
-            }
-        } else if !x.ty.is_ordered() {
-            failed = true;
-        } else if !y.ty.is_ordered() {
-            err_on_y = true;
-            failed = true;
-        }
-        if failed {
-            if cause.is_empty() {
-                let t = if err_on_y { &y.ty } else { &x.ty };
-                cause = format!("operator {} not defined on {}", op.text(), self.kind_string(t));
-            }
-            let xs = x.expr.map(crate::typestring::expr_string).unwrap_or_default();
-            let ys = y.expr.map(crate::typestring::expr_string).unwrap_or_default();
-            if switch_case {
-                self.error(x.span(), format!("invalid case {} in switch on {} ({})", xs, ys, cause));
-            } else {
-                let span = if err_on_y { y.span() } else { x.span() };
-                self.invalid_op(span, format!("cannot compare {} {} {} ({})", xs, op.text(), ys, cause));
-            }
-            x.invalidate();
-            return;
-        }
-        if let (Mode::Constant(a), Mode::Constant(b)) = (&x.mode, &y.mode) {
-            x.mode = Mode::Constant(Value::make_bool(constant::compare(a, op, b)));
-        } else {
-            x.mode = Mode::Value;
-            if let Some(xe) = x.expr {
-                self.update_expr_type(xe, &default_type(&x.ty), true);
-            }
-            if let Some(ye) = y.expr {
-                self.update_expr_type(ye, &default_type(&y.ty), true);
-            }
-        }
-        x.ty = Type::basic(BasicKind::UntypedBool);
-        if let Some(e) = e {
-            x.expr = Some(e);
-        }
-    }
-
-    fn shift(&mut self, x: &mut Operand<'a>, y: &mut Operand<'a>, e: Option<&'a ast::Expr>, op: BinaryOp, op_span: Span) {
-        let xval = x.value().map(|v| v.to_int());
-        let lhs_ok = x.ty.is_integer() || (x.ty.is_untyped() && xval.as_ref().is_some_and(|v| v.is_int()));
-        if !lhs_ok {
-            self.invalid_op(x.span(), format!("shifted operand {} must be integer", self.op_str(x)));
-            x.invalidate();
-            return;
-        }
-        if let Mode::Constant(yv) = &y.mode {
-            let yi = yv.to_int();
-            if yi.is_int() && yi.sign() < 0 {
-                self.invalid_op(y.span(), format!("negative shift count {}", self.op_str(y)));
-                x.invalidate();
-                return;
-            }
-            if y.ty.is_untyped() {
-                self.representable(y, BasicKind::Uint, &Type::basic(BasicKind::Uint));
-                if y.is_invalid() {
-                    x.invalidate();
-                    return;
-                }
-            }
-        } else if y.ty.is_integer() {
-        } else if y.ty.is_untyped() {
-            self.convert_untyped(y, &Type::basic(BasicKind::Uint));
-            if y.is_invalid() {
-                x.invalidate();
-                return;
-            }
-        } else {
-            self.invalid_op(y.span(), format!("shift count {} must be integer", self.op_str(y)));
-            x.invalidate();
-            return;
-        }
-        if let Mode::Constant(_) = &x.mode {
-            if let Mode::Constant(yv) = &y.mode {
-                let xv = xval.unwrap_or(Value::Unknown);
-                if xv.is_unknown() || yv.is_unknown() {
-                    x.mode = Mode::Constant(Value::Unknown);
-                    if !x.ty.is_integer() {
-                        x.ty = Type::basic(BasicKind::UntypedInt);
-                    }
-                    return;
-                }
-                let s = match yv.to_int().uint64_val() {
-                    Some(s) if s <= constant::MAX_SHIFT => s,
-                    _ => {
-                        self.invalid_op(y.span(), format!("invalid shift count {}", self.op_str(y)));
-                        x.invalidate();
-                        return;
-                    }
-                };
-                if !x.ty.is_integer() {
-                    x.ty = Type::basic(BasicKind::UntypedInt);
-                }
-                match constant::shift(&xv, op, s) {
-                    Ok(v) => {
-                        x.mode = Mode::Constant(v);
-                        x.expr = e;
-                        self.overflow(x, op_span);
-                    }
-                    Err(_) => {
-                        self.invalid_op(y.span(), format!("invalid shift count {}", self.op_str(y)));
-                        x.invalidate();
-                    }
-                }
-                return;
-            }
-            if x.ty.is_untyped() {
-                // Non-constant shift of an untyped constant: its type is
-                // decided by the context (checked in update_expr_type).
-                if let Some(xe) = x.expr {
-                    self.shift_lhs.insert((xe.span.file, xe.id));
-                }
-                x.mode = Mode::Value;
-                if let Some(e) = e {
-                    x.expr = Some(e);
-                }
-                return;
-            }
-        }
-        if !x.ty.is_integer() {
-            self.invalid_op(x.span(), format!("shifted operand {} must be integer", self.op_str(x)));
-            x.invalidate();
-            return;
-        }
-        x.mode = Mode::Value;
-    }
 }

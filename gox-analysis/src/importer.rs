@@ -28,7 +28,10 @@ pub struct ImportError {
 
 impl ImportError {
     pub fn new(message: impl Into<String>) -> ImportError {
-        ImportError { message: message.into(), notes: Vec::new() }
+        ImportError {
+            message: message.into(),
+            notes: Vec::new(),
+        }
     }
 }
 

@@ -19,7 +19,9 @@ impl<'a> Checker<'a> {
         if !self.is_valid_index(&mut x, "index", false) {
             return (Type::invalid(), -1);
         }
-        let Mode::Constant(v) = &x.mode else { return (x.ty.clone(), -1) };
+        let Mode::Constant(v) = &x.mode else {
+            return (x.ty.clone(), -1);
+        };
         if v.is_unknown() {
             return (Type::invalid(), -1);
         }
@@ -31,7 +33,12 @@ impl<'a> Checker<'a> {
         (x.ty.clone(), n)
     }
 
-    pub(crate) fn is_valid_index(&mut self, x: &mut Operand<'a>, what: &str, allow_negative: bool) -> bool {
+    pub(crate) fn is_valid_index(
+        &mut self,
+        x: &mut Operand<'a>,
+        what: &str,
+        allow_negative: bool,
+    ) -> bool {
         if x.is_invalid() {
             return false;
         }
@@ -40,23 +47,37 @@ impl<'a> Checker<'a> {
             return false;
         }
         if !x.ty.is_integer() {
-            self.invalid_arg(x.span(), format!("{} {} must be integer", what, self.op_str(x)));
+            self.invalid_arg(
+                x.span(),
+                format!("{} {} must be integer", what, self.op_str(x)),
+            );
             return false;
         }
         if let Mode::Constant(v) = &x.mode {
             if !allow_negative && v.sign() < 0 {
-                self.invalid_arg(x.span(), format!("{} {} must not be negative", what, self.op_str(x)));
+                self.invalid_arg(
+                    x.span(),
+                    format!("{} {} must not be negative", what, self.op_str(x)),
+                );
                 return false;
             }
             if self.representable_value(v, BasicKind::Int).is_err() {
-                self.invalid_arg(x.span(), format!("{} {} overflows int", what, self.op_str(x)));
+                self.invalid_arg(
+                    x.span(),
+                    format!("{} {} overflows int", what, self.op_str(x)),
+                );
                 return false;
             }
         }
         true
     }
 
-    pub(crate) fn index_expr(&mut self, e: &'a ast::Expr, base: &'a ast::Expr, index: &'a ast::Expr) -> Operand<'a> {
+    pub(crate) fn index_expr(
+        &mut self,
+        e: &'a ast::Expr,
+        base: &'a ast::Expr,
+        index: &'a ast::Expr,
+    ) -> Operand<'a> {
         let mut x = self.expr_or_type(base);
         match x.mode {
             Mode::Invalid => {
@@ -73,7 +94,15 @@ impl<'a> Checker<'a> {
             _ => {}
         }
         let mut length = -1i64;
-        let u = x.ty.underlying();
+        let mut u = x.ty.underlying();
+        // A pointer to an array (not in GoX, reported at its type) indexes
+        // as in Go, to avoid follow-on errors.
+        if let Some(b) = u.pointer_elem() {
+            if matches!(b.underlying().kind(), TypeKind::Array { .. }) {
+                u = b.underlying();
+                x.mode = Mode::Variable;
+            }
+        }
         if let TypeKind::Signature(_) = u.kind() {
             // Function instantiation `f[T]`.
             if let ExprKind::Index { lbrack, .. } = &e.kind {
@@ -143,7 +172,13 @@ impl<'a> Checker<'a> {
             return x;
         }
         let mut length = -1i64;
-        let u = x.ty.underlying();
+        let mut u = x.ty.underlying();
+        if let Some(b) = u.pointer_elem() {
+            if matches!(b.underlying().kind(), TypeKind::Array { .. }) {
+                u = b.underlying();
+                x.mode = Mode::Variable;
+            }
+        }
         let valid = match u.kind() {
             TypeKind::Basic(b) if b.kind.is_string() => {
                 if slice3 {
@@ -163,7 +198,10 @@ impl<'a> Checker<'a> {
             TypeKind::Array { len, elem } => {
                 length = *len;
                 if !matches!(x.mode, Mode::Variable) {
-                    self.invalid_op(x.span(), format!("cannot slice {} (value not addressable)", self.op_str(&x)));
+                    self.invalid_op(
+                        x.span(),
+                        format!("cannot slice {} (value not addressable)", self.op_str(&x)),
+                    );
                     x.invalidate();
                     return x;
                 }
@@ -212,7 +250,12 @@ impl<'a> Checker<'a> {
         x
     }
 
-    pub(crate) fn type_assert(&mut self, e: &'a ast::Expr, base: &'a ast::Expr, ty: Option<&'a ast::Expr>) -> Operand<'a> {
+    pub(crate) fn type_assert(
+        &mut self,
+        e: &'a ast::Expr,
+        base: &'a ast::Expr,
+        ty: Option<&'a ast::Expr>,
+    ) -> Operand<'a> {
         let mut x = self.expr(base);
         if x.is_invalid() {
             return x;
@@ -239,21 +282,41 @@ impl<'a> Checker<'a> {
     }
 
     /// Reports an impossible assertion of interface `x` to `t`.
-    pub fn type_assertion(&mut self, e: &'a ast::Expr, x: &Operand<'a>, t: &Type, type_switch: bool) {
+    pub fn type_assertion(
+        &mut self,
+        e: &'a ast::Expr,
+        x: &Operand<'a>,
+        t: &Type,
+        type_switch: bool,
+    ) {
         if t.is_interface() {
             return;
         }
-        let Some((m, alt)) = self.missing_method(t, &x.ty, false) else { return };
+        let Some((m, alt)) = self.missing_method(t, &x.ty, false) else {
+            return;
+        };
         let cause = self.missing_method_reason(t, &x.ty, &m, alt.as_ref());
         if type_switch {
             self.error(
                 e.span,
-                format!("impossible type switch case: {}\n\t{} cannot have dynamic type {} {}", expr_string(e), self.op_str(x), self.type_str(t), cause),
+                format!(
+                    "impossible type switch case: {}\n\t{} cannot have dynamic type {} {}",
+                    expr_string(e),
+                    self.op_str(x),
+                    self.type_str(t),
+                    cause
+                ),
             );
         } else {
             self.error(
                 e.span,
-                format!("impossible type assertion: {}\n\t{} does not implement {} {}", expr_string(e), self.type_str(t), self.type_str(&x.ty), cause),
+                format!(
+                    "impossible type assertion: {}\n\t{} does not implement {} {}",
+                    expr_string(e),
+                    self.type_str(t),
+                    self.type_str(&x.ty),
+                    cause
+                ),
             );
         }
     }
@@ -301,6 +364,21 @@ impl<'a> Checker<'a> {
             }
             return Operand::new(Mode::Value, Some(e), t);
         }
+        // A literal of a type whose declaration is in progress.
+        if let Some(n) = base.as_named() {
+            if !n.underlying_is_set() {
+                if let Some(start) = self
+                    .obj_path
+                    .iter()
+                    .position(|o| std::sync::Arc::ptr_eq(o, &n.obj))
+                {
+                    let cycle = self.obj_path[start..].to_vec();
+                    self.cycle_error(&cycle);
+                    self.use_elts(elts);
+                    return Operand::invalid(Some(e));
+                }
+            }
+        }
         let u = base.underlying();
         match u.kind() {
             TypeKind::Struct(s) => {
@@ -309,17 +387,37 @@ impl<'a> Checker<'a> {
                     let mut visited = vec![false; s.fields.len()];
                     for el in elts {
                         let ExprKind::KeyValue { key, value, .. } = &el.kind else {
-                            self.error(el.span, "mixture of field:value and value elements in struct literal");
+                            self.error(
+                                el.span,
+                                "mixture of field:value and value elements in struct literal",
+                            );
                             continue;
                         };
                         let ExprKind::Ident(kid) = &key.kind else {
                             let _ = self.expr(value);
-                            self.error(el.span, format!("invalid field name {} in struct literal", expr_string(key)));
+                            self.error(
+                                el.span,
+                                format!(
+                                    "invalid field name {} in struct literal",
+                                    expr_string(key)
+                                ),
+                            );
                             continue;
                         };
-                        let Some(i) = s.fields.iter().position(|f| f.same_id(Some(&self.pkg), kid.name)) else {
+                        let Some(i) = s
+                            .fields
+                            .iter()
+                            .position(|f| f.same_id(Some(&self.pkg), kid.name))
+                        else {
                             let _ = self.expr(value);
-                            self.error(key.span, format!("unknown field {} in struct literal of type {}", kid.name, self.type_str(&base)));
+                            self.error(
+                                key.span,
+                                format!(
+                                    "unknown field {} in struct literal of type {}",
+                                    kid.name,
+                                    self.type_str(&base)
+                                ),
+                            );
                             continue;
                         };
                         let fld = s.fields[i].clone();
@@ -328,7 +426,10 @@ impl<'a> Checker<'a> {
                         let mut x = self.expr(value);
                         self.assignment(&mut x, Some(&ft), "struct literal");
                         if visited[i] {
-                            self.error(el.span, format!("duplicate field name {} in struct literal", kid.name));
+                            self.error(
+                                el.span,
+                                format!("duplicate field name {} in struct literal", kid.name),
+                            );
                             continue;
                         }
                         visited[i] = true;
@@ -336,16 +437,24 @@ impl<'a> Checker<'a> {
                 } else {
                     for (i, el) in elts.iter().enumerate() {
                         if matches!(el.kind, ExprKind::KeyValue { .. }) {
-                            self.error(el.span, "mixture of field:value and value elements in struct literal");
+                            self.error(
+                                el.span,
+                                "mixture of field:value and value elements in struct literal",
+                            );
                             continue;
                         }
                         let mut x = self.expr(el);
                         if i >= s.fields.len() {
-                            self.error(x.span(), format!("too many values in {}{{…}}", self.type_str(&base)));
+                            self.error(
+                                x.span(),
+                                format!("too many values in {}{{…}}", self.type_str(&base)),
+                            );
                             break;
                         }
                         let fld = s.fields[i].clone();
-                        if !fld.is_exported() && fld.pkg.as_ref().map(|p| &p.path) != Some(&self.pkg.path) {
+                        if !fld.is_exported()
+                            && fld.pkg.as_ref().map(|p| &p.path) != Some(&self.pkg.path)
+                        {
                             self.error(x.span(), format!("implicit assignment to unexported field {} in struct literal of type {}", fld.name(), self.type_str(&base)));
                             continue;
                         }
@@ -353,7 +462,10 @@ impl<'a> Checker<'a> {
                         self.assignment(&mut x, Some(&ft), "struct literal");
                     }
                     if elts.len() < s.fields.len() {
-                        self.error(rbrace, format!("too few values in {}{{…}}", self.type_str(&base)));
+                        self.error(
+                            rbrace,
+                            format!("too few values in {}{{…}}", self.type_str(&base)),
+                        );
                     }
                 }
             }
@@ -392,7 +504,10 @@ impl<'a> Checker<'a> {
             _ => {
                 self.use_elts(elts);
                 if !u.is_invalid() {
-                    self.error(e.span, format!("invalid composite literal type {}", self.type_str(&typ)));
+                    self.error(
+                        e.span,
+                        format!("invalid composite literal type {}", self.type_str(&typ)),
+                    );
                 }
                 return Operand::invalid(Some(e));
             }
@@ -424,18 +539,27 @@ impl<'a> Checker<'a> {
                         index = i;
                         valid = true;
                     } else {
-                        self.error(el.span, format!("index {} must be integer constant", expr_string(key)));
+                        self.error(
+                            el.span,
+                            format!("index {} must be integer constant", expr_string(key)),
+                        );
                     }
                 }
                 eval = value;
             } else if length >= 0 && index >= length {
-                self.error(el.span, format!("index {} is out of bounds (>= {})", index, length));
+                self.error(
+                    el.span,
+                    format!("index {} is out of bounds (>= {})", index, length),
+                );
             } else {
                 valid = true;
             }
             if valid {
                 if visited.contains(&index) {
-                    self.error(el.span, format!("duplicate index {} in array or slice literal", index));
+                    self.error(
+                        el.span,
+                        format!("duplicate index {} in array or slice literal", index),
+                    );
                 }
                 visited.push(index);
             }
@@ -452,7 +576,9 @@ impl<'a> Checker<'a> {
     /// Whether `e` denotes the predeclared `nil`.
     pub fn is_nil_expr(&self, e: &ast::Expr) -> bool {
         match &e.unparen().kind {
-            ExprKind::Ident(id) => self.lookup(id.name).is_some_and(|o| matches!(o.kind, ObjectKind::Nil)),
+            ExprKind::Ident(id) => self
+                .lookup(id.name)
+                .is_some_and(|o| matches!(o.kind, ObjectKind::Nil)),
             _ => false,
         }
     }

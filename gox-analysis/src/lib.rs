@@ -4,6 +4,33 @@
 //! Entry point: [`check_package`]. A checked [`Package`] is immutable and
 //! `Send + Sync`; independent packages can be checked on different threads.
 //!
+//! # Representation
+//!
+//! Types are reference-counted values ([`Type`], an `Arc<TypeKind>`); a
+//! named type is identical only to itself (pointer identity) and its
+//! underlying type and methods are filled in while its package is checked.
+//! Objects ([`Obj`] = `Arc<Object>`) refer to their package by
+//! [`PackageId`] (path and name). Results for tools are in [`Info`], keyed
+//! by `(FileId, NodeId)` ([`NodeKey`]).
+//!
+//! # Layout (one file per concern, as go/types)
+//!
+//! `checker.rs` (state, Info, recording), `resolver.rs` (collecting
+//! package-level objects, imports), `decl.rs` (declarations, cycles),
+//! `typexpr.rs` (type expressions), `expr.rs` / `binary.rs` (expressions,
+//! operators, untyped conversion), `call.rs` (calls, selectors),
+//! `builtins.rs`, `conversions.rs`, `index.rs` (index, slice, composite
+//! literals, type assertions), `assignments.rs`, `lookup.rs` (fields,
+//! methods, interface satisfaction), `predicates.rs` (identity,
+//! comparability), `operand.rs` (operands, assignability), `typestring.rs`,
+//! `universe.rs`, `scope.rs`, `objects.rs`, `types.rs`; statements and
+//! function bodies in `stmt.rs`, `labels.rs`, `returns.rs`, `initorder.rs`.
+//!
+//! Message wording follows go/types (Go 1.19) with the newer forms where
+//! they are clearer: `undefined: x`, `assignment mismatch: 2 variables but
+//! f returns 1 value`, `constant 300 overflows byte` for constant integer
+//! conversions, `cannot convert x to type T`.
+//!
 //! # GoX-specific diagnostics
 //!
 //! | situation | message |
@@ -30,6 +57,7 @@ pub mod lookup;
 pub mod operand;
 pub mod checker;
 mod assignments;
+mod binary;
 mod builtins;
 mod call;
 mod conversions;

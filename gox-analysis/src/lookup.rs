@@ -12,7 +12,11 @@ use crate::types::{Type, TypeKind};
 
 /// The result of [`lookup_field_or_method`].
 pub enum Lookup {
-    Found { obj: Obj, index: Vec<usize>, indirect: bool },
+    Found {
+        obj: Obj,
+        index: Vec<usize>,
+        indirect: bool,
+    },
     /// Several fields or methods at the shallowest depth.
     Ambiguous,
     /// A method with a pointer receiver on a non-addressable value.
@@ -23,7 +27,10 @@ pub enum Lookup {
 /// Whether method `m` (a func object) has a pointer receiver.
 pub fn has_ptr_recv(m: &Obj) -> bool {
     match m.ty().kind() {
-        TypeKind::Signature(s) => s.recv.as_ref().is_some_and(|r| matches!(r.ty().kind(), TypeKind::Pointer(_))),
+        TypeKind::Signature(s) => s
+            .recv
+            .as_ref()
+            .is_some_and(|r| matches!(r.ty().kind(), TypeKind::Pointer(_))),
         _ => false,
     }
 }
@@ -50,7 +57,12 @@ fn concat(a: &[usize], i: usize) -> Vec<usize> {
 
 /// Looks up field or method `name` (as seen from package `pkg`) in `t`
 /// following go/types' breadth-first search by embedding depth.
-pub fn lookup_field_or_method(t: &Type, addressable: bool, pkg: Option<&PackageId>, name: Symbol) -> Lookup {
+pub fn lookup_field_or_method(
+    t: &Type,
+    addressable: bool,
+    pkg: Option<&PackageId>,
+    name: Symbol,
+) -> Lookup {
     if name.is_blank() {
         return Lookup::NotFound;
     }
@@ -69,7 +81,12 @@ pub fn lookup_field_or_method(t: &Type, addressable: bool, pkg: Option<&PackageI
         return Lookup::NotFound;
     }
     // A named pointer type has no methods, but its base's fields are reachable.
-    let mut current = vec![Embedded { ty: typ, index: vec![], indirect: is_ptr, multiples: false }];
+    let mut current = vec![Embedded {
+        ty: typ,
+        index: vec![],
+        indirect: is_ptr,
+        multiples: false,
+    }];
     let mut seen: Vec<usize> = Vec::new();
     while !current.is_empty() {
         let mut next: Vec<Embedded> = Vec::new();
@@ -82,7 +99,11 @@ pub fn lookup_field_or_method(t: &Type, addressable: bool, pkg: Option<&PackageI
                 }
                 seen.push(key);
                 let methods = n.methods();
-                if let Some((i, m)) = methods.iter().enumerate().find(|(_, m)| m.same_id(pkg, name)) {
+                if let Some((i, m)) = methods
+                    .iter()
+                    .enumerate()
+                    .find(|(_, m)| m.same_id(pkg, name))
+                {
                     if found.is_some() || e.multiples {
                         return Lookup::Ambiguous;
                     }
@@ -102,12 +123,22 @@ pub fn lookup_field_or_method(t: &Type, addressable: bool, pkg: Option<&PackageI
                         }
                         if found.is_none() && f.is_embedded() {
                             let (ft, p) = deref(&f.ty());
-                            next.push(Embedded { ty: ft, index: concat(&e.index, i), indirect: e.indirect || p, multiples: e.multiples });
+                            next.push(Embedded {
+                                ty: ft,
+                                index: concat(&e.index, i),
+                                indirect: e.indirect || p,
+                                multiples: e.multiples,
+                            });
                         }
                     }
                 }
                 TypeKind::Interface(it) => {
-                    if let Some((i, m)) = it.all_methods.iter().enumerate().find(|(_, m)| m.same_id(pkg, name)) {
+                    if let Some((i, m)) = it
+                        .all_methods()
+                        .iter()
+                        .enumerate()
+                        .find(|(_, m)| m.same_id(pkg, name))
+                    {
                         if found.is_some() || e.multiples {
                             return Lookup::Ambiguous;
                         }
@@ -121,7 +152,11 @@ pub fn lookup_field_or_method(t: &Type, addressable: bool, pkg: Option<&PackageI
             if obj.is_func() && has_ptr_recv(&obj) && !indirect && !addressable {
                 return Lookup::NeedsPointerReceiver;
             }
-            return Lookup::Found { obj, index, indirect };
+            return Lookup::Found {
+                obj,
+                index,
+                indirect,
+            };
         }
         current = consolidate(next);
     }
@@ -143,7 +178,11 @@ fn consolidate(list: Vec<Embedded>) -> Vec<Embedded> {
 /// Looks `name` up among an interface's methods.
 fn interface_method(t: &Type, pkg: Option<&PackageId>, name: Symbol) -> Option<Obj> {
     match t.underlying().kind() {
-        TypeKind::Interface(i) => i.all_methods.iter().find(|m| m.same_id(pkg, name)).cloned(),
+        TypeKind::Interface(i) => i
+            .all_methods()
+            .iter()
+            .find(|m| m.same_id(pkg, name))
+            .cloned(),
         _ => None,
     }
 }
@@ -151,10 +190,17 @@ fn interface_method(t: &Type, pkg: Option<&PackageId>, name: Symbol) -> Option<O
 impl<'a> Checker<'a> {
     /// The first method of interface `t` that `v` lacks (with a method of
     /// the wrong type or receiver, if any), as go/types' `missingMethod`.
-    pub fn missing_method(&self, v: &Type, t: &Type, is_static: bool) -> Option<(Obj, Option<Obj>)> {
+    pub fn missing_method(
+        &self,
+        v: &Type,
+        t: &Type,
+        is_static: bool,
+    ) -> Option<(Obj, Option<Obj>)> {
         let tu = t.underlying();
-        let TypeKind::Interface(ti) = tu.kind() else { return None };
-        let ti_methods = ti.all_methods.clone();
+        let TypeKind::Interface(ti) = tu.kind() else {
+            return None;
+        };
+        let ti_methods = ti.all_methods().into_owned();
         if ti_methods.is_empty() {
             return None;
         }
@@ -184,7 +230,12 @@ impl<'a> Checker<'a> {
             };
             if obj.is_none() {
                 found = false;
-                obj = match lookup_field_or_method(&Type::new_pointer(v.clone()), false, m.pkg.as_deref(), m.name) {
+                obj = match lookup_field_or_method(
+                    &Type::new_pointer(v.clone()),
+                    false,
+                    m.pkg.as_deref(),
+                    m.name,
+                ) {
                     Lookup::Found { obj, .. } => Some(obj),
                     _ => None,
                 };
@@ -204,7 +255,11 @@ impl<'a> Checker<'a> {
     }
 
     fn func_string(&self, f: &Obj) -> String {
-        format!("{}{}", f.name(), crate::typestring::signature_string(&f.ty(), Some(&self.pkg)))
+        format!(
+            "{}{}",
+            f.name(),
+            crate::typestring::signature_string(&f.ty(), Some(&self.pkg))
+        )
     }
 
     /// go/types' `missingMethodReason`: `(missing method M)`, ...
@@ -222,17 +277,33 @@ impl<'a> Checker<'a> {
             if identical(&m.ty(), &alt.ty()) {
                 return format!("({} has pointer receiver)", mname);
             }
-            return format!("(wrong type for {})\n\t\thave {}\n\t\twant {}", mname, self.func_string(alt), self.func_string(m));
+            return format!(
+                "(wrong type for {})\n\t\thave {}\n\t\twant {}",
+                mname,
+                self.func_string(alt),
+                self.func_string(m)
+            );
         }
         if is_interface_ptr(v) {
-            return format!("(type {} is pointer to interface, not interface)", self.type_str(v));
+            return format!(
+                "(type {} is pointer to interface, not interface)",
+                self.type_str(v)
+            );
         }
         if is_interface_ptr(t) {
-            return format!("(type {} is pointer to interface, not interface)", self.type_str(t));
+            return format!(
+                "(type {} is pointer to interface, not interface)",
+                self.type_str(t)
+            );
         }
-        if let Lookup::Found { obj, .. } = lookup_field_or_method(v, true, m.pkg.as_deref(), m.name) {
+        if let Lookup::Found { obj, .. } = lookup_field_or_method(v, true, m.pkg.as_deref(), m.name)
+        {
             if obj.is_var() {
-                return format!("({}.{} is a field, not a method)", self.type_str(v), obj.name());
+                return format!(
+                    "({}.{} is a field, not a method)",
+                    self.type_str(v),
+                    obj.name()
+                );
             }
         }
         format!("(missing {})", mname)
@@ -253,11 +324,19 @@ impl<'a> Checker<'a> {
         }
         let TypeKind::Interface(ti) = tu.kind() else {
             let cause = if is_interface_ptr(&tu) {
-                format!("type {} is pointer to interface, not interface", self.type_str(t))
+                format!(
+                    "type {} is pointer to interface, not interface",
+                    self.type_str(t)
+                )
             } else {
                 format!("{} is not an interface", self.type_str(t))
             };
-            return Some(format!("{} does not implement {} ({})", self.type_str(v), self.type_str(t), cause));
+            return Some(format!(
+                "{} does not implement {} ({})",
+                self.type_str(v),
+                self.type_str(t),
+                cause
+            ));
         };
         if ti.is_empty() {
             return None;
@@ -275,7 +354,9 @@ impl<'a> Checker<'a> {
 fn fold_case_method(v: &Type, name: &str) -> Option<Obj> {
     let (base, _) = deref(v);
     let n = base.as_named()?;
-    n.methods().into_iter().find(|m| m.name().eq_ignore_ascii_case(name))
+    n.methods()
+        .into_iter()
+        .find(|m| m.name().eq_ignore_ascii_case(name))
 }
 
 /// A pointer to an interface type.

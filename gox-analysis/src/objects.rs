@@ -114,17 +114,27 @@ impl Builtin {
     /// Whether a call may be used as an expression statement.
     pub fn is_statement(self) -> bool {
         use Builtin::*;
-        matches!(self, Close | Copy | Delete | Panic | Print | Println | Recover | Assert)
+        matches!(
+            self,
+            Close | Copy | Delete | Panic | Print | Println | Recover | Assert
+        )
     }
 }
 
 pub enum ObjectKind {
     /// An imported package's name in a file scope.
-    PkgName { imported: Arc<Package> },
-    Const { value: RwLock<Value> },
+    PkgName {
+        imported: Arc<Package>,
+    },
+    Const {
+        value: RwLock<Value>,
+    },
     TypeName,
     /// A variable, parameter, result or struct field.
-    Var { field: bool, embedded: bool },
+    Var {
+        field: bool,
+        embedded: bool,
+    },
     /// A function or (with a receiver in its signature) a method.
     Func,
     Label,
@@ -144,8 +154,21 @@ pub struct Object {
 }
 
 impl Object {
-    pub fn new(name: Symbol, span: Span, pkg: Option<Arc<PackageId>>, kind: ObjectKind, ty: Option<Type>) -> Obj {
-        Arc::new(Object { name, span, pkg, kind, ty: RwLock::new(ty), used: AtomicBool::new(false) })
+    pub fn new(
+        name: Symbol,
+        span: Span,
+        pkg: Option<Arc<PackageId>>,
+        kind: ObjectKind,
+        ty: Option<Type>,
+    ) -> Obj {
+        Arc::new(Object {
+            name,
+            span,
+            pkg,
+            kind,
+            ty: RwLock::new(ty),
+            used: AtomicBool::new(false),
+        })
     }
 
     pub fn name(&self) -> &'static str {
@@ -154,7 +177,11 @@ impl Object {
 
     /// The object's type; invalid while not yet determined.
     pub fn ty(&self) -> Type {
-        self.ty.read().unwrap_or_else(|e| e.into_inner()).clone().unwrap_or_else(Type::invalid)
+        self.ty
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+            .unwrap_or_else(Type::invalid)
     }
     pub fn has_type(&self) -> bool {
         self.ty.read().unwrap_or_else(|e| e.into_inner()).is_some()
@@ -219,7 +246,9 @@ impl Object {
         }
         match self.ty().as_named() {
             Some(n) => !std::ptr::eq(Arc::as_ptr(&n.obj), self as *const Object),
-            None => self.pkg.is_some() || !matches!(self.ty().kind(), crate::types::TypeKind::Basic(_)),
+            None => {
+                self.pkg.is_some() || !matches!(self.ty().kind(), crate::types::TypeKind::Basic(_))
+            }
         }
     }
 

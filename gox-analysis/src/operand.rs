@@ -54,7 +54,11 @@ pub struct Operand<'a> {
 
 impl<'a> Operand<'a> {
     pub fn invalid(expr: Option<&'a ast::Expr>) -> Operand<'a> {
-        Operand { mode: Mode::Invalid, expr, ty: Type::invalid() }
+        Operand {
+            mode: Mode::Invalid,
+            expr,
+            ty: Type::invalid(),
+        }
     }
     pub fn new(mode: Mode, expr: Option<&'a ast::Expr>, ty: Type) -> Operand<'a> {
         Operand { mode, expr, ty }
@@ -192,7 +196,14 @@ impl<'a> Checker<'a> {
             }
             return (false, None);
         }
-        if let (TypeKind::Chan { dir: ChanDir::Both, elem: e1 }, TypeKind::Chan { elem: e2, .. }) = (vu.kind(), tu.kind()) {
+        if let (
+            TypeKind::Chan {
+                dir: ChanDir::Both,
+                elem: e1,
+            },
+            TypeKind::Chan { elem: e2, .. },
+        ) = (vu.kind(), tu.kind())
+        {
             if identical(e1, e2) {
                 return (!has_name(v) || !has_name(t), None);
             }
@@ -207,14 +218,38 @@ pub fn basic_target(kind: BasicKind) -> Option<BasicTarget> {
     Some(match kind {
         Bool => BasicTarget::Bool,
         String => BasicTarget::String,
-        Int | Int64 => BasicTarget::Int { bits: 64, signed: true },
-        Int8 => BasicTarget::Int { bits: 8, signed: true },
-        Int16 => BasicTarget::Int { bits: 16, signed: true },
-        Int32 => BasicTarget::Int { bits: 32, signed: true },
-        Uint | Uint64 => BasicTarget::Int { bits: 64, signed: false },
-        Uint8 => BasicTarget::Int { bits: 8, signed: false },
-        Uint16 => BasicTarget::Int { bits: 16, signed: false },
-        Uint32 => BasicTarget::Int { bits: 32, signed: false },
+        Int | Int64 => BasicTarget::Int {
+            bits: 64,
+            signed: true,
+        },
+        Int8 => BasicTarget::Int {
+            bits: 8,
+            signed: true,
+        },
+        Int16 => BasicTarget::Int {
+            bits: 16,
+            signed: true,
+        },
+        Int32 => BasicTarget::Int {
+            bits: 32,
+            signed: true,
+        },
+        Uint | Uint64 => BasicTarget::Int {
+            bits: 64,
+            signed: false,
+        },
+        Uint8 => BasicTarget::Int {
+            bits: 8,
+            signed: false,
+        },
+        Uint16 => BasicTarget::Int {
+            bits: 16,
+            signed: false,
+        },
+        Uint32 => BasicTarget::Int {
+            bits: 32,
+            signed: false,
+        },
         Float32 => BasicTarget::Float32,
         Float64 => BasicTarget::Float64,
         UntypedBool => BasicTarget::UntypedBool,

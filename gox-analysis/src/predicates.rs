@@ -25,13 +25,18 @@ fn identical_in(x: &Type, y: &Type, seen: &mut Vec<(usize, usize)>, it: bool) ->
         (TypeKind::Slice(a), TypeKind::Slice(b)) => identical_in(a, b, seen, it),
         (TypeKind::Struct(a), TypeKind::Struct(b)) => {
             a.fields.len() == b.fields.len()
-                && a.fields.iter().zip(&b.fields).enumerate().all(|(i, (f, g))| {
-                    f.is_embedded() == g.is_embedded()
-                        && (it || a.tags.get(i).cloned().flatten().unwrap_or_default()
-                            == b.tags.get(i).cloned().flatten().unwrap_or_default())
-                        && f.same_id(g.pkg.as_deref(), g.name)
-                        && identical_in(&f.ty(), &g.ty(), seen, it)
-                })
+                && a.fields
+                    .iter()
+                    .zip(&b.fields)
+                    .enumerate()
+                    .all(|(i, (f, g))| {
+                        f.is_embedded() == g.is_embedded()
+                            && (it
+                                || a.tags.get(i).cloned().flatten().unwrap_or_default()
+                                    == b.tags.get(i).cloned().flatten().unwrap_or_default())
+                            && f.same_id(g.pkg.as_deref(), g.name)
+                            && identical_in(&f.ty(), &g.ty(), seen, it)
+                    })
         }
         (TypeKind::Pointer(a), TypeKind::Pointer(b)) => identical_in(a, b, seen, it),
         (TypeKind::Tuple(a), TypeKind::Tuple(b)) => {
@@ -41,19 +46,29 @@ fn identical_in(x: &Type, y: &Type, seen: &mut Vec<(usize, usize)>, it: bool) ->
             a.variadic == b.variadic
                 && a.params.len() == b.params.len()
                 && a.results.len() == b.results.len()
-                && a.params.iter().zip(&b.params).all(|(p, q)| identical_in(&p.ty(), &q.ty(), seen, it))
-                && a.results.iter().zip(&b.results).all(|(p, q)| identical_in(&p.ty(), &q.ty(), seen, it))
+                && a.params
+                    .iter()
+                    .zip(&b.params)
+                    .all(|(p, q)| identical_in(&p.ty(), &q.ty(), seen, it))
+                && a.results
+                    .iter()
+                    .zip(&b.results)
+                    .all(|(p, q)| identical_in(&p.ty(), &q.ty(), seen, it))
         }
         (TypeKind::Interface(a), TypeKind::Interface(b)) => {
-            if a.all_methods.len() != b.all_methods.len() {
+            let (am, bm) = (a.all_methods(), b.all_methods());
+            if am.len() != bm.len() {
                 return false;
             }
-            let key = (std::sync::Arc::as_ptr(&x.0) as usize, std::sync::Arc::as_ptr(&y.0) as usize);
+            let key = (
+                std::sync::Arc::as_ptr(&x.0) as usize,
+                std::sync::Arc::as_ptr(&y.0) as usize,
+            );
             if seen.contains(&key) {
                 return true;
             }
             seen.push(key);
-            let r = a.all_methods.iter().zip(&b.all_methods).all(|(m, n)| {
+            let r = am.iter().zip(bm.iter()).all(|(m, n)| {
                 m.same_id(n.pkg.as_deref(), n.name) && identical_in(&m.ty(), &n.ty(), seen, it)
             });
             seen.pop();

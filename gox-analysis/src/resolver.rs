@@ -41,7 +41,10 @@ impl<'a> Checker<'a> {
         } else if l < r {
             if l < s.values.len() {
                 let n = &s.values[l];
-                self.error(n.span, format!("extra init expr {}", crate::typestring::expr_string(n)));
+                self.error(
+                    n.span,
+                    format!("extra init expr {}", crate::typestring::expr_string(n)),
+                );
             } else {
                 self.error(s.span, "extra init expr");
             }
@@ -85,7 +88,9 @@ impl<'a> Checker<'a> {
                                         name.name,
                                         name.span,
                                         Some(self.pkg.clone()),
-                                        ObjectKind::Const { value: std::sync::RwLock::new(Value::Unknown) },
+                                        ObjectKind::Const {
+                                            value: std::sync::RwLock::new(Value::Unknown),
+                                        },
                                         None,
                                     );
                                     let d = DeclInfo {
@@ -116,18 +121,32 @@ impl<'a> Checker<'a> {
                                             n.name,
                                             n.span,
                                             Some(self.pkg.clone()),
-                                            ObjectKind::Var { field: false, embedded: false },
+                                            ObjectKind::Var {
+                                                field: false,
+                                                embedded: false,
+                                            },
                                             None,
                                         )
                                     })
                                     .collect();
                                 for (i, name) in s.names.iter().enumerate() {
                                     let kind = if s.values.len() == 1 {
-                                        DeclKind::Var { lhs: Some(lhs.clone()), ty: s.ty.as_ref(), init: s.values.first() }
+                                        DeclKind::Var {
+                                            lhs: Some(lhs.clone()),
+                                            ty: s.ty.as_ref(),
+                                            init: s.values.first(),
+                                        }
                                     } else {
-                                        DeclKind::Var { lhs: None, ty: s.ty.as_ref(), init: s.values.get(i) }
+                                        DeclKind::Var {
+                                            lhs: None,
+                                            ty: s.ty.as_ref(),
+                                            init: s.values.get(i),
+                                        }
                                     };
-                                    let d = DeclInfo { file_scope: file_scope.clone(), kind };
+                                    let d = DeclInfo {
+                                        file_scope: file_scope.clone(),
+                                        kind,
+                                    };
                                     self.declare_pkg_obj(name, lhs[i].clone(), d);
                                 }
                                 self.arity_match(s, None);
@@ -136,23 +155,48 @@ impl<'a> Checker<'a> {
                         GenKind::Type => {
                             for spec in &g.specs {
                                 let Spec::Type(t) = spec else { continue };
-                                let obj = Object::new(t.name.name, t.name.span, Some(self.pkg.clone()), ObjectKind::TypeName, None);
-                                let d = DeclInfo { file_scope: file_scope.clone(), kind: DeclKind::Type(t) };
+                                let obj = Object::new(
+                                    t.name.name,
+                                    t.name.span,
+                                    Some(self.pkg.clone()),
+                                    ObjectKind::TypeName,
+                                    None,
+                                );
+                                let d = DeclInfo {
+                                    file_scope: file_scope.clone(),
+                                    kind: DeclKind::Type(t),
+                                };
                                 self.declare_pkg_obj(&t.name, obj, d);
                             }
                         }
                     },
                     Decl::Func(f) => {
                         let name = f.name.name.as_str();
-                        let obj = Object::new(f.name.name, f.name.span, Some(self.pkg.clone()), ObjectKind::Func, None);
+                        let obj = Object::new(
+                            f.name.name,
+                            f.name.span,
+                            Some(self.pkg.clone()),
+                            ObjectKind::Func,
+                            None,
+                        );
                         let is_method = f.recv.as_ref().is_some_and(|r| r.num_fields() > 0);
                         if !is_method {
                             if let Some(r) = &f.recv {
                                 self.error(r.open, "method is missing receiver");
                             }
-                            if name == "init" || (name == "main" && self.pkg.name.as_str() == "main") {
-                                if !f.ty.params.list.is_empty() || f.ty.results.as_ref().is_some_and(|r| !r.list.is_empty()) {
-                                    self.error(f.span.start(), format!("func {} must have no arguments and no return values", name));
+                            if name == "init"
+                                || (name == "main" && self.pkg.name.as_str() == "main")
+                            {
+                                if !f.ty.params.list.is_empty()
+                                    || f.ty.results.as_ref().is_some_and(|r| !r.list.is_empty())
+                                {
+                                    self.error(
+                                        f.span.start(),
+                                        format!(
+                                            "func {} must have no arguments and no return values",
+                                            name
+                                        ),
+                                    );
                                 }
                             }
                             if name == "init" {
@@ -172,7 +216,10 @@ impl<'a> Checker<'a> {
                         }
                         self.decls.insert(
                             obj_key(&obj),
-                            DeclInfo { file_scope: file_scope.clone(), kind: DeclKind::Func(f) },
+                            DeclInfo {
+                                file_scope: file_scope.clone(),
+                                kind: DeclKind::Func(f),
+                            },
                         );
                         self.objs_in_order.push(obj);
                     }
@@ -191,10 +238,28 @@ impl<'a> Checker<'a> {
                             imported.name(),
                             imported.path()
                         );
-                        self.error_with_notes(alt.span, msg, vec![Label { span: obj.span, message: format!("other declaration of {}", obj.name()) }]);
+                        self.error_with_notes(
+                            alt.span,
+                            msg,
+                            vec![Label {
+                                span: obj.span,
+                                message: format!("other declaration of {}", obj.name()),
+                            }],
+                        );
                     } else {
-                        let p = obj.pkg.as_ref().map(|p| format!("package {} ({:?})", p.name, p.path)).unwrap_or_default();
-                        self.error(alt.span, format!("{} already declared through dot-import of {}", alt.name(), p));
+                        let p = obj
+                            .pkg
+                            .as_ref()
+                            .map(|p| format!("package {} ({:?})", p.name, p.path))
+                            .unwrap_or_default();
+                        self.error(
+                            alt.span,
+                            format!(
+                                "{} already declared through dot-import of {}",
+                                alt.name(),
+                                p
+                            ),
+                        );
                     }
                 }
             }
@@ -204,7 +269,8 @@ impl<'a> Checker<'a> {
         for (m, f) in methods {
             if let Some(base) = self.receiver_base_name(f) {
                 if let Some(tn) = self.pkg_scope.lookup(base) {
-                    if tn.is_type_name() && tn.pkg.as_ref().is_some_and(|p| p.path == self.pkg.path) {
+                    if tn.is_type_name() && tn.pkg.as_ref().is_some_and(|p| p.path == self.pkg.path)
+                    {
                         self.methods.entry(obj_key(&tn)).or_default().push(m);
                     }
                 }
@@ -226,7 +292,11 @@ impl<'a> Checker<'a> {
     }
 
     fn collect_import(&mut self, s: &'a ast::ImportSpec, file_scope: &Arc<Scope>) {
-        let req = ImportRequest { path: &s.path, external: s.is_external(), span: s.path_span };
+        let req = ImportRequest {
+            path: &s.path,
+            external: s.is_external(),
+            span: s.path_span,
+        };
         let imp = match self.importer.import(&req) {
             Ok(p) => p,
             Err(e) => {
@@ -236,7 +306,10 @@ impl<'a> Checker<'a> {
                 // A stand-in package so that uses of its name report nothing more.
                 let elem = s.path.rsplit('/').next().unwrap_or(&s.path);
                 let fake = Arc::new(Package {
-                    id: Arc::new(PackageId { path: s.path.clone(), name: Symbol::intern(elem) }),
+                    id: Arc::new(PackageId {
+                        path: s.path.clone(),
+                        name: Symbol::intern(elem),
+                    }),
                     scope: Scope::new(None, ScopeKind::Package, Span::default()),
                     imports: Vec::new(),
                 });
@@ -245,7 +318,13 @@ impl<'a> Checker<'a> {
                 if name.as_str() == "." || name.is_blank() {
                     return;
                 }
-                let obj = Object::new(name, s.span, Some(self.pkg.clone()), ObjectKind::PkgName { imported: fake }, None);
+                let obj = Object::new(
+                    name,
+                    s.span,
+                    Some(self.pkg.clone()),
+                    ObjectKind::PkgName { imported: fake },
+                    None,
+                );
                 obj.mark_used();
                 match &s.name {
                     Some(n) => self.record_def(n, Some(obj.clone())),
@@ -256,17 +335,34 @@ impl<'a> Checker<'a> {
             }
         };
         if imp.is_main() {
-            self.error(s.path_span, format!("import {:?} is a program, not an importable package", s.path));
+            self.error(
+                s.path_span,
+                format!(
+                    "import {:?} is a program, not an importable package",
+                    s.path
+                ),
+            );
         }
         if !self.imports.iter().any(|p| Arc::ptr_eq(p, &imp)) {
             self.imports.push(imp.clone());
         }
         let name = s.name.map_or(imp.id.name, |n| n.name);
         if name.as_str() == "init" {
-            self.error(s.name.map_or(s.span, |n| n.span), "cannot import package as init - init must be a func");
+            self.error(
+                s.name.map_or(s.span, |n| n.span),
+                "cannot import package as init - init must be a func",
+            );
             return;
         }
-        let obj = Object::new(name, s.span.start(), Some(self.pkg.clone()), ObjectKind::PkgName { imported: imp.clone() }, None);
+        let obj = Object::new(
+            name,
+            s.span.start(),
+            Some(self.pkg.clone()),
+            ObjectKind::PkgName {
+                imported: imp.clone(),
+            },
+            None,
+        );
         match &s.name {
             Some(n) => self.record_def(n, Some(obj.clone())),
             None => self.record_implicit(s.span, obj.clone()),
@@ -278,7 +374,8 @@ impl<'a> Checker<'a> {
                         let _ = alt;
                         self.error(s.span, format!("{} redeclared in this block", o.name()));
                     } else {
-                        self.dot_import_map.insert((Arc::as_ptr(file_scope) as usize, obj_key(&o)), obj.clone());
+                        self.dot_import_map
+                            .insert((Arc::as_ptr(file_scope) as usize, obj_key(&o)), obj.clone());
                     }
                 }
             }
@@ -298,18 +395,29 @@ impl<'a> Checker<'a> {
             if obj.is_used() {
                 continue;
             }
-            let ObjectKind::PkgName { imported } = &obj.kind else { continue };
+            let ObjectKind::PkgName { imported } = &obj.kind else {
+                continue;
+            };
             let path = &s.path;
             let elem = imported.path().rsplit('/').next().unwrap_or("");
-            if s.name.is_none() || obj.name() == elem || s.name.is_some_and(|n| n.name == imported.id.name) {
+            if s.name.is_none()
+                || obj.name() == elem
+                || s.name.is_some_and(|n| n.name == imported.id.name)
+            {
                 self.error(s.span.start(), format!("{:?} imported and not used", path));
             } else {
-                self.error(s.span.start(), format!("{:?} imported as {} and not used", path, obj.name()));
+                self.error(
+                    s.span.start(),
+                    format!("{:?} imported as {} and not used", path, obj.name()),
+                );
             }
         }
         for (obj, s) in self.dot_imports.clone() {
             if !obj.is_used() {
-                self.error(s.span.start(), format!("{:?} imported and not used", s.path));
+                self.error(
+                    s.span.start(),
+                    format!("{:?} imported and not used", s.path),
+                );
             }
         }
     }

@@ -41,7 +41,10 @@ impl Scope {
         });
         if let Some(p) = parent {
             if p.kind != ScopeKind::Universe {
-                p.children.lock().unwrap_or_else(|e| e.into_inner()).push(s.clone());
+                p.children
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(s.clone());
             }
         }
         s
@@ -49,7 +52,11 @@ impl Scope {
 
     /// The object `name` declared in this scope.
     pub fn lookup(&self, name: Symbol) -> Option<Obj> {
-        self.elems.read().unwrap_or_else(|e| e.into_inner()).get(&name).cloned()
+        self.elems
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&name)
+            .cloned()
     }
 
     /// The innermost object `name` in this scope or an enclosing one, with
@@ -78,7 +85,13 @@ impl Scope {
 
     /// The declared names, sorted.
     pub fn names(&self) -> Vec<Symbol> {
-        let mut v: Vec<Symbol> = self.elems.read().unwrap_or_else(|e| e.into_inner()).keys().copied().collect();
+        let mut v: Vec<Symbol> = self
+            .elems
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .keys()
+            .copied()
+            .collect();
         v.sort_by(|a, b| a.as_str().cmp(b.as_str()));
         v
     }
@@ -99,7 +112,10 @@ impl Scope {
     }
 
     pub fn children(&self) -> Vec<Arc<Scope>> {
-        self.children.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        self.children
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// The innermost scope (this one or a descendant) whose range contains `span`.

@@ -16,7 +16,10 @@ pub struct Type(pub(crate) Arc<TypeKind>);
 pub enum TypeKind {
     Basic(Basic),
     /// `[len]elem`; `len` is negative when the length was invalid.
-    Array { len: i64, elem: Type },
+    Array {
+        len: i64,
+        elem: Type,
+    },
     Slice(Type),
     Struct(Struct),
     /// `*base`; in GoX the base's underlying type is a struct.
@@ -25,8 +28,14 @@ pub enum TypeKind {
     Tuple(Vec<Type>),
     Signature(Signature),
     Interface(Interface),
-    Map { key: Type, elem: Type },
-    Chan { dir: ChanDir, elem: Type },
+    Map {
+        key: Type,
+        elem: Type,
+    },
+    Chan {
+        dir: ChanDir,
+        elem: Type,
+    },
     Named(Named),
 }
 
@@ -68,14 +77,30 @@ impl BasicKind {
     }
     pub fn is_integer(self) -> bool {
         use BasicKind::*;
-        matches!(self, Int | Int8 | Int16 | Int32 | Int64 | Uint | Uint8 | Uint16 | Uint32 | Uint64 | UntypedInt | UntypedRune)
+        matches!(
+            self,
+            Int | Int8
+                | Int16
+                | Int32
+                | Int64
+                | Uint
+                | Uint8
+                | Uint16
+                | Uint32
+                | Uint64
+                | UntypedInt
+                | UntypedRune
+        )
     }
     pub fn is_unsigned(self) -> bool {
         use BasicKind::*;
         matches!(self, Uint | Uint8 | Uint16 | Uint32 | Uint64)
     }
     pub fn is_float(self) -> bool {
-        matches!(self, BasicKind::Float32 | BasicKind::Float64 | BasicKind::UntypedFloat)
+        matches!(
+            self,
+            BasicKind::Float32 | BasicKind::Float64 | BasicKind::UntypedFloat
+        )
     }
     pub fn is_numeric(self) -> bool {
         self.is_integer() || self.is_float()
@@ -85,7 +110,10 @@ impl BasicKind {
     }
     pub fn is_untyped(self) -> bool {
         use BasicKind::*;
-        matches!(self, UntypedBool | UntypedInt | UntypedRune | UntypedFloat | UntypedString | UntypedNil)
+        matches!(
+            self,
+            UntypedBool | UntypedInt | UntypedRune | UntypedFloat | UntypedString | UntypedNil
+        )
     }
     pub fn is_ordered(self) -> bool {
         self.is_numeric() || self.is_string()
@@ -149,13 +177,88 @@ pub struct Interface {
     pub methods: Vec<Obj>,
     /// Embedded interface types, in source order.
     pub embeddeds: Vec<Type>,
-    /// Every method including embedded ones, sorted by name.
-    pub all_methods: Vec<Obj>,
+    /// Every method including embedded ones, sorted by name: computed when
+    /// first needed once the embedded interfaces are complete (an embedded
+    /// interface may still be being declared when this one is created).
+    all: OnceLock<Vec<Obj>>,
 }
 
 impl Interface {
+    /// An interface whose full method set is computed on demand.
+    pub fn new(methods: Vec<Obj>, embeddeds: Vec<Type>) -> Interface {
+        Interface {
+            methods,
+            embeddeds,
+            all: OnceLock::new(),
+        }
+    }
+
+    /// An interface with a known full method set (sorted by name).
+    pub fn with_all_methods(
+        methods: Vec<Obj>,
+        embeddeds: Vec<Type>,
+        all_methods: Vec<Obj>,
+    ) -> Interface {
+        let all = OnceLock::new();
+        let _ = all.set(all_methods);
+        Interface {
+            methods,
+            embeddeds,
+            all,
+        }
+    }
+
+    /// Every method including embedded ones, sorted by name.
+    pub fn all_methods(&self) -> std::borrow::Cow<'_, [Obj]> {
+        if let Some(v) = self.all.get() {
+            return std::borrow::Cow::Borrowed(v.as_slice());
+        }
+        let mut complete = true;
+        let v = self.compute_all(&mut complete, 0);
+        if complete {
+            let _ = self.all.set(v);
+            if let Some(v) = self.all.get() {
+                return std::borrow::Cow::Borrowed(v.as_slice());
+            }
+            return std::borrow::Cow::Owned(Vec::new());
+        }
+        std::borrow::Cow::Owned(v)
+    }
+
+    fn compute_all(&self, complete: &mut bool, depth: u32) -> Vec<Obj> {
+        let mut all = self.methods.clone();
+        if depth > 64 {
+            return all;
+        }
+        for e in &self.embeddeds {
+            let u = match e.as_named() {
+                Some(n) => {
+                    if !n.underlying_is_set() {
+                        *complete = false;
+                        continue;
+                    }
+                    n.resolved_underlying()
+                }
+                None => e.clone(),
+            };
+            if let TypeKind::Interface(i) = u.kind() {
+                let ms = match i.all.get() {
+                    Some(v) => v.clone(),
+                    None => i.compute_all(complete, depth + 1),
+                };
+                for m in ms {
+                    if !all.iter().any(|o| o.name == m.name) {
+                        all.push(m);
+                    }
+                }
+            }
+        }
+        all.sort_by(|a, b| a.name().cmp(b.name()));
+        all
+    }
+
     pub fn is_empty(&self) -> bool {
-        self.all_methods.is_empty()
+        self.all_methods().is_empty()
     }
 }
 
@@ -168,13 +271,22 @@ pub struct Named {
 impl Named {
     /// Methods declared on the type, in declaration order.
     pub fn methods(&self) -> Vec<Obj> {
-        self.methods.read().unwrap_or_else(|e| e.into_inner()).clone()
+        self.methods
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
     pub(crate) fn add_method(&self, m: Obj) {
-        self.methods.write().unwrap_or_else(|e| e.into_inner()).push(m);
+        self.methods
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(m);
     }
     pub fn underlying_is_set(&self) -> bool {
-        self.underlying.read().unwrap_or_else(|e| e.into_inner()).is_some()
+        self.underlying
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_some()
     }
     pub(crate) fn set_underlying(&self, t: Type) {
         *self.underlying.write().unwrap_or_else(|e| e.into_inner()) = Some(t);
@@ -182,13 +294,22 @@ impl Named {
     /// The type the name was declared with, following declared-type chains
     /// (`type A B`): never a named type; invalid while unresolved or cyclic.
     pub fn resolved_underlying(&self) -> Type {
-        let mut t = match self.underlying.read().unwrap_or_else(|e| e.into_inner()).clone() {
+        let mut t = match self
+            .underlying
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+        {
             Some(t) => t,
             None => return Type::invalid(),
         };
         for _ in 0..100 {
             let next = match t.as_named() {
-                Some(n) => n.underlying.read().unwrap_or_else(|e| e.into_inner()).clone(),
+                Some(n) => n
+                    .underlying
+                    .read()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .clone(),
                 None => return t,
             };
             match next {
@@ -227,7 +348,10 @@ fn basic_table() -> &'static Vec<Type> {
             (UntypedString, "untyped string"),
             (UntypedNil, "untyped nil"),
         ];
-        kinds.iter().map(|&(kind, name)| Type::new(TypeKind::Basic(Basic { kind, name }))).collect()
+        kinds
+            .iter()
+            .map(|&(kind, name)| Type::new(TypeKind::Basic(Basic { kind, name })))
+            .collect()
     })
 }
 
@@ -235,8 +359,14 @@ fn alias_table() -> &'static (Type, Type) {
     static ALIASES: OnceLock<(Type, Type)> = OnceLock::new();
     ALIASES.get_or_init(|| {
         (
-            Type::new(TypeKind::Basic(Basic { kind: BasicKind::Uint8, name: "byte" })),
-            Type::new(TypeKind::Basic(Basic { kind: BasicKind::Int32, name: "rune" })),
+            Type::new(TypeKind::Basic(Basic {
+                kind: BasicKind::Uint8,
+                name: "byte",
+            })),
+            Type::new(TypeKind::Basic(Basic {
+                kind: BasicKind::Int32,
+                name: "rune",
+            })),
         )
     })
 }

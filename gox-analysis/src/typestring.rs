@@ -10,14 +10,22 @@ use crate::universe::universe;
 /// `t` as go/types prints it. Objects of package `rel` are unqualified;
 /// others are qualified with their package name (all are when `rel` is None).
 pub fn type_string(t: &Type, rel: Option<&PackageId>) -> String {
-    let mut w = Writer { buf: String::new(), rel, seen: Vec::new() };
+    let mut w = Writer {
+        buf: String::new(),
+        rel,
+        seen: Vec::new(),
+    };
     w.typ(t);
     w.buf
 }
 
 /// A signature without the leading `func`, e.g. `(x int) string`.
 pub fn signature_string(t: &Type, rel: Option<&PackageId>) -> String {
-    let mut w = Writer { buf: String::new(), rel, seen: Vec::new() };
+    let mut w = Writer {
+        buf: String::new(),
+        rel,
+        seen: Vec::new(),
+    };
     w.signature(t);
     w.buf
 }
@@ -119,7 +127,13 @@ impl Writer<'_> {
                 match dir {
                     ChanDir::Both => {
                         self.buf.push_str("chan ");
-                        parens = matches!(elem.kind(), TypeKind::Chan { dir: ChanDir::Recv, .. });
+                        parens = matches!(
+                            elem.kind(),
+                            TypeKind::Chan {
+                                dir: ChanDir::Recv,
+                                ..
+                            }
+                        );
                     }
                     ChanDir::Send => self.buf.push_str("chan<- "),
                     ChanDir::Recv => self.buf.push_str("<-chan "),
@@ -294,7 +308,14 @@ fn write_expr(s: &mut String, e: &ast::Expr) {
             write_expr(s, index);
             s.push(']');
         }
-        ExprKind::Slice { x, lo, hi, max, slice3, .. } => {
+        ExprKind::Slice {
+            x,
+            lo,
+            hi,
+            max,
+            slice3,
+            ..
+        } => {
             write_expr(s, x);
             s.push('[');
             if let Some(l) = lo {
@@ -321,7 +342,12 @@ fn write_expr(s: &mut String, e: &ast::Expr) {
             }
             s.push(')');
         }
-        ExprKind::Call { func, args, ellipsis, .. } => {
+        ExprKind::Call {
+            func,
+            args,
+            ellipsis,
+            ..
+        } => {
             write_expr(s, func);
             s.push('(');
             write_list(s, args);

@@ -34,12 +34,18 @@ impl<'a> Checker<'a> {
             self.obj_decl(&obj);
         }
         let typ = obj.ty();
-        if let Some(pn) = self.dot_import_map.get(&(Arc::as_ptr(&scope) as usize, crate::objects::obj_key(&obj))) {
+        if let Some(pn) = self
+            .dot_import_map
+            .get(&(Arc::as_ptr(&scope) as usize, crate::objects::obj_key(&obj)))
+        {
             pn.mark_used();
         }
         match &obj.kind {
             ObjectKind::PkgName { .. } => {
-                self.error(id.span, format!("use of package {} not in selector", obj.name()));
+                self.error(
+                    id.span,
+                    format!("use of package {} not in selector", obj.name()),
+                );
                 return x;
             }
             ObjectKind::Const { .. } => {
@@ -138,9 +144,15 @@ impl<'a> Checker<'a> {
                 }
             }
             ExprKind::Paren(x) => return self.defined_type(x, def),
-            ExprKind::ArrayType { len: Some(len), elem } => {
+            ExprKind::ArrayType {
+                len: Some(len),
+                elem,
+            } => {
                 if let ExprKind::Ellipsis(_) = len.kind {
-                    self.error(len.span, "invalid use of [...] array (outside a composite literal)");
+                    self.error(
+                        len.span,
+                        "invalid use of [...] array (outside a composite literal)",
+                    );
                     let _ = self.var_type(elem);
                     Type::invalid()
                 } else {
@@ -209,7 +221,10 @@ impl<'a> Checker<'a> {
                 Type::invalid()
             }
             _ => {
-                self.error(e.span, format!("{} is not a type", crate::typestring::expr_string(e)));
+                self.error(
+                    e.span,
+                    format!("{} is not a type", crate::typestring::expr_string(e)),
+                );
                 Type::invalid()
             }
         };
@@ -232,7 +247,10 @@ impl<'a> Checker<'a> {
             return;
         }
         if !matches!(u.kind(), TypeKind::Struct(_)) {
-            self.error(span, format!("pointer to non-struct type {}", self.type_str(base)));
+            self.error(
+                span,
+                format!("pointer to non-struct type {}", self.type_str(base)),
+            );
         }
     }
 
@@ -254,14 +272,20 @@ impl<'a> Checker<'a> {
         let x = self.expr(e);
         let Mode::Constant(v) = &x.mode else {
             if !x.is_invalid() {
-                self.error(e.span, format!("array length {} must be constant", self.op_str(&x)));
+                self.error(
+                    e.span,
+                    format!("array length {} must be constant", self.op_str(&x)),
+                );
             }
             return -1;
         };
         if x.ty.is_untyped() || x.ty.is_integer() {
             let iv = v.to_int();
             if iv.is_int() {
-                if self.representable_value(&iv, crate::types::BasicKind::Int).is_ok() {
+                if self
+                    .representable_value(&iv, crate::types::BasicKind::Int)
+                    .is_ok()
+                {
                     if let Some(n) = iv.int64_val() {
                         if n >= 0 {
                             return n;
@@ -272,13 +296,21 @@ impl<'a> Checker<'a> {
                 }
             }
         }
-        self.error(e.span, format!("array length {} must be integer", self.op_str(&x)));
+        self.error(
+            e.span,
+            format!("array length {} must be integer", self.op_str(&x)),
+        );
         -1
     }
 
     /// The signature of a function type; parameters and results are
     /// declared in `scope`. `recv` is the receiver list of a method.
-    pub fn func_type(&mut self, scope: &Arc<Scope>, recv: Option<&'a ast::FieldList>, ft: &'a ast::FuncType) -> Type {
+    pub fn func_type(
+        &mut self,
+        scope: &Arc<Scope>,
+        recv: Option<&'a ast::FieldList>,
+        ft: &'a ast::FuncType,
+    ) -> Type {
         let mut recv_var = None;
         if let Some(rl) = recv {
             let (rs, _) = self.collect_params(scope, rl, false);
@@ -299,7 +331,12 @@ impl<'a> Checker<'a> {
             Some(r) => self.collect_params(scope, r, false).0,
             None => Vec::new(),
         };
-        Type::new(TypeKind::Signature(Signature { recv: recv_var, params, results, variadic }))
+        Type::new(TypeKind::Signature(Signature {
+            recv: recv_var,
+            params,
+            results,
+            variadic,
+        }))
     }
 
     fn validate_receiver(&mut self, span: Span, recv: &Obj) {
@@ -314,24 +351,50 @@ impl<'a> Checker<'a> {
         match base.kind() {
             TypeKind::Named(n) => {
                 if n.obj.pkg.as_ref().map(|p| p.path.as_str()) != Some(self.pkg.path.as_str()) {
-                    self.error(span, format!("cannot define new methods on non-local type {}", self.type_str(&base)));
+                    self.error(
+                        span,
+                        format!(
+                            "cannot define new methods on non-local type {}",
+                            self.type_str(&base)
+                        ),
+                    );
                     return;
                 }
                 let u = base.underlying();
                 if matches!(u.kind(), TypeKind::Pointer(_) | TypeKind::Interface(_)) {
-                    self.error(span, format!("invalid receiver type {} (pointer or interface type)", self.type_str(&base)));
+                    self.error(
+                        span,
+                        format!(
+                            "invalid receiver type {} (pointer or interface type)",
+                            self.type_str(&base)
+                        ),
+                    );
                 } else if is_ptr && !u.is_invalid() && !matches!(u.kind(), TypeKind::Struct(_)) {
                     // Reported by the pointer type check already.
                 }
             }
             TypeKind::Basic(_) => {
-                self.error(span, format!("cannot define new methods on non-local type {}", self.type_str(&base)));
+                self.error(
+                    span,
+                    format!(
+                        "cannot define new methods on non-local type {}",
+                        self.type_str(&base)
+                    ),
+                );
             }
-            _ => self.error(span, format!("invalid receiver type {}", self.type_str(&rt))),
+            _ => self.error(
+                span,
+                format!("invalid receiver type {}", self.type_str(&rt)),
+            ),
         }
     }
 
-    fn collect_params(&mut self, scope: &Arc<Scope>, list: &'a ast::FieldList, variadic_ok: bool) -> (Vec<Obj>, bool) {
+    fn collect_params(
+        &mut self,
+        scope: &Arc<Scope>,
+        list: &'a ast::FieldList,
+        variadic_ok: bool,
+    ) -> (Vec<Obj>, bool) {
         let mut params = Vec::new();
         let mut variadic = false;
         let n = list.list.len();
@@ -344,7 +407,10 @@ impl<'a> Checker<'a> {
                     variadic = true;
                     is_variadic = true;
                 } else {
-                    self.error(field.ty.span, "can only use ... with final parameter in list");
+                    self.error(
+                        field.ty.span,
+                        "can only use ... with final parameter in list",
+                    );
                 }
             }
             let mut typ = self.var_type(ftype);
@@ -353,12 +419,30 @@ impl<'a> Checker<'a> {
                 self.record_type(&field.ty, Mode::TypeExpr, typ.clone());
             }
             if field.names.is_empty() {
-                let par = Object::new(gox_syntax::Symbol::intern(""), ftype.span, Some(self.pkg.clone()), ObjectKind::Var { field: false, embedded: false }, Some(typ));
+                let par = Object::new(
+                    gox_syntax::Symbol::intern(""),
+                    ftype.span,
+                    Some(self.pkg.clone()),
+                    ObjectKind::Var {
+                        field: false,
+                        embedded: false,
+                    },
+                    Some(typ),
+                );
                 self.record_implicit(field.span, par.clone());
                 params.push(par);
             } else {
                 for name in &field.names {
-                    let par = Object::new(name.name, name.span, Some(self.pkg.clone()), ObjectKind::Var { field: false, embedded: false }, Some(typ.clone()));
+                    let par = Object::new(
+                        name.name,
+                        name.span,
+                        Some(self.pkg.clone()),
+                        ObjectKind::Var {
+                            field: false,
+                            embedded: false,
+                        },
+                        Some(typ.clone()),
+                    );
                     self.declare(scope, Some(name), par.clone());
                     params.push(par);
                 }
@@ -373,10 +457,15 @@ impl<'a> Checker<'a> {
         let mut seen: Vec<Obj> = Vec::new();
         for f in &list.list {
             let typ = self.var_type(&f.ty);
-            let tag = f.tag.as_ref().map(|t| crate::constant::Value::from_literal(ast::LitKind::String, &t.raw)
-                .ok()
-                .and_then(|v| v.string_bytes().map(|b| String::from_utf8_lossy(b).into_owned()))
-                .unwrap_or_default());
+            let tag = f.tag.as_ref().map(|t| {
+                crate::constant::Value::from_literal(ast::LitKind::String, &t.raw)
+                    .ok()
+                    .and_then(|v| {
+                        v.string_bytes()
+                            .map(|b| String::from_utf8_lossy(b).into_owned())
+                    })
+                    .unwrap_or_default()
+            });
             if f.names.is_empty() {
                 // Embedded field: the name is the type name.
                 let mut te = f.ty.unparen();
@@ -389,10 +478,25 @@ impl<'a> Checker<'a> {
                     _ => None,
                 };
                 let Some((name, nspan)) = name else {
-                    self.error(f.ty.span, format!("invalid embedded field type {}", crate::typestring::expr_string(&f.ty)));
+                    self.error(
+                        f.ty.span,
+                        format!(
+                            "invalid embedded field type {}",
+                            crate::typestring::expr_string(&f.ty)
+                        ),
+                    );
                     continue;
                 };
-                let fld = Object::new(name, nspan, Some(self.pkg.clone()), ObjectKind::Var { field: true, embedded: true }, Some(typ.clone()));
+                let fld = Object::new(
+                    name,
+                    nspan,
+                    Some(self.pkg.clone()),
+                    ObjectKind::Var {
+                        field: true,
+                        embedded: true,
+                    },
+                    Some(typ.clone()),
+                );
                 self.record_implicit(f.span, fld.clone());
                 self.add_field(&mut seen, &fld);
                 fields.push(fld);
@@ -404,16 +508,28 @@ impl<'a> Checker<'a> {
                         _ => (typ.clone(), false),
                     };
                     match t.underlying().kind() {
-                        TypeKind::Pointer(_) => c.error(span, "embedded field type cannot be a pointer"),
-                        TypeKind::Interface(_) if is_ptr => {
-                            c.error(span, "embedded field type cannot be a pointer to an interface")
+                        TypeKind::Pointer(_) => {
+                            c.error(span, "embedded field type cannot be a pointer")
                         }
+                        TypeKind::Interface(_) if is_ptr => c.error(
+                            span,
+                            "embedded field type cannot be a pointer to an interface",
+                        ),
                         _ => {}
                     }
                 });
             } else {
                 for name in &f.names {
-                    let fld = Object::new(name.name, name.span, Some(self.pkg.clone()), ObjectKind::Var { field: true, embedded: false }, Some(typ.clone()));
+                    let fld = Object::new(
+                        name.name,
+                        name.span,
+                        Some(self.pkg.clone()),
+                        ObjectKind::Var {
+                            field: true,
+                            embedded: false,
+                        },
+                        Some(typ.clone()),
+                    );
                     self.record_def(name, Some(fld.clone()));
                     self.add_field(&mut seen, &fld);
                     fields.push(fld);
@@ -429,7 +545,10 @@ impl<'a> Checker<'a> {
             return;
         }
         if let Some(alt) = seen.iter().find(|o| o.name == f.name) {
-            let notes = vec![Label { span: alt.span, message: format!("other declaration of {}", alt.name()) }];
+            let notes = vec![Label {
+                span: alt.span,
+                message: format!("other declaration of {}", alt.name()),
+            }];
             self.error_with_notes(f.span, format!("{} redeclared", f.name()), notes);
             return;
         }
@@ -443,18 +562,9 @@ impl<'a> Checker<'a> {
         for f in &list.list {
             if f.names.is_empty() {
                 let t = self.var_type(&f.ty);
-                if t.is_invalid() {
+                // (A named interface still being declared is kept.)
+                if t.is_invalid() && !t.as_named().is_some_and(|n| !n.underlying_is_set()) {
                     continue;
-                }
-                // Embedding an interface whose declaration is in progress.
-                if let Some(n) = t.as_named() {
-                    if !n.underlying_is_set() {
-                        if let Some(start) = self.obj_path.iter().position(|o| Arc::ptr_eq(o, &n.obj)) {
-                            let cycle: Vec<Obj> = self.obj_path[start..].to_vec();
-                            self.cycle_error(&cycle);
-                            continue;
-                        }
-                    }
                 }
                 embeddeds.push(t);
                 embedded_spans.push(f.ty.span);
@@ -474,33 +584,73 @@ impl<'a> Checker<'a> {
                 _ => (vec![], vec![], false),
             };
             let recv_ty = def.cloned().unwrap_or_else(Type::invalid);
-            let recv = Object::new(gox_syntax::Symbol::intern(""), name.span, Some(self.pkg.clone()), ObjectKind::Var { field: false, embedded: false }, Some(recv_ty));
-            let sig = Type::new(TypeKind::Signature(Signature { recv: Some(recv), params, results, variadic }));
+            let recv = Object::new(
+                gox_syntax::Symbol::intern(""),
+                name.span,
+                Some(self.pkg.clone()),
+                ObjectKind::Var {
+                    field: false,
+                    embedded: false,
+                },
+                Some(recv_ty),
+            );
+            let sig = Type::new(TypeKind::Signature(Signature {
+                recv: Some(recv),
+                params,
+                results,
+                variadic,
+            }));
             self.record_type(&f.ty, Mode::TypeExpr, sig.clone());
-            let m = Object::new(name.name, name.span, Some(self.pkg.clone()), ObjectKind::Func, Some(sig));
+            let m = Object::new(
+                name.name,
+                name.span,
+                Some(self.pkg.clone()),
+                ObjectKind::Func,
+                Some(sig),
+            );
             self.record_def(name, Some(m.clone()));
             if name.is_blank() {
                 self.error(name.span, "methods must have a unique non-blank name");
                 continue;
             }
             if let Some(alt) = methods.iter().find(|o| o.name == m.name) {
-                let notes = vec![Label { span: alt.span, message: format!("other declaration of {}", alt.name()) }];
+                let notes = vec![Label {
+                    span: alt.span,
+                    message: format!("other declaration of {}", alt.name()),
+                }];
                 self.error_with_notes(m.span, format!("duplicate method {}", m.name()), notes);
                 continue;
             }
             methods.push(m);
         }
-        // Compute the full method set.
-        let mut all: Vec<Obj> = methods.clone();
-        for (t, span) in embeddeds.iter().zip(&embedded_spans) {
+        // Embedded interfaces may still be being declared: check them and
+        // duplicate methods once all package-level types are complete.
+        let t = Type::new(TypeKind::Interface(Interface::new(
+            methods.clone(),
+            embeddeds.clone(),
+        )));
+        self.later(move |c| c.check_interface_embeddings(&methods, &embeddeds, &embedded_spans));
+        t
+    }
+
+    fn check_interface_embeddings(&mut self, methods: &[Obj], embeddeds: &[Type], spans: &[Span]) {
+        let mut all: Vec<Obj> = methods.to_vec();
+        for (t, span) in embeddeds.iter().zip(spans) {
             let u = t.underlying();
             match u.kind() {
                 TypeKind::Interface(i) => {
-                    for m in &i.all_methods {
+                    for m in i.all_methods().iter() {
                         if let Some(alt) = all.iter().find(|o| o.name == m.name) {
                             if !crate::predicates::identical(&alt.ty(), &m.ty()) {
-                                let notes = vec![Label { span: alt.span, message: format!("other declaration of {}", alt.name()) }];
-                                self.error_with_notes(*span, format!("duplicate method {}", m.name()), notes);
+                                let notes = vec![Label {
+                                    span: alt.span,
+                                    message: format!("other declaration of {}", alt.name()),
+                                }];
+                                self.error_with_notes(
+                                    *span,
+                                    format!("duplicate method {}", m.name()),
+                                    notes,
+                                );
                             }
                             continue;
                         }
@@ -517,8 +667,6 @@ impl<'a> Checker<'a> {
                 }
             }
         }
-        all.sort_by(|a, b| a.name().cmp(b.name()));
-        Type::new(TypeKind::Interface(Interface { methods, embeddeds, all_methods: all }))
     }
 
     /// A new named type for type name `obj`, not yet with an underlying type.

@@ -32,7 +32,10 @@ fn def(scope: &Scope, name: &str, kind: ObjectKind, ty: Option<Type>) -> Obj {
 fn build() -> Universe {
     let scope = Scope::new(None, ScopeKind::Universe, Span::default());
     use BasicKind::*;
-    for k in [Bool, Int, Int8, Int16, Int32, Int64, Uint, Uint8, Uint16, Uint32, Uint64, Float32, Float64, String] {
+    for k in [
+        Bool, Int, Int8, Int16, Int32, Int64, Uint, Uint8, Uint16, Uint32, Uint64, Float32,
+        Float64, String,
+    ] {
         let t = Type::basic(k);
         let name = match t.kind() {
             TypeKind::Basic(b) => b.name,
@@ -43,43 +46,126 @@ fn build() -> Universe {
     def(&scope, "byte", ObjectKind::TypeName, Some(Type::byte()));
     def(&scope, "rune", ObjectKind::TypeName, Some(Type::rune()));
 
-    let any_type = Type::new(TypeKind::Interface(Interface { methods: vec![], embeddeds: vec![], all_methods: vec![] }));
+    let any_type = Type::new(TypeKind::Interface(Interface::with_all_methods(
+        vec![],
+        vec![],
+        vec![],
+    )));
     def(&scope, "any", ObjectKind::TypeName, Some(any_type.clone()));
 
     // type error interface { Error() string }
-    let err_obj = Object::new(Symbol::intern("error"), Span::default(), None, ObjectKind::TypeName, None);
+    let err_obj = Object::new(
+        Symbol::intern("error"),
+        Span::default(),
+        None,
+        ObjectKind::TypeName,
+        None,
+    );
     let error_type = Type::new(TypeKind::Named(Named {
         obj: err_obj.clone(),
         underlying: RwLock::new(None),
         methods: RwLock::new(Vec::new()),
     }));
     err_obj.set_type(error_type.clone());
-    let result = Object::new(Symbol::intern(""), Span::default(), None, ObjectKind::Var { field: false, embedded: false }, Some(Type::basic(String)));
-    let recv = Object::new(Symbol::intern(""), Span::default(), None, ObjectKind::Var { field: false, embedded: false }, Some(error_type.clone()));
-    let sig = Type::new(TypeKind::Signature(Signature { recv: Some(recv), params: vec![], results: vec![result], variadic: false }));
-    let method = Object::new(Symbol::intern("Error"), Span::default(), None, ObjectKind::Func, Some(sig));
-    let iface = Type::new(TypeKind::Interface(Interface { methods: vec![method.clone()], embeddeds: vec![], all_methods: vec![method] }));
+    let result = Object::new(
+        Symbol::intern(""),
+        Span::default(),
+        None,
+        ObjectKind::Var {
+            field: false,
+            embedded: false,
+        },
+        Some(Type::basic(String)),
+    );
+    let recv = Object::new(
+        Symbol::intern(""),
+        Span::default(),
+        None,
+        ObjectKind::Var {
+            field: false,
+            embedded: false,
+        },
+        Some(error_type.clone()),
+    );
+    let sig = Type::new(TypeKind::Signature(Signature {
+        recv: Some(recv),
+        params: vec![],
+        results: vec![result],
+        variadic: false,
+    }));
+    let method = Object::new(
+        Symbol::intern("Error"),
+        Span::default(),
+        None,
+        ObjectKind::Func,
+        Some(sig),
+    );
+    let iface = Type::new(TypeKind::Interface(Interface::with_all_methods(
+        vec![method.clone()],
+        vec![],
+        vec![method],
+    )));
     if let Some(n) = error_type.as_named() {
         n.set_underlying(iface);
     }
     scope.insert(err_obj);
 
-    def(&scope, "true", ObjectKind::Const { value: RwLock::new(Value::Bool(true)) }, Some(Type::basic(UntypedBool)));
-    def(&scope, "false", ObjectKind::Const { value: RwLock::new(Value::Bool(false)) }, Some(Type::basic(UntypedBool)));
-    let iota = def(&scope, "iota", ObjectKind::Const { value: RwLock::new(Value::Unknown) }, Some(Type::basic(UntypedInt)));
-    def(&scope, "nil", ObjectKind::Nil, Some(Type::basic(UntypedNil)));
+    def(
+        &scope,
+        "true",
+        ObjectKind::Const {
+            value: RwLock::new(Value::Bool(true)),
+        },
+        Some(Type::basic(UntypedBool)),
+    );
+    def(
+        &scope,
+        "false",
+        ObjectKind::Const {
+            value: RwLock::new(Value::Bool(false)),
+        },
+        Some(Type::basic(UntypedBool)),
+    );
+    let iota = def(
+        &scope,
+        "iota",
+        ObjectKind::Const {
+            value: RwLock::new(Value::Unknown),
+        },
+        Some(Type::basic(UntypedInt)),
+    );
+    def(
+        &scope,
+        "nil",
+        ObjectKind::Nil,
+        Some(Type::basic(UntypedNil)),
+    );
 
     use Builtin::*;
-    for b in [Append, Cap, Close, Copy, Delete, Len, Make, New, Panic, Print, Println, Recover, Assert] {
-        def(&scope, b.name(), ObjectKind::Builtin(b), Some(Type::invalid()));
+    for b in [
+        Append, Cap, Close, Copy, Delete, Len, Make, New, Panic, Print, Println, Recover, Assert,
+    ] {
+        def(
+            &scope,
+            b.name(),
+            ObjectKind::Builtin(b),
+            Some(Type::invalid()),
+        );
     }
-    Universe { scope, error_type, any_type, iota }
+    Universe {
+        scope,
+        error_type,
+        any_type,
+        iota,
+    }
 }
 
 /// For a name that Go predeclares but GoX cuts, the error to report.
 pub fn unsupported_predeclared(name: &str) -> Option<&'static str> {
     match name {
-        "complex64" | "complex128" | "complex" | "real" | "imag" => Some("complex numbers are not supported in GoX"),
+        "complex64" | "complex128" | "complex" | "real" | "imag" => {
+            Some("complex numbers are not supported in GoX")
+        }
         "uintptr" => Some("uintptr is not supported in GoX"),
         "comparable" => Some("type parameters are not supported in GoX"),
         _ => None,

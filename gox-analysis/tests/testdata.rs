@@ -75,15 +75,32 @@ impl Importer for FakeImporter {
             return Ok(p.clone());
         }
         let Some((_, src)) = FAKE_PACKAGES.iter().find(|(p, _)| *p == req.path) else {
-            return Err(ImportError::new(format!("package {} is not in std", req.path)));
+            return Err(ImportError::new(format!(
+                "package {} is not in std",
+                req.path
+            )));
         };
         let (file, perrs) = gox_syntax::parse_source(FileId(self.next_file), src);
         self.next_file += 1;
-        assert!(perrs.is_empty(), "fake package {} does not parse: {:?}", req.path, perrs);
-        let mut sub = FakeImporter { cache: HashMap::new(), next_file: self.next_file + 100 };
+        assert!(
+            perrs.is_empty(),
+            "fake package {} does not parse: {:?}",
+            req.path,
+            perrs
+        );
+        let mut sub = FakeImporter {
+            cache: HashMap::new(),
+            next_file: self.next_file + 100,
+        };
         let checked = check_package(req.path, &[file], &mut sub, &Config::default());
-        assert!(checked.diagnostics.is_empty(), "fake package {} has errors: {:?}", req.path, checked.diagnostics);
-        self.cache.insert(req.path.to_string(), checked.package.clone());
+        assert!(
+            checked.diagnostics.is_empty(),
+            "fake package {} has errors: {:?}",
+            req.path,
+            checked.diagnostics
+        );
+        self.cache
+            .insert(req.path.to_string(), checked.package.clone());
         Ok(checked.package)
     }
 }
@@ -128,7 +145,9 @@ mod rx {
                     match cs[i - 1] {
                         'd' => Atom::Class(vec![('0', '9')], false),
                         's' => Atom::Class(vec![(' ', ' '), ('\t', '\t'), ('\n', '\n')], false),
-                        'w' => Atom::Class(vec![('a', 'z'), ('A', 'Z'), ('0', '9'), ('_', '_')], false),
+                        'w' => {
+                            Atom::Class(vec![('a', 'z'), ('A', 'Z'), ('0', '9'), ('_', '_')], false)
+                        }
                         'n' => Atom::Char('\n'),
                         't' => Atom::Char('\t'),
                         c => Atom::Char(c),
@@ -192,7 +211,9 @@ mod rx {
     }
 
     fn match_here(ps: &[Piece], s: &[char], at_end: bool) -> bool {
-        let Some(p) = ps.first() else { return !at_end || s.is_empty() };
+        let Some(p) = ps.first() else {
+            return !at_end || s.is_empty();
+        };
         let mut n = 0;
         while n < p.min {
             if n >= s.len() || !atom_matches(&p.atom, s[n]) {
@@ -265,8 +286,14 @@ fn expectations(file: &gox_syntax::ast::File, text: &str) -> Vec<Expected> {
     let mut out = Vec::new();
     for g in &file.comments {
         for c in &g.list {
-            let body = c.text.trim_start_matches("/*").trim_end_matches("*/").trim();
-            let Some(rest) = body.strip_prefix("ERROR") else { continue };
+            let body = c
+                .text
+                .trim_start_matches("/*")
+                .trim_end_matches("*/")
+                .trim();
+            let Some(rest) = body.strip_prefix("ERROR") else {
+                continue;
+            };
             let rest = rest.trim();
             let pattern = if let Some(q) = rest.strip_prefix('"') {
                 q.strip_suffix('"').unwrap_or(q).replace("\\\\", "\\")
@@ -282,7 +309,12 @@ fn expectations(file: &gox_syntax::ast::File, text: &str) -> Vec<Expected> {
             }
             let line = text[..c.span.lo as usize].matches('\n').count() + 1;
             let prev = prev_token_start(text, c.span.lo as usize).map(|p| p as u32);
-            out.push(Expected { offset: off as u32, prev, pattern, line });
+            out.push(Expected {
+                offset: off as u32,
+                prev,
+                pattern,
+                line,
+            });
         }
     }
     out
@@ -302,7 +334,9 @@ fn prev_token_start(text: &str, at: usize) -> Option<usize> {
     let is_word = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80;
     if is_word(c) {
         let mut s = end - 1;
-        while s > 0 && (is_word(b[s - 1]) || (b[s - 1] == b'.' && s >= 2 && b[s - 2].is_ascii_digit())) {
+        while s > 0
+            && (is_word(b[s - 1]) || (b[s - 1] == b'.' && s >= 2 && b[s - 2].is_ascii_digit()))
+        {
             s -= 1;
         }
         return Some(s);
@@ -317,7 +351,10 @@ fn prev_token_start(text: &str, at: usize) -> Option<usize> {
         }
         return None;
     }
-    const OPS: &[&str] = &["<<=", ">>=", "&^=", "...", "&&", "||", "<-", "++", "--", "==", "!=", "<=", ">=", ":=", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "<<", ">>", "&^"];
+    const OPS: &[&str] = &[
+        "<<=", ">>=", "&^=", "...", "&&", "||", "<-", "++", "--", "==", "!=", "<=", ">=", ":=",
+        "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "<<", ">>", "&^",
+    ];
     for op in OPS {
         if end >= op.len() && &text[end - op.len()..end] == *op {
             return Some(end - op.len());
@@ -339,35 +376,56 @@ fn run_package(name: &str, sources: &[(PathBuf, String)]) -> Vec<String> {
     for (i, (path, text)) in sources.iter().enumerate() {
         let (file, perrs) = gox_syntax::parse_source(FileId(1000 + i as u32), text);
         for e in perrs {
-            problems.push(format!("{}:{}: parse error: {}", path.display(), line_of(text, e.span.lo), e.message));
+            problems.push(format!(
+                "{}:{}: parse error: {}",
+                path.display(),
+                line_of(text, e.span.lo),
+                e.message
+            ));
         }
         expected.extend(expectations(&file, text).into_iter().map(|e| (i, e)));
         files.push(file);
     }
-    let mut imp = FakeImporter { cache: HashMap::new(), next_file: 0 };
+    let mut imp = FakeImporter {
+        cache: HashMap::new(),
+        next_file: 0,
+    };
     let checked = check_package(name, &files, &mut imp, &Config::default());
     if std::env::var("GOX_TESTDATA_DUMP").is_ok() {
         for d in &checked.diagnostics {
             let fi = (d.span.file.0 - 1000) as usize;
             let text = &sources[fi].1;
             let line = line_of(text, d.span.lo);
-            let col = d.span.lo as usize - text[..d.span.lo as usize].rfind('\n').map_or(0, |i| i + 1) + 1;
-            eprintln!("{}:{}:{}: {}", sources[fi].0.display(), line, col, d.message);
+            let col = d.span.lo as usize
+                - text[..d.span.lo as usize].rfind('\n').map_or(0, |i| i + 1)
+                + 1;
+            eprintln!(
+                "{}:{}:{}: {}",
+                sources[fi].0.display(),
+                line,
+                col,
+                d.message
+            );
         }
     }
     let mut matched = vec![false; expected.len()];
     for d in &checked.diagnostics {
         let fi = (d.span.file.0 - 1000) as usize;
         let (path, text) = &sources[fi];
-        let hit = expected
-            .iter()
-            .enumerate()
-            .find(|(k, (f, e))| {
-                !matched[*k] && *f == fi && (e.offset == d.span.lo || e.prev == Some(d.span.lo)) && rx::is_match(&e.pattern, &d.message)
-            });
+        let hit = expected.iter().enumerate().find(|(k, (f, e))| {
+            !matched[*k]
+                && *f == fi
+                && (e.offset == d.span.lo || e.prev == Some(d.span.lo))
+                && rx::is_match(&e.pattern, &d.message)
+        });
         match hit {
             Some((k, _)) => matched[k] = true,
-            None => problems.push(format!("{}:{}: unexpected error: {}", path.display(), line_of(text, d.span.lo), d.message)),
+            None => problems.push(format!(
+                "{}:{}: unexpected error: {}",
+                path.display(),
+                line_of(text, d.span.lo),
+                d.message
+            )),
         }
     }
     for (k, (fi, e)) in expected.iter().enumerate() {
@@ -376,38 +434,64 @@ fn run_package(name: &str, sources: &[(PathBuf, String)]) -> Vec<String> {
             let near: Vec<&str> = checked
                 .diagnostics
                 .iter()
-                .filter(|d| (d.span.file.0 - 1000) as usize == *fi && line_of(&sources[*fi].1, d.span.lo) == e.line)
+                .filter(|d| {
+                    (d.span.file.0 - 1000) as usize == *fi
+                        && line_of(&sources[*fi].1, d.span.lo) == e.line
+                })
                 .map(|d| d.message.as_str())
                 .collect();
-            problems.push(format!("{}:{}: missing error matching {:?} (errors on this line: {:?})", path.display(), e.line, e.pattern, near));
+            problems.push(format!(
+                "{}:{}: missing error matching {:?} (errors on this line: {:?})",
+                path.display(),
+                e.line,
+                e.pattern,
+                near
+            ));
         }
     }
     problems
 }
 
 fn testdata_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join("testdata")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join("testdata")
 }
 
 #[test]
 fn testdata_files_report_exactly_the_expected_errors() {
     let dir = testdata_dir();
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(&dir).expect("testdata dir").map(|e| e.expect("entry").path()).collect();
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("testdata dir")
+        .map(|e| e.expect("entry").path())
+        .collect();
     entries.sort();
     let only = std::env::var("GOX_TESTDATA").ok();
     let mut all = Vec::new();
     let mut count = 0;
     for p in entries {
-        let name = p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = p
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
         if let Some(o) = &only {
             if !name.contains(o.as_str()) {
                 continue;
             }
         }
         let sources: Vec<(PathBuf, String)> = if p.is_dir() {
-            let mut fs: Vec<PathBuf> = std::fs::read_dir(&p).expect("dir").map(|e| e.expect("entry").path()).filter(|f| f.extension().is_some_and(|x| x == "gox")).collect();
+            let mut fs: Vec<PathBuf> = std::fs::read_dir(&p)
+                .expect("dir")
+                .map(|e| e.expect("entry").path())
+                .filter(|f| f.extension().is_some_and(|x| x == "gox"))
+                .collect();
             fs.sort();
-            fs.into_iter().map(|f| { let t = std::fs::read_to_string(&f).expect("read"); (f, t) }).collect()
+            fs.into_iter()
+                .map(|f| {
+                    let t = std::fs::read_to_string(&f).expect("read");
+                    (f, t)
+                })
+                .collect()
         } else if p.extension().is_some_and(|x| x == "gox") {
             vec![(p.clone(), std::fs::read_to_string(&p).expect("read"))]
         } else {
@@ -417,13 +501,21 @@ fn testdata_files_report_exactly_the_expected_errors() {
         all.extend(run_package(&name, &sources));
     }
     assert!(count > 0, "no testdata found");
-    assert!(all.is_empty(), "{} problem(s):\n{}", all.len(), all.join("\n"));
+    assert!(
+        all.is_empty(),
+        "{} problem(s):\n{}",
+        all.len(),
+        all.join("\n")
+    );
 }
 
 #[test]
 fn regexp_subset_matches_like_go() {
     assert!(rx::is_match("undefined: x", "undefined: x"));
-    assert!(rx::is_match("cannot use .* as string", "cannot use x (variable of type int) as string value"));
+    assert!(rx::is_match(
+        "cannot use .* as string",
+        "cannot use x (variable of type int) as string value"
+    ));
     assert!(rx::is_match(r"^x$", "x"));
     assert!(!rx::is_match(r"^x$", "xy"));
     assert!(rx::is_match(r"overflows \(byte\)", "overflows (byte)"));

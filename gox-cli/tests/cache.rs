@@ -79,6 +79,16 @@ fn body_edit_keeps_importers_cached_and_api_change_does_not() {
     let (_, err, _) = gox(p.path(), cache.path(), &["check", "--timings", "./..."]);
     let checked = checked_packages(&err);
     assert_eq!(checked, vec!["example.com/app/util".to_string()], "{err}");
+    // A body edit in lib, which imports util: util's types come from its
+    // cached export data, so lib alone is checked.
+    std::fs::write(
+        p.path().join("lib/lib.gox"),
+        "package lib\n\nimport \"util\"\n\nfunc Quad(x int) int { y := util.Double(x); return util.Double(y) }\n",
+    )
+    .unwrap();
+    let (_, err, code) = gox(p.path(), cache.path(), &["check", "--timings", "./..."]);
+    assert_eq!(checked_packages(&err), vec!["example.com/app/lib".to_string()], "{err}");
+    assert_eq!(code, 0, "{err}");
     // An API change in util: lib must be re-checked, and sees the error.
     std::fs::write(p.path().join("util/util.gox"), "package util\n\nfunc Double(x string) string { return x + x }\n").unwrap();
     let (out, err, code) = gox(p.path(), cache.path(), &["check", "--timings", "./..."]);

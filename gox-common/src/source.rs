@@ -65,34 +65,41 @@ pub struct SourceFile {
     pub id: FileId,
     pub path: PathBuf,
     pub text: Arc<str>,
-    line_starts: Vec<u32>,
+    /// Computed on first use: most files never need a position.
+    line_starts: std::sync::OnceLock<Vec<u32>>,
 }
 
 impl SourceFile {
     pub fn new(id: FileId, path: PathBuf, text: Arc<str>) -> SourceFile {
-        let mut line_starts = vec![0u32];
-        line_starts.extend(text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i as u32 + 1));
-        SourceFile { id, path, text, line_starts }
+        SourceFile { id, path, text, line_starts: std::sync::OnceLock::new() }
+    }
+
+    fn starts(&self) -> &[u32] {
+        self.line_starts.get_or_init(|| {
+            let mut starts = vec![0u32];
+            starts.extend(memchr_newlines(self.text.as_bytes()));
+            starts
+        })
     }
 
     pub fn line_col(&self, offset: u32) -> LineCol {
-        let line = match self.line_starts.binary_search(&offset) {
+        let line = match self.starts().binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i - 1,
         };
-        LineCol { line: line as u32 + 1, col: offset - self.line_starts[line] + 1 }
+        LineCol { line: line as u32 + 1, col: offset - self.starts()[line] + 1 }
     }
 
     /// Byte range of the 1-based `line`, without its newline.
     pub fn line_range(&self, line: u32) -> Option<(u32, u32)> {
         let i = line.checked_sub(1)? as usize;
-        let lo = *self.line_starts.get(i)?;
-        let hi = self.line_starts.get(i + 1).map(|&s| s - 1).unwrap_or(self.text.len() as u32);
+        let lo = *self.starts().get(i)?;
+        let hi = self.starts().get(i + 1).map(|&s| s - 1).unwrap_or(self.text.len() as u32);
         Some((lo, hi))
     }
 
     pub fn line_count(&self) -> usize {
-        self.line_starts.len()
+        self.starts().len()
     }
 
     /// The text of the 1-based `line`, without its line ending (`\n` or `\r\n`).
@@ -118,7 +125,7 @@ impl SourceFile {
 
     /// Byte offsets of the line starts (the first is 0).
     pub fn line_starts(&self) -> &[u32] {
-        &self.line_starts
+        self.starts()
     }
 }
 
@@ -236,4 +243,9 @@ mod tests {
         check::<SourceMap>();
         check::<SourceFile>();
     }
+}
+
+/// Offsets just past each `\n`.
+fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = u32> + '_ {
+    bytes.iter().enumerate().filter(|&(_, &b)| b == b'\n').map(|(i, _)| i as u32 + 1)
 }

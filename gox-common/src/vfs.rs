@@ -125,17 +125,13 @@ pub(crate) fn io_error(path: &Path, err: std::io::Error) -> FsError {
 }
 
 impl FileSystem for RealFs {
+    // No stat before the call: the kernel reports EISDIR and ENOTDIR itself,
+    // and reading packages is a hot path.
     fn read(&self, path: &Path) -> Result<Vec<u8>, FsError> {
-        if path.is_dir() {
-            return Err(FsError::IsADirectory { path: path.to_path_buf() });
-        }
         std::fs::read(path).map_err(|e| io_error(path, e))
     }
 
     fn read_dir(&self, path: &Path) -> Result<Vec<String>, FsError> {
-        if path.is_file() {
-            return Err(FsError::NotADirectory { path: path.to_path_buf() });
-        }
         let mut names = Vec::new();
         for entry in std::fs::read_dir(path).map_err(|e| io_error(path, e))? {
             let entry = entry.map_err(|e| io_error(path, e))?;

@@ -58,13 +58,37 @@ impl EmbeddedStd {
         if rel.is_empty() {
             return Some(Entry::Dir(self.dir));
         }
-        match self.dir.get_entry(&rel)? {
-            DirEntry::Dir(d) => Some(Entry::Dir(d)),
-            DirEntry::File(f) => Some(Entry::File(f.contents())),
-        }
+        index().get(rel.as_str()).copied()
     }
 }
 
+/// Every entry of the embedded tree by its slash-separated relative path,
+/// built once: `include_dir`'s own lookup scans entries linearly, and
+/// resolution asks about std paths for every import of every package.
+fn index() -> &'static std::collections::HashMap<String, Entry> {
+    static INDEX: std::sync::OnceLock<std::collections::HashMap<String, Entry>> = std::sync::OnceLock::new();
+    INDEX.get_or_init(|| {
+        fn walk(dir: &'static Dir<'static>, out: &mut std::collections::HashMap<String, Entry>) {
+            for e in dir.entries() {
+                let rel = e.path().to_string_lossy().replace('\\', "/");
+                match e {
+                    DirEntry::Dir(d) => {
+                        out.insert(rel, Entry::Dir(d));
+                        walk(d, out);
+                    }
+                    DirEntry::File(f) => {
+                        out.insert(rel, Entry::File(f.contents()));
+                    }
+                }
+            }
+        }
+        let mut out = std::collections::HashMap::new();
+        walk(&STD_DIR, &mut out);
+        out
+    })
+}
+
+#[derive(Clone, Copy)]
 enum Entry {
     Dir(&'static Dir<'static>),
     File(&'static [u8]),

@@ -360,6 +360,8 @@ pub struct Vfs<F, S = EmbeddedStd> {
     mods: ModVfs,
     build: BuildConfig,
     scans: Mutex<HashMap<(FsKind, PathBuf), Result<Scanned, ResolveError>>>,
+    /// Successful resolutions by (importing module, path, external).
+    resolved: Mutex<HashMap<(Option<String>, String, bool), ResolvedPackage>>,
 }
 
 impl<F: FileSystem> Vfs<F, EmbeddedStd> {
@@ -380,6 +382,7 @@ impl<F: FileSystem, S: FileSystem> Vfs<F, S> {
             local: LocalVfs::new(fs),
             build,
             scans: Mutex::new(HashMap::new()),
+            resolved: Mutex::new(HashMap::new()),
         }
     }
 
@@ -442,6 +445,24 @@ impl<F: FileSystem, S: FileSystem> Vfs<F, S> {
     /// Resolves the import `spec_path` (`external` for `@"..."`) written in
     /// package `from`.
     pub fn resolve(&self, from: &PackageId, spec_path: &str, external: bool) -> Result<ResolvedPackage, ResolveError> {
+        // What an import resolves to depends only on the importing module;
+        // only the internal-package rule depends on the importing package.
+        let from_module = match from {
+            PackageId::Std(_) => None,
+            PackageId::Module { module, .. } => Some(module.clone()),
+        };
+        let key = (from_module, spec_path.to_string(), external);
+        let memo = self.resolved.lock().unwrap_or_else(|e| e.into_inner()).get(&key).cloned();
+        if let Some(found) = memo {
+            self.check_internal(from, &found.id)?;
+            return Ok(found);
+        }
+        let found = self.resolve_uncached(from, spec_path, external)?;
+        self.resolved.lock().unwrap_or_else(|e| e.into_inner()).insert(key, found.clone());
+        Ok(found)
+    }
+
+    fn resolve_uncached(&self, from: &PackageId, spec_path: &str, external: bool) -> Result<ResolvedPackage, ResolveError> {
         let invalid = |reason: String| ResolveError::InvalidImportPath {
             path: if external { format!("@{spec_path}") } else { spec_path.to_string() },
             reason,
@@ -559,15 +580,15 @@ impl<F: FileSystem, S: FileSystem> Vfs<F, S> {
         shadowed: Option<PathBuf>,
     ) -> Result<ResolvedPackage, ResolveError> {
         let import_path = id.import_path();
-        let is_dir = match fs_kind {
+        let key = (fs_kind, dir.clone());
+        let cached = self.scans.lock().unwrap_or_else(|e| e.into_inner()).get(&key).cloned();
+        let is_dir = cached.is_some() || match fs_kind {
             FsKind::Std => self.std.fs().is_dir(&dir),
             FsKind::Disk => self.local.fs().is_dir(&dir),
         };
         if !is_dir {
             return Err(ResolveError::NotFound { import_path, place, dir });
         }
-        let key = (fs_kind, dir.clone());
-        let cached = self.scans.lock().unwrap_or_else(|e| e.into_inner()).get(&key).cloned();
         let scanned = match cached {
             Some(s) => s,
             None => {

@@ -161,7 +161,7 @@ fn print_timings(analysis: &gox_cli::Analysis, wall: std::time::Duration) {
     let lines: usize = analysis.units.iter().flat_map(|u| &u.unit.files).map(|f| f.line_count()).sum();
     eprintln!("timings: {} packages ({cached} from cache, {checked} checked), {lines} lines", analysis.units.len());
     eprintln!("  read + resolve  {:>10.1?}", t.load);
-    eprintln!("  cache           {:>10.1?}", t.cache);
+    eprintln!("  cache (cpu)     {:>10.1?}", t.cache);
     eprintln!("  parse (cpu)     {:>10.1?}", t.parse);
     eprintln!("  check (cpu)     {:>10.1?}", t.check);
     eprintln!("  total (wall)    {:>10.1?}", wall);

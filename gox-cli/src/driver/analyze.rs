@@ -1,23 +1,27 @@
 //! `analyze_project`: patterns in, checked packages with diagnostics out.
 //!
-//! The graph is checked level by level (a package's imports are in earlier
-//! levels; one level's packages are checked in parallel). With a cache,
+//! Packages are finished on the rayon pool, each as soon as everything it
+//! imports is finished, so both cores stay busy on a wide graph. With a cache,
 //! each package's key is computed from its sources and its imports' API
 //! fingerprints; a hit gives its diagnostics and fingerprint without
 //! parsing or checking. A miss is parsed and checked; the packages it
-//! imports that were hits are checked first (silently) to give it their
-//! types, since the cache keeps fingerprints, not full export data.
+//! imports that were hits are rebuilt from their cached export data (or, if
+//! that is unreadable, checked again).
 
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
+use std::collections::HashMap;
+
+use gox_analysis::export::{export_package, import_package_remapped};
 use gox_analysis::{check_package, Config, ImportError, Package};
 use gox_common::{Diagnostic, SourceMap};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
-use super::cache::{fingerprint, Cache, Hash, KeyBuilder};
-use super::graph::{break_cycles, levels};
+use super::cache::{fingerprint, Cache, Entry, Hash, KeyBuilder};
+use super::graph::break_cycles;
 use super::importer::ProjectImporter;
 use super::load::{load_graph, PackageGraph, Unit};
 use super::patterns::{expand_patterns, PatternError};
@@ -48,7 +52,7 @@ pub struct Timings {
 }
 
 pub struct Analysis {
-    pub map: SourceMap,
+    pub map: Arc<SourceMap>,
     /// Every package of the build: those the patterns matched
     /// (`unit.is_root`) and everything they import.
     pub units: Vec<CheckedUnit>,
@@ -73,18 +77,140 @@ impl Analysis {
     }
 }
 
+/// What is known about one package while the graph is being checked.
 #[derive(Default)]
-struct State {
-    package: Option<Arc<Package>>,
-    diagnostics: Option<Vec<Diagnostic>>,
-    fingerprint: Option<Hash>,
-    cached: bool,
-    time: Duration,
-    parse: Duration,
+struct Slot {
+    /// The checked package, once some importer (or the package itself)
+    /// needed it.
+    package: OnceLock<Arc<Package>>,
+    /// Diagnostics of the check that produced `package`.
+    checked_diagnostics: OnceLock<Vec<Diagnostic>>,
+    /// The final result: API fingerprint, diagnostics, from the cache or not.
+    outcome: OnceLock<Outcome>,
+    /// Export data of a cache hit, to rebuild the package if an importer
+    /// must be checked.
+    export: OnceLock<Entry>,
+    parse: Mutex<Duration>,
+    time: Mutex<Duration>,
 }
 
-/// Parses and checks one unit whose imports all have packages.
-fn check_unit(graph: &PackageGraph, states: &[State], u: usize) -> (Arc<Package>, Vec<Diagnostic>, Duration, Duration) {
+struct Outcome {
+    fingerprint: Hash,
+    diagnostics: Vec<Diagnostic>,
+    cached: bool,
+}
+
+struct Run<'a> {
+    ws: &'a Workspace,
+    graph: &'a PackageGraph,
+    map: &'a Arc<SourceMap>,
+    cache: Option<&'a Cache>,
+    slots: Vec<Slot>,
+    /// Imports not yet finished, per package.
+    pending: Vec<AtomicUsize>,
+    /// Packages importing each package.
+    importers: Vec<Vec<usize>>,
+    /// Time spent hashing sources and reading and writing cache entries.
+    cache_time: Mutex<Duration>,
+    /// Unit index by import path (for export data's package references).
+    by_path: HashMap<String, usize>,
+}
+
+impl Run<'_> {
+    fn imports(&self, u: usize) -> impl Iterator<Item = usize> + '_ {
+        self.graph.units[u].imports.iter().filter_map(|i| i.target.as_ref().ok().copied())
+    }
+
+    /// The checked package `u`, checking it (and first whatever it imports
+    /// that has not been checked) if nobody has yet. Concurrent callers
+    /// wait for the one check.
+    fn package(&self, u: usize) -> Arc<Package> {
+        let slot = &self.slots[u];
+        if let Some(p) = slot.package.get() {
+            return p.clone();
+        }
+        let deps: Vec<usize> = self.imports(u).collect();
+        deps.par_iter().for_each(|&d| {
+            self.package(d);
+        });
+        slot.package
+            .get_or_init(|| {
+                if let Some(entry) = slot.export.get() {
+                    let mut lookup = |path: &str| self.by_path.get(path).map(|&d| self.package(d));
+                    let mut remap = |id| entry.remap(id);
+                    if let Ok(package) = import_package_remapped(&entry.export, &mut lookup, &mut remap) {
+                        return package;
+                    }
+                }
+                let (package, diags, parse, time) = check_unit(self.graph, &self.slots, self.map, u);
+                let _ = slot.checked_diagnostics.set(diags);
+                *slot.parse.lock().unwrap_or_else(|e| e.into_inner()) += parse;
+                *slot.time.lock().unwrap_or_else(|e| e.into_inner()) += time;
+                package
+            })
+            .clone()
+    }
+
+    /// Finishes package `u` (all its imports are finished): from the cache
+    /// when its key hits, else by checking it.
+    fn finish(&self, u: usize) {
+        let lookup = Instant::now();
+        let key = self.cache.map(|_| unit_key(self.ws, self.graph, &self.slots, u));
+        let hit = match (self.cache, &key) {
+            (Some(cache), Some(key)) => cache.get(key, self.map),
+            _ => None,
+        };
+        *self.cache_time.lock().unwrap_or_else(|e| e.into_inner()) += lookup.elapsed();
+        let outcome = match hit {
+            Some(mut entry) => {
+                let outcome = Outcome {
+                    fingerprint: entry.fingerprint,
+                    diagnostics: std::mem::take(&mut entry.diagnostics),
+                    cached: true,
+                };
+                let _ = self.slots[u].export.set(entry);
+                outcome
+            }
+            None => {
+                let package = self.package(u);
+                let diagnostics = self.slots[u].checked_diagnostics.get().cloned().unwrap_or_default();
+                let export = export_package(&package);
+                let fingerprint = fingerprint(&export);
+                if let (Some(cache), Some(key)) = (self.cache, &key) {
+                    let store = Instant::now();
+                    cache.put(key, &fingerprint, &diagnostics, &export, &self.graph.units[u].files, self.map);
+                    *self.cache_time.lock().unwrap_or_else(|e| e.into_inner()) += store.elapsed();
+                }
+                Outcome { fingerprint, diagnostics, cached: false }
+            }
+        };
+        let _ = self.slots[u].outcome.set(outcome);
+    }
+
+    /// Finishes every package, each as soon as its imports are finished,
+    /// on the rayon pool.
+    fn run_all(&self) {
+        rayon::scope(|scope| {
+            for u in 0..self.graph.units.len() {
+                if self.pending[u].load(Ordering::SeqCst) == 0 {
+                    scope.spawn(move |s| self.task(s, u));
+                }
+            }
+        });
+    }
+
+    fn task<'s>(&'s self, scope: &rayon::Scope<'s>, u: usize) {
+        self.finish(u);
+        for &d in &self.importers[u] {
+            if self.pending[d].fetch_sub(1, Ordering::SeqCst) == 1 {
+                scope.spawn(move |s| self.task(s, d));
+            }
+        }
+    }
+}
+
+/// Parses and checks one unit; every package it imports must be checked.
+fn check_unit(graph: &PackageGraph, slots: &[Slot], map: &Arc<SourceMap>, u: usize) -> (Arc<Package>, Vec<Diagnostic>, Duration, Duration) {
     let unit = &graph.units[u];
     let started = Instant::now();
     let (asts, syntax) = unit.parse();
@@ -92,12 +218,13 @@ fn check_unit(graph: &PackageGraph, states: &[State], u: usize) -> (Arc<Package>
     let mut importer = ProjectImporter::new();
     for import in &unit.imports {
         let result = match &import.target {
-            Ok(t) => states[*t].package.clone().ok_or_else(|| ImportError::new(format!("could not import {}", import.path))),
+            Ok(t) => slots[*t].package.get().cloned().ok_or_else(|| ImportError::new(format!("could not import {}", import.path))),
             Err(message) => Err(ImportError::new(message.clone())),
         };
         importer.insert(&import.path, import.external, result);
     }
-    let checked = check_package(&unit.import_path, &asts, &mut importer, &Config::default());
+    let config = Config { sources: Some(map.clone()), ..Config::default() };
+    let checked = check_package(&unit.import_path, &asts, &mut importer, &config);
     let mut diagnostics = unit.diagnostics.clone();
     let has_syntax_errors = syntax.iter().any(Diagnostic::is_error) || unit.diagnostics.iter().any(Diagnostic::is_error);
     diagnostics.extend(syntax);
@@ -111,7 +238,7 @@ fn check_unit(graph: &PackageGraph, states: &[State], u: usize) -> (Arc<Package>
 }
 
 /// The cache key of a unit, once its imports' fingerprints are known.
-fn unit_key(ws: &Workspace, graph: &PackageGraph, states: &[State], u: usize) -> Hash {
+fn unit_key(ws: &Workspace, graph: &PackageGraph, slots: &[Slot], u: usize) -> Hash {
     let unit = &graph.units[u];
     let build = ws.vfs.build_config();
     let mut key = KeyBuilder::new();
@@ -127,95 +254,61 @@ fn unit_key(ws: &Workspace, graph: &PackageGraph, states: &[State], u: usize) ->
     for import in &unit.imports {
         key.part("import", import.path.as_bytes()).part("external", &[import.external as u8]);
         match &import.target {
-            Ok(t) => key.part("fingerprint", &states[*t].fingerprint.unwrap_or_default()),
+            Ok(t) => key.part("fingerprint", &slots[*t].outcome.get().map(|o| o.fingerprint).unwrap_or_default()),
             Err(message) => key.part("error", message.as_bytes()),
         };
     }
     key.finish()
 }
 
-/// Makes sure every unit in `need` (and, first, everything it imports) has
-/// a checked package, checking level by level in parallel.
-fn materialize(graph: &PackageGraph, order: &[Vec<usize>], states: &mut [State], need: &[usize]) {
-    let mut wanted = vec![false; graph.units.len()];
-    let mut stack: Vec<usize> = need.to_vec();
-    while let Some(u) = stack.pop() {
-        if wanted[u] || states[u].package.is_some() {
-            continue;
-        }
-        wanted[u] = true;
-        stack.extend(graph.units[u].imports.iter().filter_map(|i| i.target.as_ref().ok().copied()));
-    }
-    for level in order {
-        let todo: Vec<usize> = level.iter().copied().filter(|&u| wanted[u]).collect();
-        let results: Vec<_> = todo.par_iter().map(|&u| (u, check_unit(graph, states, u))).collect();
-        for (u, (package, diags, parse, time)) in results {
-            let s = &mut states[u];
-            s.fingerprint.get_or_insert_with(|| fingerprint(&package));
-            s.package = Some(package);
-            s.diagnostics.get_or_insert(diags);
-            s.parse += parse;
-            s.time += time;
-        }
-    }
-}
-
 /// Loads, parses and checks the packages matched by `patterns` and all they
 /// import, each once. With `cache`, unchanged packages are not checked again.
 pub fn analyze_project_cached(ws: &Workspace, patterns: &[String], cache: Option<&Cache>) -> Result<Analysis, PatternError> {
     let started = Instant::now();
-    let map = SourceMap::new();
+    let map = Arc::new(SourceMap::new());
     let roots = expand_patterns(ws, patterns)?;
     let mut graph = load_graph(ws, &map, roots);
     break_cycles(&mut graph);
-    let order = levels(&graph);
     let mut timings = Timings { load: started.elapsed(), ..Timings::default() };
 
     let n = graph.units.len();
-    let mut states: Vec<State> = (0..n).map(|_| State::default()).collect();
-    for (depth, level) in order.iter().enumerate() {
-        let Some(cache) = cache else {
-            materialize(&graph, &order[..=depth], &mut states, level);
-            continue;
-        };
-        let lookup_started = Instant::now();
-        let keys: Vec<(usize, Hash)> = level.par_iter().map(|&u| (u, unit_key(ws, &graph, &states, u))).collect();
-        let mut misses = Vec::new();
-        for &(u, key) in &keys {
-            match cache.get(&key, &map) {
-                Some(entry) => {
-                    states[u].fingerprint = Some(entry.fingerprint);
-                    states[u].diagnostics = Some(entry.diagnostics);
-                    states[u].cached = true;
-                }
-                None => misses.push(u),
-            }
+    let by_path: HashMap<String, usize> = graph.units.iter().enumerate().map(|(i, u)| (u.import_path.clone(), i)).collect();
+    let mut importers = vec![Vec::new(); n];
+    let mut pending = Vec::with_capacity(n);
+    for (u, unit) in graph.units.iter().enumerate() {
+        let mut deps: Vec<usize> = unit.imports.iter().filter_map(|i| i.target.as_ref().ok().copied()).collect();
+        deps.sort_unstable();
+        deps.dedup();
+        for &d in &deps {
+            importers[d].push(u);
         }
-        timings.cache += lookup_started.elapsed();
-        if misses.is_empty() {
-            continue;
-        }
-        materialize(&graph, &order[..=depth], &mut states, &misses);
-        let store_started = Instant::now();
-        for &(u, key) in keys.iter().filter(|(u, _)| misses.contains(u)) {
-            if let (Some(fp), Some(diags)) = (&states[u].fingerprint, &states[u].diagnostics) {
-                cache.put(&key, fp, diags, &map);
-            }
-        }
-        timings.cache += store_started.elapsed();
+        pending.push(AtomicUsize::new(deps.len()));
     }
+    let run = Run { ws, graph: &graph, map: &map, cache, slots: (0..n).map(|_| Slot::default()).collect(), pending, importers, cache_time: Mutex::new(Duration::ZERO), by_path };
+    run.run_all();
+    timings.cache = run.cache_time.into_inner().unwrap_or_else(|e| e.into_inner());
+    let slots = run.slots;
 
     let units: Vec<CheckedUnit> = graph
         .units
         .into_iter()
-        .zip(states)
-        .map(|(unit, state)| {
-            timings.parse += state.parse;
-            timings.check += state.time.saturating_sub(state.parse);
-            if state.time > Duration::ZERO {
-                timings.packages.push((unit.import_path.clone(), state.time));
+        .zip(slots)
+        .map(|(unit, slot)| {
+            let parse = slot.parse.into_inner().unwrap_or_else(|e| e.into_inner());
+            let time = slot.time.into_inner().unwrap_or_else(|e| e.into_inner());
+            timings.parse += parse;
+            timings.check += time.saturating_sub(parse);
+            if time > Duration::ZERO {
+                timings.packages.push((unit.import_path.clone(), time));
             }
-            CheckedUnit { unit, package: state.package, diagnostics: state.diagnostics.unwrap_or_default(), cached: state.cached }
+            let outcome = slot.outcome.into_inner();
+            let cached = outcome.as_ref().is_some_and(|o| o.cached);
+            CheckedUnit {
+                unit,
+                package: slot.package.into_inner(),
+                diagnostics: outcome.map(|o| o.diagnostics).unwrap_or_default(),
+                cached,
+            }
         })
         .collect();
     timings.packages.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));

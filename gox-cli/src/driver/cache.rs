@@ -10,13 +10,12 @@
 
 use std::path::{Path, PathBuf};
 
-use gox_analysis::Package;
 use gox_common::{Diagnostic, Label, Severity, SourceMap, Span};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 /// Bumped when the entry format or the meaning of a key changes.
-const FORMAT: &str = "gox-cache-1";
+const FORMAT: &str = "gox-cache-2";
 
 pub fn cache_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os("GOXCACHE").filter(|d| !d.is_empty()) {
@@ -86,38 +85,12 @@ impl Default for KeyBuilder {
     }
 }
 
-/// The package's API fingerprint: every package-level declaration's kind,
-/// name and type (named types with their underlying type and methods,
-/// constants with their values), but no function bodies. When it is
-/// unchanged, packages importing this one need no re-check.
-pub fn fingerprint(pkg: &Package) -> Hash {
-    use gox_analysis::typestring::{signature_string, type_string};
-    let mut objects = pkg.scope.objects();
-    objects.sort_by_key(|o| o.name.as_str());
-    let mut key = KeyBuilder::new();
-    key.part("package", pkg.path().as_bytes()).part("name", pkg.name().as_bytes());
-    for obj in objects {
-        let mut text = format!("{} {}", obj.kind_word(), obj.name);
-        if obj.has_type() {
-            let ty = obj.ty();
-            text.push(' ');
-            text.push_str(&type_string(&ty, None));
-            if obj.is_type_name() {
-                text.push_str(" = ");
-                text.push_str(&type_string(&ty.underlying(), None));
-                if let gox_analysis::TypeKind::Named(named) = ty.kind() {
-                    for m in named.methods() {
-                        text.push_str(&format!(" method {}{}", m.name, signature_string(&m.ty(), None)));
-                    }
-                }
-            }
-        }
-        if obj.is_const() {
-            text.push_str(&format!(" = {}", obj.const_value()));
-        }
-        key.part("object", text.as_bytes());
-    }
-    key.finish()
+/// The package's API fingerprint: the hash of its export data without
+/// positions (every package-level declaration with its full type, no
+/// function bodies). When it is unchanged, importers need no re-check.
+pub fn fingerprint(export: &[u8]) -> Hash {
+    let api = gox_analysis::export::api_bytes(export).unwrap_or(export);
+    Sha256::digest(api).into()
 }
 
 #[derive(Serialize, Deserialize)]
@@ -142,12 +115,25 @@ struct StoredDiagnostic {
 struct StoredEntry {
     fingerprint: String,
     diagnostics: Vec<StoredDiagnostic>,
+    /// The file of each file id in the export data's positions.
+    files: Vec<(u32, String)>,
 }
 
 /// What a cache hit gives back.
 pub struct Entry {
     pub fingerprint: Hash,
     pub diagnostics: Vec<Diagnostic>,
+    /// The package's export data, with file ids already mapped to this
+    /// run's by [`Entry::remap`].
+    pub export: Vec<u8>,
+    files: Vec<(u32, Option<gox_common::FileId>)>,
+}
+
+impl Entry {
+    /// This run's file id for a file id of the run that wrote the entry.
+    pub fn remap(&self, id: gox_common::FileId) -> gox_common::FileId {
+        self.files.iter().find(|(old, _)| *old == id.0).and_then(|(_, new)| *new).unwrap_or(id)
+    }
 }
 
 pub struct Cache {
@@ -172,7 +158,10 @@ impl Cache {
         if hex::encode(Sha256::digest(body)).as_bytes() != sum {
             return None;
         }
-        let stored: StoredEntry = serde_json::from_slice(body).ok()?;
+        let json_len = u32::from_le_bytes(body.get(..4)?.try_into().ok()?) as usize;
+        let json = body.get(4..4usize.checked_add(json_len)?)?;
+        let export = body[4 + json_len..].to_vec();
+        let stored: StoredEntry = serde_json::from_slice(json).ok()?;
         let fingerprint: Hash = hex::decode(&stored.fingerprint).ok()?.try_into().ok()?;
         let span = |file: &str, lo: u32, hi: u32| -> Option<Span> {
             let id = map.find(Path::new(file))?;
@@ -192,11 +181,20 @@ impl Cache {
             }
             diagnostics.push(Diagnostic { severity, span: span(&d.file, d.lo, d.hi)?, message: d.message, notes });
         }
-        Some(Entry { fingerprint, diagnostics })
+        let files = stored.files.iter().map(|(old, path)| (*old, map.find(Path::new(path)))).collect();
+        Some(Entry { fingerprint, diagnostics, export, files })
     }
 
     /// Stores an entry; failures (read-only or full disk) only cost speed.
-    pub fn put(&self, key: &Hash, fingerprint: &Hash, diagnostics: &[Diagnostic], map: &SourceMap) {
+    pub fn put(
+        &self,
+        key: &Hash,
+        fingerprint: &Hash,
+        diagnostics: &[Diagnostic],
+        export: &[u8],
+        files: &[std::sync::Arc<gox_common::SourceFile>],
+        map: &SourceMap,
+    ) {
         let path_of = |span: Span| map.path(span.file).to_string_lossy().into_owned();
         let stored = StoredEntry {
             fingerprint: hex::encode(fingerprint),
@@ -219,8 +217,13 @@ impl Cache {
                         .collect(),
                 })
                 .collect(),
+            files: files.iter().map(|f| (f.id.0, f.path.to_string_lossy().into_owned())).collect(),
         };
-        let Ok(mut body) = serde_json::to_vec(&stored) else { return };
+        let Ok(json) = serde_json::to_vec(&stored) else { return };
+        let mut body = Vec::with_capacity(4 + json.len() + export.len() + 64);
+        body.extend_from_slice(&(json.len() as u32).to_le_bytes());
+        body.extend_from_slice(&json);
+        body.extend_from_slice(export);
         let sum = hex::encode(Sha256::digest(&body));
         body.extend_from_slice(sum.as_bytes());
         let path = self.path(key);

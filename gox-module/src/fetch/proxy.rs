@@ -111,7 +111,13 @@ pub(crate) fn http_download_zip(
         let mut buf = vec![0u8; 64 * 1024];
         let mut received = 0u64;
         loop {
-            let n = resp.read(&mut buf).map_err(|e| SourceError::failed(&what, describe(&e)))?;
+            let n = resp.read(&mut buf).map_err(|e| match total {
+                // A body cut short: say how far it got and why, briefly.
+                Some(t) if received < t => {
+                    SourceError::failed(&what, format!("connection lost after {received} of {t} bytes: {}", root_cause(&e)))
+                }
+                _ => SourceError::failed(&what, describe(&e)),
+            })?;
             if n == 0 {
                 break;
             }
@@ -135,6 +141,16 @@ pub(crate) fn http_download_zip(
     })();
     progress.finish(&download, result.is_ok());
     result
+}
+
+/// The innermost cause of an error (hyper's "end of file before message
+/// length reached" rather than reqwest's wrappers around it).
+fn root_cause(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut cur = err;
+    while let Some(next) = cur.source() {
+        cur = next;
+    }
+    cur.to_string()
 }
 
 /// A module proxy laid out on disk, reached by a `file:///dir` URL.
