@@ -163,16 +163,14 @@ fn offline_fails_at_once_naming_the_module() {
 }
 
 #[test]
-fn git_over_https_without_tls_support_says_so() {
+fn unreachable_https_git_names_the_url_and_leaves_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     let mut rewrites = gox_module::fetch::UrlRewrites::new();
+    // Port 9 (discard) on loopback: nothing listens, the connection is refused.
     rewrites.add("https://127.0.0.1:9/", "https://example.com/");
     let f = Fetcher::new(parse_goxproxy("direct").unwrap()).with_url_rewrites(rewrites);
     let err = f.fetch(&tmp.path().join(".goxdeps"), LIB, &Version::parse("v1.0.0").unwrap(), None).unwrap_err();
-    assert_eq!(
-        err.to_string(),
-        "git fetch https://127.0.0.1:9/lib: git over https is not supported by this build (libgit2 without TLS); \
-         use a module proxy in GOXPROXY or map the URL with git's url.<base>.insteadOf"
-    );
+    let message = err.to_string();
+    assert!(message.starts_with("git fetch https://127.0.0.1:9/lib: "), "{message}");
     assert!(contents(&tmp.path().join(".goxdeps")).is_empty());
 }
