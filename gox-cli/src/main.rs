@@ -8,6 +8,11 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// Parsing and checking allocate many small nodes from two threads:
+/// mimalloc's thread-local heaps are markedly faster than glibc's malloc here.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = match cli::Cli::try_parse_from(go_style_flags(std::env::args_os())) {
         Ok(cli) => cli,

@@ -12,12 +12,29 @@ pub struct Symbol(u32);
 #[derive(Default)]
 struct Interner {
     map: HashMap<&'static str, Symbol>,
-    strings: Vec<&'static str>,
+    len: u32,
 }
 
 fn interner() -> &'static RwLock<Interner> {
     static INTERNER: OnceLock<RwLock<Interner>> = OnceLock::new();
     INTERNER.get_or_init(Default::default)
+}
+
+/// The strings by symbol, readable without a lock: `as_str` runs on every
+/// name lookup of every checker thread. Append-only chunks of slots, each
+/// slot written once (under the interner's write lock) before its symbol is
+/// handed out.
+const CHUNK_BITS: u32 = 12;
+const CHUNK: usize = 1 << CHUNK_BITS;
+const CHUNKS: usize = 1 << 12;
+
+type Chunk = [OnceLock<&'static str>; CHUNK];
+
+static STRINGS: [OnceLock<Box<Chunk>>; CHUNKS] = [const { OnceLock::new() }; CHUNKS];
+
+fn slot(index: u32) -> &'static OnceLock<&'static str> {
+    let chunk = STRINGS[(index >> CHUNK_BITS) as usize].get_or_init(|| Box::new([const { OnceLock::new() }; CHUNK]));
+    &chunk[(index as usize) & (CHUNK - 1)]
 }
 
 impl Symbol {
@@ -30,14 +47,16 @@ impl Symbol {
             return sym;
         }
         let leaked: &'static str = Box::leak(s.to_owned().into_boxed_str());
-        let sym = Symbol(w.strings.len() as u32);
-        w.strings.push(leaked);
+        let sym = Symbol(w.len);
+        assert!((w.len as usize) < CHUNK * CHUNKS, "too many distinct identifiers");
+        let _ = slot(w.len).set(leaked);
+        w.len += 1;
         w.map.insert(leaked, sym);
         sym
     }
 
     pub fn as_str(self) -> &'static str {
-        interner().read().unwrap_or_else(|e| e.into_inner()).strings[self.0 as usize]
+        slot(self.0).get().copied().unwrap_or("")
     }
 
     /// `_`, the blank identifier.
