@@ -13,7 +13,7 @@
 //! - [`Checker::error`], [`Checker::error_with_notes`] report diagnostics.
 //! - [`Checker::local_decl`] (decl.rs) checks `var`/`const`/`type` inside a function.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
 
 use gox_common::{Diagnostic, FileId, Label, Span};
@@ -239,17 +239,17 @@ impl<'a> Checker<'a> {
             files,
             info: Info::default(),
             diags: Vec::new(),
-            decls: HashMap::new(),
-            colors: HashMap::new(),
+            decls: HashMap::default(),
+            colors: HashMap::default(),
             obj_path: Vec::new(),
             objs_in_order: Vec::new(),
-            deps: HashMap::new(),
-            methods: HashMap::new(),
+            deps: HashMap::default(),
+            methods: HashMap::default(),
             env: Environment::default(),
             delayed: Vec::new(),
             imports: Vec::new(),
             file_scopes: Vec::new(),
-            dot_import_map: HashMap::new(),
+            dot_import_map: HashMap::default(),
             pkg_names: Vec::new(),
             dot_imports: Vec::new(),
             fake_imports: Vec::new(),

@@ -1,7 +1,7 @@
 //! Scopes: the universe, package, file, function and block scopes, each with
 //! the source range it covers (empty for the universe and package scopes).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::{Arc, Mutex, RwLock};
 
 use gox_common::Span;
@@ -36,7 +36,7 @@ impl Scope {
             kind,
             parent: parent.clone(),
             span,
-            elems: RwLock::new(HashMap::new()),
+            elems: RwLock::new(HashMap::default()),
             children: Mutex::new(Vec::new()),
         });
         if let Some(p) = parent {
