@@ -264,6 +264,16 @@ impl<'a> Checker<'a> {
             }
         }
         let bx = self.expr_or_type(base);
+        // `type T T.x`: a selector on the type being declared.
+        if let (Mode::TypeExpr, Some(n)) = (&bx.mode, bx.ty.as_named()) {
+            if !n.underlying_is_set() {
+                if let Some(start) = self.obj_path.iter().position(|o| std::sync::Arc::ptr_eq(o, &n.obj)) {
+                    let cycle = self.obj_path[start..].to_vec();
+                    self.cycle_error(&cycle);
+                    return x;
+                }
+            }
+        }
         match bx.mode {
             Mode::Invalid => return x,
             Mode::Builtin(_) => {

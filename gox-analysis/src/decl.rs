@@ -310,12 +310,12 @@ impl<'a> Checker<'a> {
             // Methods declared with the alias as receiver belong to the
             // aliased named type of this package.
             if let Some(ms) = self.methods.remove(&obj_key(obj)) {
-                let local = t
-                    .as_named()
-                    .is_some_and(|n| n.obj.pkg.as_ref().is_some_and(|p| p.path == self.pkg.path));
+                // `type P = *T; func (P) m()` declares m on T.
+                let base = t.pointer_elem().filter(|_| !t.is_named()).unwrap_or_else(|| t.clone());
+                let local = base.as_named().is_some_and(|n| n.obj.pkg.as_ref().is_some_and(|p| p.path == self.pkg.path));
                 if local {
                     for m in ms {
-                        self.add_method(&t, &m);
+                        self.add_method(&base, &m);
                     }
                 }
             }
@@ -614,55 +614,28 @@ impl<'a> Checker<'a> {
                                 n.name,
                                 n.span,
                                 Some(self.pkg.clone()),
-                                ObjectKind::Var {
-                                    field: false,
-                                    embedded: false,
-                                },
+                                ObjectKind::Var { field: false, embedded: false },
                                 None,
                             )
                         })
                         .collect();
-                    let t = s.ty.as_ref().map(|te| self.var_type(te));
-                    if let Some(t) = &t {
-                        for o in &lhs {
-                            o.set_type(t.clone());
-                        }
-                    }
-                    if s.values.is_empty() {
-                        if t.is_none() {
-                            for o in &lhs {
-                                o.set_type(Type::invalid());
+                    // As go/types' declStmt: pairwise initialisation, or
+                    // one multi-valued initialiser for all variables.
+                    for (i, o) in lhs.iter().enumerate() {
+                        if s.values.len() == 1 {
+                            self.var_decl(o, Some(&lhs), s.ty.as_ref(), s.values.first());
+                            // The others were initialised with the first.
+                            for other in &lhs {
+                                if !other.has_type() {
+                                    other.set_type(Type::invalid());
+                                }
                             }
+                            break;
                         }
-                    } else if s.values.len() == lhs.len() {
-                        for (o, e) in lhs.iter().zip(&s.values) {
-                            if lhs.len() == 1
-                                && matches!(
-                                    e.unparen().kind,
-                                    gox_syntax::ast::ExprKind::Call { .. }
-                                )
-                            {
-                                self.init_vars_in(
-                                    std::slice::from_ref(o),
-                                    std::slice::from_ref(e),
-                                    None,
-                                    "variable declaration",
-                                );
-                                continue;
-                            }
-                            let mut x = self.expr(e);
-                            self.init_var(o, &mut x, "variable declaration");
-                        }
-                    } else {
-                        self.init_vars(&lhs, &s.values, None);
+                        self.var_decl(o, None, s.ty.as_ref(), s.values.get(i));
                     }
-                    if s.values.is_empty() && t.is_none() {
-                        self.error(s.span, "missing type or init expr");
-                    } else if !s.values.is_empty()
-                        && s.values.len() != lhs.len()
-                        && s.values.len() != 1
-                    {
-                        // init_vars reported the mismatch
+                    if s.ty.is_none() || !s.values.is_empty() {
+                        self.arity_match(s, None);
                     }
                     let scope = self.scope.clone();
                     for (name, o) in s.names.iter().zip(lhs) {

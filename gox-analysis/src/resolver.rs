@@ -31,7 +31,7 @@ impl<'a> Checker<'a> {
         self.objs_in_order.push(obj);
     }
 
-    fn arity_match(&mut self, s: &'a ast::ValueSpec, init: Option<&'a ast::ValueSpec>) {
+    pub(crate) fn arity_match(&mut self, s: &'a ast::ValueSpec, init: Option<&'a ast::ValueSpec>) {
         let l = s.names.len();
         let r = init.map_or(s.values.len(), |i| i.values.len());
         if init.is_none() && r == 0 {

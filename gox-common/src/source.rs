@@ -134,6 +134,8 @@ impl SourceFile {
 #[derive(Debug, Default)]
 pub struct SourceMap {
     files: RwLock<Vec<Arc<SourceFile>>>,
+    /// The latest file registered under each path.
+    by_path: RwLock<std::collections::HashMap<PathBuf, FileId>>,
 }
 
 impl SourceMap {
@@ -146,6 +148,7 @@ impl SourceMap {
         let id = FileId(files.len() as u32);
         let file = Arc::new(SourceFile::new(id, path.into(), text.into()));
         files.push(file.clone());
+        self.by_path.write().unwrap_or_else(|e| e.into_inner()).insert(file.path.clone(), id);
         file
     }
 
@@ -186,8 +189,7 @@ impl SourceMap {
     }
 
     pub fn find(&self, path: &Path) -> Option<FileId> {
-        let files = self.files.read().unwrap_or_else(|e| e.into_inner());
-        files.iter().find(|f| f.path == path).map(|f| f.id)
+        self.by_path.read().unwrap_or_else(|e| e.into_inner()).get(path).copied()
     }
 
     pub fn len(&self) -> usize {

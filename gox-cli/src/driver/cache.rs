@@ -3,10 +3,12 @@
 //! fingerprints, the package's own API fingerprint and its diagnostics.
 //!
 //! Location: `$GOXCACHE`, else `gox` under the user's cache directory
-//! (`$XDG_CACHE_HOME` or `~/.cache`). Entries are written to a temporary
-//! file and renamed into place, so readers never see half an entry; each
-//! entry ends with the SHA-256 of its body, so a corrupt or truncated entry
-//! is detected and ignored.
+//! (`$XDG_CACHE_HOME` or `~/.cache`). An entry is two files: `<key>` (the
+//! fingerprint and diagnostics, as JSON followed by the SHA-256 of the
+//! JSON) and `<key>.export` (the package's export data, checksummed by its
+//! own format). Both are written to temporary files and renamed into place,
+//! the export data first, so readers never see half an entry; a corrupt or
+//! truncated entry is detected and ignored.
 
 use std::path::{Path, PathBuf};
 
@@ -15,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 /// Bumped when the entry format or the meaning of a key changes.
-const FORMAT: &str = "gox-cache-2";
+const FORMAT: &str = "gox-cache-3";
 
 pub fn cache_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os("GOXCACHE").filter(|d| !d.is_empty()) {
@@ -123,13 +125,19 @@ struct StoredEntry {
 pub struct Entry {
     pub fingerprint: Hash,
     pub diagnostics: Vec<Diagnostic>,
-    /// The package's export data, with file ids already mapped to this
-    /// run's by [`Entry::remap`].
-    pub export: Vec<u8>,
+    /// Where the package's export data is: read only when an importer must
+    /// be checked (a no-op run never reads it).
+    export_path: PathBuf,
     files: Vec<(u32, Option<gox_common::FileId>)>,
 }
 
 impl Entry {
+    /// The export data (its own checksum guards it; see
+    /// `gox_analysis::export`), or `None` when it is missing.
+    pub fn export(&self) -> Option<Vec<u8>> {
+        std::fs::read(&self.export_path).ok()
+    }
+
     /// This run's file id for a file id of the run that wrote the entry.
     pub fn remap(&self, id: gox_common::FileId) -> gox_common::FileId {
         self.files.iter().find(|(old, _)| *old == id.0).and_then(|(_, new)| *new).unwrap_or(id)
@@ -150,6 +158,12 @@ impl Cache {
         self.dir.join(&hex[..2]).join(&hex[2..])
     }
 
+    fn export_path(&self, key: &Hash) -> PathBuf {
+        let mut path = self.path(key).into_os_string();
+        path.push(".export");
+        PathBuf::from(path)
+    }
+
     /// The entry for `key`, or `None` when absent, corrupt, or naming a file
     /// the current build does not have.
     pub fn get(&self, key: &Hash, map: &SourceMap) -> Option<Entry> {
@@ -158,10 +172,7 @@ impl Cache {
         if hex::encode(Sha256::digest(body)).as_bytes() != sum {
             return None;
         }
-        let json_len = u32::from_le_bytes(body.get(..4)?.try_into().ok()?) as usize;
-        let json = body.get(4..4usize.checked_add(json_len)?)?;
-        let export = body[4 + json_len..].to_vec();
-        let stored: StoredEntry = serde_json::from_slice(json).ok()?;
+        let stored: StoredEntry = serde_json::from_slice(body).ok()?;
         let fingerprint: Hash = hex::decode(&stored.fingerprint).ok()?.try_into().ok()?;
         let span = |file: &str, lo: u32, hi: u32| -> Option<Span> {
             let id = map.find(Path::new(file))?;
@@ -182,7 +193,7 @@ impl Cache {
             diagnostics.push(Diagnostic { severity, span: span(&d.file, d.lo, d.hi)?, message: d.message, notes });
         }
         let files = stored.files.iter().map(|(old, path)| (*old, map.find(Path::new(path)))).collect();
-        Some(Entry { fingerprint, diagnostics, export, files })
+        Some(Entry { fingerprint, diagnostics, export_path: self.export_path(key), files })
     }
 
     /// Stores an entry; failures (read-only or full disk) only cost speed.
@@ -219,11 +230,7 @@ impl Cache {
                 .collect(),
             files: files.iter().map(|f| (f.id.0, f.path.to_string_lossy().into_owned())).collect(),
         };
-        let Ok(json) = serde_json::to_vec(&stored) else { return };
-        let mut body = Vec::with_capacity(4 + json.len() + export.len() + 64);
-        body.extend_from_slice(&(json.len() as u32).to_le_bytes());
-        body.extend_from_slice(&json);
-        body.extend_from_slice(export);
+        let Ok(mut body) = serde_json::to_vec(&stored) else { return };
         let sum = hex::encode(Sha256::digest(&body));
         body.extend_from_slice(sum.as_bytes());
         let path = self.path(key);
@@ -231,9 +238,15 @@ impl Cache {
         if std::fs::create_dir_all(dir).is_err() {
             return;
         }
-        let Ok(mut tmp) = tempfile::NamedTempFile::new_in(dir) else { return };
-        if std::io::Write::write_all(&mut tmp, &body).is_ok() {
-            let _ = tmp.persist(&path);
+        // The export data first: an entry is only visible once both exist.
+        if write_atomic(dir, &self.export_path(key), export) {
+            write_atomic(dir, &path, &body);
         }
     }
+}
+
+/// Writes `bytes` to a temporary file in `dir` and renames it to `path`.
+fn write_atomic(dir: &Path, path: &Path, bytes: &[u8]) -> bool {
+    let Ok(mut tmp) = tempfile::NamedTempFile::new_in(dir) else { return false };
+    std::io::Write::write_all(&mut tmp, bytes).is_ok() && tmp.persist(path).is_ok()
 }
