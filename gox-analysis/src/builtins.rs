@@ -117,8 +117,17 @@ impl<'a> Checker<'a> {
                 let rest = &mut xs[1..];
                 if ellipsis.is_some() {
                     if rest.len() != 1 {
-                        let at = ellipsis.unwrap_or(rparen);
-                        self.error(at, format!("can only use ... with final argument in list"));
+                        let at = rest.get(1).map_or(rparen, |a| a.span());
+                        let have: Vec<Type> = xs.iter().map(|a| a.ty.clone()).collect();
+                        let want = format!("({}, ...{})", self.type_str(&st), self.type_str(&elem));
+                        self.error(
+                            at,
+                            format!(
+                                "too many arguments in call to append\n\thave {}\n\twant {}",
+                                self.types_summary(&have),
+                                want
+                            ),
+                        );
                         return x;
                     }
                     self.assignment(&mut rest[0], Some(&st), "argument to append");

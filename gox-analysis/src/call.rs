@@ -267,7 +267,11 @@ impl<'a> Checker<'a> {
         // `type T T.x`: a selector on the type being declared.
         if let (Mode::TypeExpr, Some(n)) = (&bx.mode, bx.ty.as_named()) {
             if !n.underlying_is_set() {
-                if let Some(start) = self.obj_path.iter().position(|o| std::sync::Arc::ptr_eq(o, &n.obj)) {
+                if let Some(start) = self
+                    .obj_path
+                    .iter()
+                    .position(|o| std::sync::Arc::ptr_eq(o, &n.obj))
+                {
                     let cycle = self.obj_path[start..].to_vec();
                     self.cycle_error(&cycle);
                     return x;

@@ -311,8 +311,13 @@ impl<'a> Checker<'a> {
             // aliased named type of this package.
             if let Some(ms) = self.methods.remove(&obj_key(obj)) {
                 // `type P = *T; func (P) m()` declares m on T.
-                let base = t.pointer_elem().filter(|_| !t.is_named()).unwrap_or_else(|| t.clone());
-                let local = base.as_named().is_some_and(|n| n.obj.pkg.as_ref().is_some_and(|p| p.path == self.pkg.path));
+                let base = t
+                    .pointer_elem()
+                    .filter(|_| !t.is_named())
+                    .unwrap_or_else(|| t.clone());
+                let local = base
+                    .as_named()
+                    .is_some_and(|n| n.obj.pkg.as_ref().is_some_and(|p| p.path == self.pkg.path));
                 if local {
                     for m in ms {
                         self.add_method(&base, &m);
@@ -614,7 +619,10 @@ impl<'a> Checker<'a> {
                                 n.name,
                                 n.span,
                                 Some(self.pkg.clone()),
-                                ObjectKind::Var { field: false, embedded: false },
+                                ObjectKind::Var {
+                                    field: false,
+                                    embedded: false,
+                                },
                                 None,
                             )
                         })

@@ -104,24 +104,26 @@ impl<'a> Checker<'a> {
     }
 
     fn exclude_novalue_builtin(&mut self, x: &mut Operand<'a>) {
-        self.exclude(x, false)
+        // Only "no value" is excluded: a builtin or type may be selected on
+        // or called by the caller.
+        if let Mode::NoValue = x.mode {
+            self.exclude(x, false)
+        }
     }
 
     fn single_value(&mut self, x: &mut Operand<'a>) {
         if x.is_value() {
             if let TypeKind::Tuple(ts) = x.ty.kind() {
                 let n = ts.len();
+                // go/types: `2-valued f() (value of type (int, string)) where ...`
                 self.error(
                     x.span(),
                     format!(
-                        "multiple-value {} (value of type {}) in single-value context",
-                        x.expr
-                            .map(crate::typestring::expr_string)
-                            .unwrap_or_default(),
-                        self.type_str(&x.ty)
+                        "{}-valued {} where single value is expected",
+                        n,
+                        self.op_str(x)
                     ),
                 );
-                let _ = n;
                 x.invalidate();
             }
         }
@@ -206,7 +208,7 @@ impl<'a> Checker<'a> {
                             x.mode = Mode::Variable;
                             x.ty = b;
                         } else {
-                            if !x.ty.is_invalid() {
+                            if !x.ty.is_invalid() || matches!(x.mode, Mode::Builtin(_)) {
                                 self.invalid_op(
                                     x.span(),
                                     format!("cannot indirect {}", self.op_str(&x)),
@@ -565,6 +567,18 @@ impl<'a> Checker<'a> {
             _ => {}
         }
         let newt = t.clone();
+        // The untyped lhs of a non-constant shift must become an integer.
+        if self.is_shift_lhs(e) && !t.is_untyped() && !t.is_integer() && !t.is_invalid() {
+            self.invalid_op(
+                e.span,
+                format!(
+                    "shifted operand {} (type {}) must be integer",
+                    crate::typestring::expr_string(e),
+                    self.type_str(t)
+                ),
+            );
+            return;
+        }
         // A constant must be representable in its final type.
         if let Mode::Constant(v) = &old.mode {
             if !t.is_untyped() && !t.is_invalid() && !t.is_interface() {
@@ -576,16 +590,6 @@ impl<'a> Checker<'a> {
                     }
                 }
             }
-        }
-        if self.is_shift_lhs(e) && !t.is_untyped() && !t.is_integer() && !t.is_invalid() {
-            self.invalid_op(
-                e.span,
-                format!(
-                    "shifted operand {} (type {}) must be integer",
-                    crate::typestring::expr_string(e),
-                    self.type_str(t)
-                ),
-            );
         }
         let mode = match old.mode {
             Mode::Constant(v) => Mode::Constant(v),
@@ -599,5 +603,4 @@ impl<'a> Checker<'a> {
     pub(crate) fn is_shift_lhs(&self, e: &ast::Expr) -> bool {
         self.shift_lhs.contains(&(e.span.file, e.id))
     }
-
 }

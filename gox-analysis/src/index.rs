@@ -289,7 +289,10 @@ impl<'a> Checker<'a> {
         t: &Type,
         type_switch: bool,
     ) {
-        if t.is_interface() || t.pointer_elem().is_some_and(|b| b.underlying().is_invalid()) {
+        if t.is_interface()
+            || t.pointer_elem()
+                .is_some_and(|b| b.underlying().is_invalid())
+        {
             return;
         }
         let Some((m, alt)) = self.missing_method(t, &x.ty, false) else {
@@ -366,7 +369,12 @@ impl<'a> Checker<'a> {
         }
         // A literal of a type whose declaration is in progress.
         if let Some(n) = base.as_named() {
-            if !n.underlying_is_set() && self.obj_path.iter().any(|o| std::sync::Arc::ptr_eq(o, &n.obj)) {
+            if !n.underlying_is_set()
+                && self
+                    .obj_path
+                    .iter()
+                    .any(|o| std::sync::Arc::ptr_eq(o, &n.obj))
+            {
                 let at = ty.map_or(e.span, |t| t.span);
                 self.error(at, format!("invalid recursive type {}", n.obj.name()));
                 self.use_elts(elts);
