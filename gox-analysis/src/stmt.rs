@@ -95,7 +95,9 @@ impl<'a> Checker<'a> {
     /// Checks the body of a function (declared or literal) whose parameters
     /// are declared in `scope`: its statements, labels, `missing return`
     /// and unused variables.
-    pub(crate) fn func_body(&mut self, _name: &str, sig: &Type, body: &'a ast::Block, scope: Arc<Scope>) {
+    /// `name` is empty for a function literal, whose body sees the `iota`
+    /// of an enclosing constant declaration (as in go/types).
+    pub(crate) fn func_body(&mut self, name: &str, sig: &Type, body: &'a ast::Block, scope: Arc<Scope>) {
         // Parameters and results are always "used".
         if let TypeKind::Signature(s) = sig.kind() {
             for p in s.recv.iter().chain(&s.params).chain(&s.results) {
@@ -105,7 +107,7 @@ impl<'a> Checker<'a> {
         let saved_scope = std::mem::replace(&mut self.scope, scope.clone());
         let saved_sig = self.env.sig.replace(sig.clone());
         let saved_label = std::mem::replace(&mut self.env.has_label, false);
-        let saved_iota = self.env.iota.take();
+        let saved_iota = if name.is_empty() { self.env.iota.clone() } else { self.env.iota.take() };
 
         self.stmt_list(StmtContext::default(), &body.stmts);
         if self.env.has_label {
