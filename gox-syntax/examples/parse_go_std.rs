@@ -10,6 +10,10 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+/// The allocator the gox binary uses, so that the numbers are gox's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use gox_common::FileId;
 use gox_syntax::lexer::Lexer;
 use gox_syntax::Token;
