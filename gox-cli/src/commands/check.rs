@@ -109,25 +109,16 @@ pub fn run(args: &CheckArgs, mode: Mode) -> Result<Status> {
     let format = Format::choose(args.json, args.color);
     // Messages naming files (gox.mod, directories) show them relative to the
     // current directory, as positions are.
-    let relative: Vec<gox_common::Diagnostic> = analysis
-        .diagnostics()
+    let relative: Vec<(gox_common::Diagnostic, &str)> = analysis
+        .diagnostics_by_package()
         .into_iter()
-        .map(|d| {
+        .map(|(d, package)| {
             let mut d = d.clone();
             d.message = relative_message(&d.message, &ws.cwd);
-            d
+            (d, package)
         })
         .collect();
-    let mut shown = Vec::new();
-    for (d, original) in relative.iter().zip(analysis.diagnostics()) {
-        let package = analysis
-            .units
-            .iter()
-            .find(|u| u.diagnostics.iter().any(|x| std::ptr::eq(x, original)))
-            .map(|u| u.unit.import_path.as_str())
-            .unwrap_or("");
-        shown.push((d, package));
-    }
+    let shown: Vec<(&gox_common::Diagnostic, &str)> = relative.iter().map(|(d, p)| (d, *p)).collect();
     print_diagnostics(&shown, &analysis.map, &ws.cwd, format)?;
     let errors = shown.iter().filter(|(d, _)| d.is_error()).count();
     let warnings = shown.len() - errors;

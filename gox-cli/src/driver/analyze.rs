@@ -60,16 +60,23 @@ pub struct Analysis {
 }
 
 impl Analysis {
-    /// Every diagnostic of the build, each once, in a stable order.
-    pub fn diagnostics(&self) -> Vec<&Diagnostic> {
-        let mut all: Vec<&Diagnostic> = self.units.iter().flat_map(|u| &u.diagnostics).collect();
-        all.sort_by(|a, b| {
+    /// Every diagnostic of the build with the import path of its package,
+    /// each once, in a stable order (file, then position, then message).
+    pub fn diagnostics_by_package(&self) -> Vec<(&Diagnostic, &str)> {
+        let mut all: Vec<(&Diagnostic, &str)> =
+            self.units.iter().flat_map(|u| u.diagnostics.iter().map(move |d| (d, u.unit.import_path.as_str()))).collect();
+        all.sort_by(|(a, _), (b, _)| {
             let pa = self.map.path(a.span.file);
             let pb = self.map.path(b.span.file);
             (pa, a.span.lo, &a.message).cmp(&(pb, b.span.lo, &b.message))
         });
-        all.dedup_by(|a, b| a.span == b.span && a.message == b.message);
+        all.dedup_by(|(a, _), (b, _)| a.span == b.span && a.message == b.message);
         all
+    }
+
+    /// Every diagnostic of the build, each once, in a stable order.
+    pub fn diagnostics(&self) -> Vec<&Diagnostic> {
+        self.diagnostics_by_package().into_iter().map(|(d, _)| d).collect()
     }
 
     pub fn error_count(&self) -> usize {
