@@ -46,6 +46,15 @@ pub enum Stamp {
     Content([u8; 32]),
 }
 
+/// What a directory entry is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum EntryKind {
+    File,
+    Dir,
+    /// Neither (a socket, a dangling symlink ...).
+    Other,
+}
+
 /// Read-only access to files and directories.
 pub trait FileSystem: Send + Sync {
     fn read(&self, path: &Path) -> Result<Vec<u8>, FsError>;
@@ -60,6 +69,26 @@ pub trait FileSystem: Send + Sync {
 
     /// The entries of a directory (file and directory names), sorted.
     fn read_dir(&self, path: &Path) -> Result<Vec<String>, FsError>;
+
+    /// [`FileSystem::read_dir`] with what each entry is (symlinks followed),
+    /// for file systems that learn it with the listing.
+    fn read_dir_kinds(&self, path: &Path) -> Result<Vec<(String, EntryKind)>, FsError> {
+        let names = self.read_dir(path)?;
+        Ok(names
+            .into_iter()
+            .map(|name| {
+                let child = path.join(&name);
+                let kind = if self.is_file(&child) {
+                    EntryKind::File
+                } else if self.is_dir(&child) {
+                    EntryKind::Dir
+                } else {
+                    EntryKind::Other
+                };
+                (name, kind)
+            })
+            .collect())
+    }
 
     fn is_file(&self, path: &Path) -> bool;
 
@@ -81,6 +110,9 @@ impl<F: FileSystem + ?Sized> FileSystem for &F {
     fn read_dir(&self, path: &Path) -> Result<Vec<String>, FsError> {
         (**self).read_dir(path)
     }
+    fn read_dir_kinds(&self, path: &Path) -> Result<Vec<(String, EntryKind)>, FsError> {
+        (**self).read_dir_kinds(path)
+    }
     fn is_file(&self, path: &Path) -> bool {
         (**self).is_file(path)
     }
@@ -98,6 +130,9 @@ impl<F: FileSystem + ?Sized> FileSystem for std::sync::Arc<F> {
     }
     fn read_dir(&self, path: &Path) -> Result<Vec<String>, FsError> {
         (**self).read_dir(path)
+    }
+    fn read_dir_kinds(&self, path: &Path) -> Result<Vec<(String, EntryKind)>, FsError> {
+        (**self).read_dir_kinds(path)
     }
     fn is_file(&self, path: &Path) -> bool {
         (**self).is_file(path)
@@ -139,6 +174,34 @@ impl FileSystem for RealFs {
         }
         names.sort();
         Ok(names)
+    }
+
+    // The kinds come with the listing (d_type) except for symlinks.
+    fn read_dir_kinds(&self, path: &Path) -> Result<Vec<(String, EntryKind)>, FsError> {
+        let mut entries = Vec::new();
+        for entry in std::fs::read_dir(path).map_err(|e| io_error(path, e))? {
+            let entry = entry.map_err(|e| io_error(path, e))?;
+            let mut file_type = entry.file_type().map_err(|e| io_error(&entry.path(), e))?;
+            if file_type.is_symlink() {
+                match std::fs::metadata(entry.path()) {
+                    Ok(meta) => file_type = meta.file_type(),
+                    Err(_) => {
+                        entries.push((entry.file_name().to_string_lossy().into_owned(), EntryKind::Other));
+                        continue;
+                    }
+                }
+            }
+            let kind = if file_type.is_file() {
+                EntryKind::File
+            } else if file_type.is_dir() {
+                EntryKind::Dir
+            } else {
+                EntryKind::Other
+            };
+            entries.push((entry.file_name().to_string_lossy().into_owned(), kind));
+        }
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(entries)
     }
 
     fn is_file(&self, path: &Path) -> bool {

@@ -8,7 +8,7 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use gox_common::{FileSystem, FsError, Stamp};
+use gox_common::{EntryKind, FileSystem, FsError, Stamp};
 use include_dir::{include_dir, Dir, DirEntry};
 
 static STD_DIR: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/std");
@@ -214,6 +214,12 @@ impl<F: FileSystem> FileSystem for StdOverlayFs<F> {
         match self.std_for(path) {
             Some(std) => std.read_dir(path),
             None => self.inner.read_dir(path),
+        }
+    }
+    fn read_dir_kinds(&self, path: &Path) -> Result<Vec<(String, EntryKind)>, FsError> {
+        match self.std_for(path) {
+            Some(std) => std.read_dir_kinds(path),
+            None => self.inner.read_dir_kinds(path),
         }
     }
     fn is_file(&self, path: &Path) -> bool {

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use gox_common::discover::discover_packages;
 use gox_module::{PackageId, ResolvedPackage};
+use rayon::prelude::*;
 
 use super::workspace::Workspace;
 
@@ -76,15 +77,18 @@ fn expand_one(ws: &Workspace, pattern: &str) -> Result<Vec<ResolvedPackage>, Pat
             }
             vec![dir]
         };
+        // Resolving a directory reads its files: in parallel.
+        let resolved: Vec<_> = dirs
+            .par_iter()
+            .filter_map(|d| ws.vfs.package_for_dir(d))
+            .map(|id| ws.vfs.package(&id))
+            .collect();
         let mut out = Vec::new();
-        for d in dirs {
-            let Some(id) = ws.vfs.package_for_dir(&d) else { continue };
-            match ws.vfs.package(&id) {
+        for result in resolved {
+            match result {
                 Ok(rp) => out.push(rp),
-                Err(err) if recursive => {
-                    // `./...` skips directories that are not packages.
-                    let _ = err;
-                }
+                // `./...` skips directories that are not packages.
+                Err(_) if recursive => {}
                 Err(err) => return Err(PatternError(err.to_string())),
             }
         }

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use gox_common::{BuildConfig, FileSystem, MemoryFs, RealFs};
+use gox_common::{BuildConfig, FileSystem, MemoFs, MemoryFs, RealFs};
 use gox_module::std::StdOverlayFs;
 use gox_module::vfs::{StdVfs, Vfs};
 use gox_module::{ClosureError, ModuleClosure};
@@ -57,7 +57,9 @@ impl Workspace {
     pub fn open(cwd: &Path, build: BuildConfig) -> Result<Workspace, WorkspaceError> {
         let root = find_module_root(cwd).ok_or_else(|| WorkspaceError::NoModule { cwd: cwd.to_path_buf() })?;
         let closure = ModuleClosure::load(&RealFs, &root).map_err(WorkspaceError::Closure)?;
-        let fs: Arc<dyn FileSystem> = Arc::new(RealFs);
+        // One command reads each file once, however often resolution and
+        // loading look at it.
+        let fs: Arc<dyn FileSystem> = Arc::new(MemoFs::new(RealFs));
         Ok(Workspace::new(cwd, root, fs, closure, build, None))
     }
 
