@@ -204,11 +204,12 @@ impl<'a> Checker<'a> {
                     st.fwd.extend(f);
                 }
             }
-            StmtKind::For { body, .. } | StmtKind::Range { body, .. } => {
-                let f = self.block_branches(pass, Some(b), st.lstmt, &body.stmts);
-                st.fwd.extend(f);
+            kind => {
+                if let Some(body) = kind.loop_body() {
+                    let f = self.block_branches(pass, Some(b), st.lstmt, &body.stmts);
+                    st.fwd.extend(f);
+                }
             }
-            _ => {}
         }
     }
 

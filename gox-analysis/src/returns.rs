@@ -90,7 +90,6 @@ fn stmt_has_break(s: &ast::Stmt, label: Option<Symbol>, implicit: bool) -> bool 
             label.is_some() && body.iter().any(|c| has_break(&c.body, label, false))
         }
         StmtKind::Select { body, .. } => label.is_some() && body.iter().any(|c| has_break(&c.body, label, false)),
-        StmtKind::For { body, .. } | StmtKind::Range { body, .. } => label.is_some() && has_break(&body.stmts, label, false),
-        _ => false,
+        kind => kind.loop_body().is_some_and(|body| label.is_some() && has_break(&body.stmts, label, false)),
     }
 }

@@ -277,7 +277,7 @@ impl<'a> Checker<'a> {
                 self.close_scope();
             }
             StmtKind::Switch { init, tag, lbrace, body, .. } => {
-                self.switch_stmt(s, inner.with(StmtContext::BREAK_OK), init.as_deref(), tag.as_ref(), *lbrace, body)
+                self.switch_stmt(s, inner.with(StmtContext::BREAK_OK), init.as_deref(), tag.as_deref(), *lbrace, body)
             }
             StmtKind::TypeSwitch { init, assign, body, .. } => self.type_switch_stmt(
                 s,
@@ -308,7 +308,7 @@ impl<'a> Checker<'a> {
                 self.close_scope();
             }
             StmtKind::Range { key, value, op, x, body, .. } => {
-                self.range_stmt(s, inner.with(StmtContext::BREAK_OK | StmtContext::CONTINUE_OK), key.as_ref(), value.as_ref(), *op, x, body)
+                self.range_stmt(s, inner.with(StmtContext::BREAK_OK | StmtContext::CONTINUE_OK), key.as_deref(), value.as_deref(), *op, x, body)
             }
         }
     }

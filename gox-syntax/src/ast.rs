@@ -358,7 +358,7 @@ pub enum ExprKind {
     CompositeLit { ty: Option<Box<Expr>>, lbrace: Span, elts: Vec<Expr>, rbrace: Span },
     /// `key: value` in a composite literal.
     KeyValue { key: Box<Expr>, colon: Span, value: Box<Expr> },
-    FuncLit { ty: FuncType, body: Block },
+    FuncLit { ty: Box<FuncType>, body: Box<Block> },
     Paren(Box<Expr>),
     Selector { x: Box<Expr>, sel: Ident },
     Index { x: Box<Expr>, lbrack: Span, index: Box<Expr>, rbrack: Span },
@@ -384,7 +384,7 @@ pub enum ExprKind {
     /// `...` as an array length, or `...T` as the type of a variadic parameter.
     Ellipsis(Option<Box<Expr>>),
     StructType(FieldList),
-    FuncType(FuncType),
+    FuncType(Box<FuncType>),
     /// Methods (named fields with a func type) and embedded interfaces.
     InterfaceType(FieldList),
     MapType { key: Box<Expr>, value: Box<Expr> },
@@ -412,6 +412,17 @@ pub struct Block {
 impl Block {
     pub fn span(&self) -> Span {
         self.lbrace.to(self.rbrace)
+    }
+}
+
+impl StmtKind {
+    /// The body of a `for` or `for range` loop.
+    pub fn loop_body(&self) -> Option<&Block> {
+        match self {
+            StmtKind::For { body, .. } => Some(body),
+            StmtKind::Range { body, .. } => Some(body),
+            _ => None,
+        }
     }
 }
 
@@ -461,27 +472,34 @@ pub struct CommClause {
 pub enum StmtKind {
     /// A statement that could not be parsed; its error was reported.
     Bad,
-    Decl(GenDecl),
+    Decl(Box<GenDecl>),
     /// `;` — `implicit` when it was an inserted newline or `}`.
     Empty { implicit: bool },
     Labeled { label: Ident, colon: Span, stmt: Box<Stmt> },
-    Expr(Expr),
-    Send { chan: Expr, arrow: Span, value: Expr },
-    IncDec { x: Expr, inc: bool, op_span: Span },
+    Expr(Box<Expr>),
+    Send { chan: Box<Expr>, arrow: Span, value: Box<Expr> },
+    IncDec { x: Box<Expr>, inc: bool, op_span: Span },
     Assign { lhs: Vec<Expr>, op: AssignOp, op_span: Span, rhs: Vec<Expr> },
-    Go { kw: Span, call: Expr },
-    Defer { kw: Span, call: Expr },
+    Go { kw: Span, call: Box<Expr> },
+    Defer { kw: Span, call: Box<Expr> },
     Return { results: Vec<Expr> },
     Branch { kind: BranchKind, label: Option<Ident> },
     Block(Block),
-    If { init: Option<Box<Stmt>>, cond: Expr, then: Block, els: Option<Box<Stmt>> },
-    Switch { init: Option<Box<Stmt>>, tag: Option<Expr>, lbrace: Span, body: Vec<CaseClause>, rbrace: Span },
+    If { init: Option<Box<Stmt>>, cond: Box<Expr>, then: Block, els: Option<Box<Stmt>> },
+    Switch { init: Option<Box<Stmt>>, tag: Option<Box<Expr>>, lbrace: Span, body: Vec<CaseClause>, rbrace: Span },
     /// `switch init; x := y.(type) { ... }`; `assign` is an
     /// [`StmtKind::Assign`] with `:=` or an [`StmtKind::Expr`], whose right
     /// side is a [`ExprKind::TypeAssert`] with no type.
     TypeSwitch { init: Option<Box<Stmt>>, assign: Box<Stmt>, lbrace: Span, body: Vec<CaseClause>, rbrace: Span },
     Select { lbrace: Span, body: Vec<CommClause>, rbrace: Span },
-    For { init: Option<Box<Stmt>>, cond: Option<Expr>, post: Option<Box<Stmt>>, body: Block },
+    For { init: Option<Box<Stmt>>, cond: Option<Box<Expr>>, post: Option<Box<Stmt>>, body: Block },
     /// `for key, value := range x`; `op` is `None` for `for range x`.
-    Range { key: Option<Expr>, value: Option<Expr>, op: Option<(AssignOp, Span)>, range_span: Span, x: Expr, body: Block },
+    Range {
+        key: Option<Box<Expr>>,
+        value: Option<Box<Expr>>,
+        op: Option<(AssignOp, Span)>,
+        range_span: Span,
+        x: Box<Expr>,
+        body: Box<Block>,
+    },
 }

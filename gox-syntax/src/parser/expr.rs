@@ -322,12 +322,12 @@ impl<'a> Parser<'a> {
         let lo = self.pos;
         let ty = self.parse_func_type();
         if self.tok != Token::LBrace {
-            return self.mk_expr(lo, ExprKind::FuncType(ty));
+            return self.mk_expr(lo, ExprKind::FuncType(Box::new(ty)));
         }
         self.expr_lev += 1;
         let body = self.parse_body();
         self.expr_lev -= 1;
-        self.mk_expr(lo, ExprKind::FuncLit { ty, body })
+        self.mk_expr(lo, ExprKind::FuncLit { ty: Box::new(ty), body: Box::new(body) })
     }
 
     #[inline(never)]

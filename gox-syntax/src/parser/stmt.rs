@@ -93,7 +93,7 @@ impl<'a> Parser<'a> {
         match self.tok {
             Token::Const | Token::Type | Token::Var => {
                 let d = self.parse_gen_decl(self.tok);
-                Stmt { span: d.span, kind: StmtKind::Decl(d) }
+                Stmt { span: d.span, kind: StmtKind::Decl(Box::new(d)) }
             }
             Token::Ident
             | Token::Int
@@ -127,7 +127,7 @@ impl<'a> Parser<'a> {
                 let kw = self.tok_span();
                 self.next();
                 let call = self.parse_call_expr(if is_go { "go" } else { "defer" });
-                let s = self.mk_stmt(lo, if is_go { StmtKind::Go { kw, call } } else { StmtKind::Defer { kw, call } });
+                let s = self.mk_stmt(lo, if is_go { StmtKind::Go { kw, call: Box::new(call) } } else { StmtKind::Defer { kw, call: Box::new(call) } });
                 self.expect_semi();
                 s
             }
@@ -250,15 +250,15 @@ impl<'a> Parser<'a> {
                 let arrow = self.tok_span();
                 self.next();
                 let value = self.parse_rhs();
-                Simple::Stmt(self.mk_stmt(lo, StmtKind::Send { chan: x, arrow, value }))
+                Simple::Stmt(self.mk_stmt(lo, StmtKind::Send { chan: Box::new(x), arrow, value: Box::new(value) }))
             }
             Token::Inc | Token::Dec => {
                 let inc = self.tok == Token::Inc;
                 let op_span = self.tok_span();
                 self.next();
-                Simple::Stmt(self.mk_stmt(lo, StmtKind::IncDec { x, inc, op_span }))
+                Simple::Stmt(self.mk_stmt(lo, StmtKind::IncDec { x: Box::new(x), inc, op_span }))
             }
-            _ => Simple::Stmt(self.mk_stmt(lo, StmtKind::Expr(x))),
+            _ => Simple::Stmt(self.mk_stmt(lo, StmtKind::Expr(Box::new(x)))),
         }
     }
 
@@ -275,7 +275,7 @@ impl<'a> Parser<'a> {
     fn make_expr(&mut self, s: Option<Stmt>, want: &str) -> Option<Expr> {
         let s = s?;
         match s.kind {
-            StmtKind::Expr(x) => Some(self.check_expr(x)),
+            StmtKind::Expr(x) => Some(self.check_expr(*x)),
             StmtKind::Bad => Some(self.bad_expr(s.span.lo, s.span.hi)),
             kind => {
                 let found = if matches!(kind, StmtKind::Assign { .. }) { "assignment" } else { "simple statement" };
@@ -373,7 +373,7 @@ impl<'a> Parser<'a> {
             Some(e) => self.span(lo, e.span.hi),
             None => self.span(lo, then.rbrace.hi),
         };
-        Stmt { span, kind: StmtKind::If { init, cond, then, els } }
+        Stmt { span, kind: StmtKind::If { init, cond: Box::new(cond), then, els } }
     }
 
     /// `switch [init;] [tag] { cases }` and type switches.
@@ -414,7 +414,7 @@ impl<'a> Parser<'a> {
             }
         }
         let tag = self.make_expr(s2, "switch expression");
-        Stmt { span, kind: StmtKind::Switch { init, tag, lbrace, body, rbrace } }
+        Stmt { span, kind: StmtKind::Switch { init, tag: tag.map(Box::new), lbrace, body, rbrace } }
     }
 
     fn is_type_switch_guard(&mut self, s: Option<&Stmt>) -> bool {
@@ -489,7 +489,7 @@ impl<'a> Parser<'a> {
                 self.next();
                 let value = self.parse_rhs();
                 let chan = lhs.swap_remove(0);
-                Some(Box::new(self.mk_stmt(clo, StmtKind::Send { chan, arrow, value })))
+                Some(Box::new(self.mk_stmt(clo, StmtKind::Send { chan: Box::new(chan), arrow, value: Box::new(value) })))
             } else if let Some(op @ (AssignOp::Assign | AssignOp::Define)) = assign_op(self.tok) {
                 if lhs.len() > 2 {
                     self.error_expected(lhs[0].span.lo, "1 or 2 expressions");
@@ -507,7 +507,7 @@ impl<'a> Parser<'a> {
                     self.error_expected(lhs[0].span.lo, "1 expression");
                 }
                 let x = lhs.swap_remove(0);
-                Some(Box::new(self.mk_stmt(clo, StmtKind::Expr(x))))
+                Some(Box::new(self.mk_stmt(clo, StmtKind::Expr(Box::new(x)))))
             }
         } else {
             self.expect(Token::Default);
@@ -574,9 +574,9 @@ impl<'a> Parser<'a> {
             if let Some(v) = it.next() {
                 value = Some(v);
             }
-            return Stmt { span, kind: StmtKind::Range { key, value, op, range_span, x, body } };
+            return Stmt { span, kind: StmtKind::Range { key: key.map(Box::new), value: value.map(Box::new), op, range_span, x: Box::new(x), body: Box::new(body) } };
         }
         let cond = self.make_expr(s2, "boolean or range expression");
-        Stmt { span, kind: StmtKind::For { init: s1.map(Box::new), cond, post: s3.map(Box::new), body } }
+        Stmt { span, kind: StmtKind::For { init: s1.map(Box::new), cond: cond.map(Box::new), post: s3.map(Box::new), body } }
     }
 }

@@ -61,7 +61,7 @@ impl<'a> Parser<'a> {
             }
             Token::Func => {
                 let ft = self.parse_func_type();
-                self.mk_expr(lo, ExprKind::FuncType(ft))
+                self.mk_expr(lo, ExprKind::FuncType(Box::new(ft)))
             }
             Token::Interface => self.parse_interface_type(),
             Token::Map => self.parse_map_type(),
@@ -232,7 +232,7 @@ impl<'a> Parser<'a> {
                         let params = self.parse_parameters();
                         let results = self.parse_result();
                         let ft = FuncType { span: params.open, params, results };
-                        let ty = self.mk_expr(params_lo(&ft), ExprKind::FuncType(ft));
+                        let ty = self.mk_expr(params_lo(&ft), ExprKind::FuncType(Box::new(ft)));
                         Field { span: self.span_from(flo), doc, names: vec![name], ty, tag: None }
                     } else if matches!(x.kind, ExprKind::Ident(_)) && self.tok == Token::LBrack {
                         // A generic method `M[T any]()` or an embedded instance.
