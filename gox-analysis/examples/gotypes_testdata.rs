@@ -145,6 +145,8 @@ struct Totals {
     packages: usize,
     skipped_generic: usize,
     crashed: usize,
+    /// Packages whose diagnostics change with `Config::no_info`.
+    no_info_differs: usize,
     expected: usize,
     found: usize,
     found_exact: usize,
@@ -182,6 +184,18 @@ fn run_package(paths: &[PathBuf], totals: &mut Totals, cut_lines: &mut Vec<Strin
     let mut importer = StdImporter { sources: sources.clone(), cache: HashMap::new(), in_progress: HashSet::new() };
     let config = Config { sources: Some(sources.clone()), ..Config::default() };
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check_package("p", &asts, &mut importer, &config)));
+    // Skipping Info must not change a single diagnostic.
+    let lean_config = Config { no_info: true, ..config.clone() };
+    let lean = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check_package("p", &asts, &mut importer, &lean_config)));
+    if let (Ok(full), Ok(lean)) = (&result, &lean) {
+        let shown = |c: &gox_analysis::Checked| -> Vec<String> {
+            c.diagnostics.iter().map(|d| format!("{}:{}: {}", d.span.file.0, d.span.lo, d.message)).collect()
+        };
+        if shown(full) != shown(lean) {
+            totals.no_info_differs += 1;
+            eprintln!("no_info changes the diagnostics of {}: {:?} vs {:?}", paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(" "), shown(lean), shown(full));
+        }
+    }
     match result {
         Ok(checked) => diags.extend(checked.diagnostics),
         Err(_) => {
@@ -301,6 +315,7 @@ fn main() {
     let t = &totals;
     println!();
     println!("packages checked: {} (skipped as generic: {}, checker panics: {})", t.packages, t.skipped_generic, t.crashed);
+    println!("packages whose diagnostics change without Info (Config::no_info): {}", t.no_info_differs);
     println!("expected errors: {}", t.expected);
     println!("  found on the right line: {} (message also matches: {})", t.found, t.found_exact);
     println!("  missing: {} (+ {} on lines using a GoX-cut feature)", t.missing, t.missing_cut);

@@ -21,7 +21,7 @@ use gox_syntax::ast::{self, NodeId};
 
 use crate::constant::Value;
 use crate::importer::Importer;
-use crate::objects::{obj_key, Obj, Package, PackageId};
+use crate::objects::{obj_key, Obj, ObjectKind, Package, PackageId};
 use crate::operand::{Mode, Operand};
 use crate::scope::{Scope, ScopeKind};
 use crate::types::Type;
@@ -314,7 +314,7 @@ impl<'a> Checker<'a> {
     /// Opens a block scope covering `span` (recorded in [`Info::scopes`]).
     pub fn open_scope(&mut self, span: Span, kind: ScopeKind) -> Arc<Scope> {
         let s = Scope::new(Some(self.scope.clone()), kind, span);
-        self.info.scopes.insert(span, s.clone());
+        self.record_scope(span, &s);
         self.scope = s.clone();
         s
     }
@@ -363,27 +363,54 @@ impl<'a> Checker<'a> {
 
     // ---- recording ----
 
+    // ---- Info ----
+    //
+    // With `Config::no_info` only what the checker reads back is kept:
+    // untyped expressions (their final type comes later), map index,
+    // built-in and type operands (assignability and statement checks),
+    // and uses of built-ins (is a call `panic`?).
+
     pub fn record_def(&mut self, id: &ast::Ident, obj: Option<Obj>) {
-        self.info.defs.insert((id.span.file, id.id), obj);
+        if !self.config.no_info {
+            self.info.defs.insert((id.span.file, id.id), obj);
+        }
     }
 
     pub fn record_use(&mut self, id: &ast::Ident, obj: &Obj) {
-        self.info.uses.insert((id.span.file, id.id), obj.clone());
+        if !self.config.no_info || matches!(obj.kind, ObjectKind::Builtin(_)) {
+            self.info.uses.insert((id.span.file, id.id), obj.clone());
+        }
     }
 
     pub fn record_implicit(&mut self, span: Span, obj: Obj) {
-        self.info.implicits.insert(span, obj);
+        if !self.config.no_info {
+            self.info.implicits.insert(span, obj);
+        }
     }
 
     /// Records the mode and type of `e`.
     pub fn record_type(&mut self, e: &ast::Expr, mode: Mode, ty: Type) {
-        self.info
-            .types
-            .insert((e.span.file, e.id), TypeAndValue { mode, ty });
+        let key = (e.span.file, e.id);
+        if self.config.no_info && !ty.is_untyped() && !matches!(mode, Mode::MapIndex | Mode::Builtin(_) | Mode::TypeExpr) {
+            // An earlier untyped record of `e` must not outlive this one.
+            if !self.info.types.is_empty() {
+                self.info.types.remove(&key);
+            }
+            return;
+        }
+        self.info.types.insert(key, TypeAndValue { mode, ty });
     }
 
     pub(crate) fn record_selection(&mut self, e: &ast::Expr, sel: Selection) {
-        self.info.selections.insert((e.span.file, e.id), sel);
+        if !self.config.no_info {
+            self.info.selections.insert((e.span.file, e.id), sel);
+        }
+    }
+
+    pub(crate) fn record_scope(&mut self, span: Span, scope: &Arc<Scope>) {
+        if !self.config.no_info {
+            self.info.scopes.insert(span, scope.clone());
+        }
     }
 
     /// Notes that the declaration being checked depends on `obj`.

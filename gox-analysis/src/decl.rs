@@ -528,7 +528,7 @@ impl<'a> Checker<'a> {
             f.ty.span
                 .to(f.body.as_ref().map_or(f.ty.span, |b| b.span())),
         );
-        self.info.scopes.insert(f.ty.span, scope.clone());
+        self.record_scope(f.ty.span, &scope);
         let saved = std::mem::replace(&mut self.scope, scope.clone());
         let sig = self.func_type(&scope, f.recv.as_ref(), &f.ty);
         self.scope = saved;

@@ -273,7 +273,7 @@ impl<'a> Checker<'a> {
             crate::scope::ScopeKind::Func,
             e.span,
         );
-        self.info.scopes.insert(ty.span, scope.clone());
+        self.record_scope(ty.span, &scope);
         let saved = std::mem::replace(&mut self.scope, scope.clone());
         let sig = self.func_type(&scope, None, ty);
         self.scope = saved;

@@ -90,6 +90,12 @@ pub struct Config {
     /// line number (`goto L jumps over variable declaration at line 7`)
     /// need it.
     pub sources: Option<Arc<gox_common::SourceMap>>,
+    /// Leave [`Checked::info`] without what only tools read (the types of
+    /// typed expressions, definitions, most uses, selections, scopes):
+    /// checking records just what it consults itself. Diagnostics and the
+    /// package are the same; the checker allocates far less. For callers
+    /// that only report diagnostics.
+    pub no_info: bool,
 }
 
 /// The result of [`check_package`].

@@ -61,7 +61,7 @@ impl<'a> Checker<'a> {
         let mut methods: Vec<(Obj, &'a ast::FuncDecl)> = Vec::new();
         for file in files {
             let file_scope = Scope::new(Some(self.pkg_scope.clone()), ScopeKind::File, file.span);
-            self.info.scopes.insert(file.span, file_scope.clone());
+            self.record_scope(file.span, &file_scope);
             self.file_scopes.push(file_scope.clone());
             self.record_def(&file.name, None);
             for decl in &file.decls {

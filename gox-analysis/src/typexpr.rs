@@ -188,7 +188,7 @@ impl<'a> Checker<'a> {
             }
             ExprKind::FuncType(ft) => {
                 let scope = Scope::new(Some(self.scope.clone()), ScopeKind::Func, e.span);
-                self.info.scopes.insert(e.span, scope.clone());
+                self.record_scope(e.span, &scope);
                 self.func_type(&scope, None, ft)
             }
             ExprKind::InterfaceType(fields) => {
@@ -576,7 +576,7 @@ impl<'a> Checker<'a> {
                 continue;
             };
             let scope = Scope::new(Some(self.scope.clone()), ScopeKind::Func, f.ty.span);
-            self.info.scopes.insert(f.ty.span, scope.clone());
+            self.record_scope(f.ty.span, &scope);
             let sig = self.func_type(&scope, None, ft);
             // The receiver is the interface itself.
             let (params, results, variadic) = match sig.kind() {

@@ -391,6 +391,14 @@ fn run_package(name: &str, sources: &[(PathBuf, String)]) -> Vec<String> {
         next_file: 0,
     };
     let checked = check_package(name, &files, &mut imp, &Config::default());
+    // Skipping Info must not change a single diagnostic.
+    let lean = check_package(name, &files, &mut imp, &Config { no_info: true, ..Config::default() });
+    let shown = |c: &gox_analysis::Checked| -> Vec<String> {
+        c.diagnostics.iter().map(|d| format!("{}:{}: {}", d.span.file.0, d.span.lo, d.message)).collect()
+    };
+    if shown(&lean) != shown(&checked) {
+        problems.push(format!("{name}: with Config::no_info the diagnostics are {:?}, not {:?}", shown(&lean), shown(&checked)));
+    }
     if std::env::var("GOX_TESTDATA_DUMP").is_ok() {
         for d in &checked.diagnostics {
             let fi = (d.span.file.0 - 1000) as usize;

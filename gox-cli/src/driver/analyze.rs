@@ -230,7 +230,7 @@ fn check_unit(graph: &PackageGraph, slots: &[Slot], map: &Arc<SourceMap>, u: usi
         };
         importer.insert(&import.path, import.external, result);
     }
-    let config = Config { sources: Some(map.clone()), ..Config::default() };
+    let config = Config { sources: Some(map.clone()), no_info: true, ..Config::default() };
     let checked = check_package(&unit.import_path, &asts, &mut importer, &config);
     let mut diagnostics = unit.diagnostics.clone();
     let has_syntax_errors = syntax.iter().any(Diagnostic::is_error) || unit.diagnostics.iter().any(Diagnostic::is_error);
