@@ -61,7 +61,7 @@ fn exclusion<F: FileSystem + ?Sized>(
     if let Err(suffix) = cfg.matches_file_name(name) {
         return Ok(Some(format!("excluded by file name suffix: {suffix}")));
     }
-    let content = fs.read(path)?;
+    let content = fs.read_shared(path)?;
     let header = parse_header(&content).map_err(|e| FsError::BuildConstraint {
         path: path.to_path_buf(),
         line: e.line,

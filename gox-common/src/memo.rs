@@ -67,12 +67,15 @@ impl<F: FileSystem> MemoFs<F> {
 
 impl<F: FileSystem> FileSystem for MemoFs<F> {
     fn read(&self, path: &Path) -> Result<Vec<u8>, FsError> {
+        self.read_shared(path).map(|bytes| bytes.to_vec())
+    }
+
+    fn read_shared(&self, path: &Path) -> Result<Arc<[u8]>, FsError> {
         if let Some(found) = lock(&self.files).get(path) {
-            return found.as_ref().map(|bytes| bytes.to_vec()).map_err(Clone::clone);
+            return found.clone();
         }
-        let read = self.inner.read(path);
-        let kept = read.as_ref().map(|bytes| Arc::from(bytes.as_slice())).map_err(Clone::clone);
-        lock(&self.files).insert(path.to_path_buf(), kept);
+        let read = self.inner.read_shared(path);
+        lock(&self.files).insert(path.to_path_buf(), read.clone());
         read
     }
 

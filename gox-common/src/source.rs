@@ -144,11 +144,14 @@ impl SourceMap {
     }
 
     pub fn add(&self, path: impl Into<PathBuf>, text: impl Into<Arc<str>>) -> Arc<SourceFile> {
+        // Copies happen before taking the locks: threads add files at once.
+        let (path, text) = (path.into(), text.into());
+        let key = path.clone();
         let mut files = self.files.write().unwrap_or_else(|e| e.into_inner());
         let id = FileId(files.len() as u32);
-        let file = Arc::new(SourceFile::new(id, path.into(), text.into()));
+        let file = Arc::new(SourceFile::new(id, path, text));
         files.push(file.clone());
-        self.by_path.write().unwrap_or_else(|e| e.into_inner()).insert(file.path.clone(), id);
+        self.by_path.write().unwrap_or_else(|e| e.into_inner()).insert(key, id);
         file
     }
 

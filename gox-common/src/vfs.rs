@@ -59,6 +59,12 @@ pub enum EntryKind {
 pub trait FileSystem: Send + Sync {
     fn read(&self, path: &Path) -> Result<Vec<u8>, FsError>;
 
+    /// [`FileSystem::read`] into shared bytes: file systems that keep what
+    /// they read hand out the same bytes again without copying.
+    fn read_shared(&self, path: &Path) -> Result<std::sync::Arc<[u8]>, FsError> {
+        self.read(path).map(std::sync::Arc::from)
+    }
+
     /// The file as UTF-8 text; invalid UTF-8 is an error naming the file and
     /// the offset of the first bad byte.
     fn read_to_string(&self, path: &Path) -> Result<String, FsError> {
@@ -107,6 +113,9 @@ impl<F: FileSystem + ?Sized> FileSystem for &F {
     fn read(&self, path: &Path) -> Result<Vec<u8>, FsError> {
         (**self).read(path)
     }
+    fn read_shared(&self, path: &Path) -> Result<std::sync::Arc<[u8]>, FsError> {
+        (**self).read_shared(path)
+    }
     fn read_dir(&self, path: &Path) -> Result<Vec<String>, FsError> {
         (**self).read_dir(path)
     }
@@ -127,6 +136,9 @@ impl<F: FileSystem + ?Sized> FileSystem for &F {
 impl<F: FileSystem + ?Sized> FileSystem for std::sync::Arc<F> {
     fn read(&self, path: &Path) -> Result<Vec<u8>, FsError> {
         (**self).read(path)
+    }
+    fn read_shared(&self, path: &Path) -> Result<std::sync::Arc<[u8]>, FsError> {
+        (**self).read_shared(path)
     }
     fn read_dir(&self, path: &Path) -> Result<Vec<String>, FsError> {
         (**self).read_dir(path)

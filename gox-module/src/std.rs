@@ -210,6 +210,12 @@ impl<F: FileSystem> FileSystem for StdOverlayFs<F> {
             None => self.inner.read(path),
         }
     }
+    fn read_shared(&self, path: &Path) -> Result<std::sync::Arc<[u8]>, FsError> {
+        match self.std_for(path) {
+            Some(std) => std.read_shared(path),
+            None => self.inner.read_shared(path),
+        }
+    }
     fn read_dir(&self, path: &Path) -> Result<Vec<String>, FsError> {
         match self.std_for(path) {
             Some(std) => std.read_dir(path),

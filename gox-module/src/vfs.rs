@@ -630,8 +630,11 @@ fn scan_package<G: FileSystem + ?Sized>(fs: &G, dir: &Path, build: &BuildConfig)
     }
     let mut first: Option<(String, String)> = None;
     for file in &set.files {
-        let text = fs.read_to_string(file).map_err(ResolveError::Read)?;
-        let name = package_clause(file, &text)?;
+        let bytes = fs.read_shared(file).map_err(ResolveError::Read)?;
+        let text = std::str::from_utf8(&bytes).map_err(|e| {
+            ResolveError::Read(FsError::InvalidUtf8 { path: file.to_path_buf(), offset: e.valid_up_to() })
+        })?;
+        let name = package_clause(file, text)?;
         let file_name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         match &first {
             None => first = Some((name, file_name)),

@@ -142,10 +142,10 @@ impl Run<'_> {
         });
         slot.package
             .get_or_init(|| {
-                if let Some((entry, data)) = slot.export.get().and_then(|e| Some((e, e.export()?))) {
+                if let Some(entry) = slot.export.get() {
                     let mut lookup = |path: &str| self.by_path.get(path).map(|&d| self.package(d));
                     let mut remap = |id| entry.remap(id);
-                    if let Ok(package) = import_package_remapped(&data, &mut lookup, &mut remap) {
+                    if let Ok(package) = import_package_remapped(entry.export(), &mut lookup, &mut remap) {
                         return package;
                     }
                 }

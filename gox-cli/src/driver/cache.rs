@@ -3,12 +3,13 @@
 //! fingerprints, the package's own API fingerprint and its diagnostics.
 //!
 //! Location: `$GOXCACHE`, else `gox` under the user's cache directory
-//! (`$XDG_CACHE_HOME` or `~/.cache`). An entry is two files: `<key>` (the
-//! fingerprint and diagnostics, as JSON followed by the SHA-256 of the
-//! JSON) and `<key>.export` (the package's export data, checksummed by its
-//! own format). Both are written to temporary files and renamed into place,
-//! the export data first, so readers never see half an entry; a corrupt or
-//! truncated entry is detected and ignored.
+//! (`$XDG_CACHE_HOME` or `~/.cache`). An entry is one file named by the hex
+//! key: the fingerprint and diagnostics as one line of JSON, the package's
+//! export data, and the SHA-256 (hex) of everything before it. It is
+//! written to a temporary file and renamed into place, so readers never see
+//! half an entry; a corrupt or truncated entry fails its checksum and is
+//! ignored. One file per entry, in one directory: a cold check creates as
+//! few inodes as it can.
 
 use std::path::{Path, PathBuf};
 
@@ -17,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 /// Bumped when the entry format or the meaning of a key changes.
-const FORMAT: &str = "gox-cache-3";
+const FORMAT: &str = "gox-cache-4";
 
 pub fn cache_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os("GOXCACHE").filter(|d| !d.is_empty()) {
@@ -125,17 +126,15 @@ struct StoredEntry {
 pub struct Entry {
     pub fingerprint: Hash,
     pub diagnostics: Vec<Diagnostic>,
-    /// Where the package's export data is: read only when an importer must
-    /// be checked (a no-op run never reads it).
-    export_path: PathBuf,
+    /// The package's export data, for importers that must be checked.
+    export: Vec<u8>,
     files: Vec<(u32, Option<gox_common::FileId>)>,
 }
 
 impl Entry {
-    /// The export data (its own checksum guards it; see
-    /// `gox_analysis::export`), or `None` when it is missing.
-    pub fn export(&self) -> Option<Vec<u8>> {
-        std::fs::read(&self.export_path).ok()
+    /// The package's export data.
+    pub fn export(&self) -> &[u8] {
+        &self.export
     }
 
     /// This run's file id for a file id of the run that wrote the entry.
@@ -146,33 +145,29 @@ impl Entry {
 
 pub struct Cache {
     dir: PathBuf,
+    /// Set once this run has made sure `dir` exists.
+    made: std::sync::OnceLock<bool>,
 }
 
 impl Cache {
     pub fn open(dir: PathBuf) -> Cache {
-        Cache { dir }
+        Cache { dir, made: std::sync::OnceLock::new() }
     }
 
     fn path(&self, key: &Hash) -> PathBuf {
-        let hex = hex::encode(key);
-        self.dir.join(&hex[..2]).join(&hex[2..])
-    }
-
-    fn export_path(&self, key: &Hash) -> PathBuf {
-        let mut path = self.path(key).into_os_string();
-        path.push(".export");
-        PathBuf::from(path)
+        self.dir.join(hex::encode(key))
     }
 
     /// The entry for `key`, or `None` when absent, corrupt, or naming a file
     /// the current build does not have.
     pub fn get(&self, key: &Hash, map: &SourceMap) -> Option<Entry> {
-        let bytes = std::fs::read(self.path(key)).ok()?;
+        let mut bytes = std::fs::read(self.path(key)).ok()?;
         let (body, sum) = bytes.split_at(bytes.len().checked_sub(64)?);
         if hex::encode(Sha256::digest(body)).as_bytes() != sum {
             return None;
         }
-        let stored: StoredEntry = serde_json::from_slice(body).ok()?;
+        let json_len = body.iter().position(|&b| b == b'\n')?;
+        let stored: StoredEntry = serde_json::from_slice(&body[..json_len]).ok()?;
         let fingerprint: Hash = hex::decode(&stored.fingerprint).ok()?.try_into().ok()?;
         let span = |file: &str, lo: u32, hi: u32| -> Option<Span> {
             let id = map.find(Path::new(file))?;
@@ -193,7 +188,9 @@ impl Cache {
             diagnostics.push(Diagnostic { severity, span: span(&d.file, d.lo, d.hi)?, message: d.message, notes });
         }
         let files = stored.files.iter().map(|(old, path)| (*old, map.find(Path::new(path)))).collect();
-        Some(Entry { fingerprint, diagnostics, export_path: self.export_path(key), files })
+        bytes.truncate(bytes.len() - 64);
+        let export = bytes.split_off(json_len + 1);
+        Some(Entry { fingerprint, diagnostics, export, files })
     }
 
     /// Stores an entry; failures (read-only or full disk) only cost speed.
@@ -230,18 +227,16 @@ impl Cache {
                 .collect(),
             files: files.iter().map(|f| (f.id.0, f.path.to_string_lossy().into_owned())).collect(),
         };
+        // Compact JSON has no raw newline: it ends the JSON line.
         let Ok(mut body) = serde_json::to_vec(&stored) else { return };
+        body.push(b'\n');
+        body.extend_from_slice(export);
         let sum = hex::encode(Sha256::digest(&body));
         body.extend_from_slice(sum.as_bytes());
-        let path = self.path(key);
-        let Some(dir) = path.parent() else { return };
-        if std::fs::create_dir_all(dir).is_err() {
+        if !*self.made.get_or_init(|| std::fs::create_dir_all(&self.dir).is_ok()) {
             return;
         }
-        // The export data first: an entry is only visible once both exist.
-        if write_atomic(dir, &self.export_path(key), export) {
-            write_atomic(dir, &path, &body);
-        }
+        write_atomic(&self.dir, &self.path(key), &body);
     }
 }
 

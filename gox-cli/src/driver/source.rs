@@ -12,17 +12,17 @@ use gox_common::{Diagnostic, FileSystem, SourceFile, SourceMap, Span};
 /// ("invalid UTF-8 encoding"); those bytes are replaced by spaces in the
 /// registered text so that every other offset stays as in the file.
 pub fn read_source<F: FileSystem + ?Sized>(fs: &F, map: &SourceMap, path: &Path) -> (Arc<SourceFile>, Vec<Diagnostic>) {
-    let bytes = match fs.read(path) {
+    let bytes = match fs.read_shared(path) {
         Ok(bytes) => bytes,
         Err(err) => {
             let file = map.add(path, "");
             return (file.clone(), vec![Diagnostic::error(Span::new(file.id, 0, 0), err.to_string())]);
         }
     };
-    match String::from_utf8(bytes) {
+    match std::str::from_utf8(&bytes) {
         Ok(text) => (map.add(path, text), Vec::new()),
-        Err(err) => {
-            let mut bytes = err.into_bytes();
+        Err(_) => {
+            let mut bytes = bytes.to_vec();
             let mut bad = Vec::new();
             let mut at = 0;
             while at < bytes.len() {
