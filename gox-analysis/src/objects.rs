@@ -207,7 +207,11 @@ impl Object {
         self.used.load(Ordering::Relaxed)
     }
     pub(crate) fn mark_used(&self) {
-        self.used.store(true, Ordering::Relaxed)
+        // Objects of imported packages are shared by the checking threads:
+        // write their cache line only when it changes anything.
+        if !self.used.load(Ordering::Relaxed) {
+            self.used.store(true, Ordering::Relaxed)
+        }
     }
     pub(crate) fn set_used(&self, used: bool) {
         self.used.store(used, Ordering::Relaxed)

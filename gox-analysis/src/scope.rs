@@ -62,14 +62,13 @@ impl Scope {
     /// The innermost object `name` in this scope or an enclosing one, with
     /// the scope that declares it.
     pub fn lookup_parent(self: &Arc<Scope>, name: Symbol) -> Option<(Arc<Scope>, Obj)> {
-        let mut s = Some(self.clone());
-        while let Some(sc) = s {
-            if let Some(o) = sc.lookup(name) {
-                return Some((sc, o));
+        let mut scope = self;
+        loop {
+            if let Some(o) = scope.lookup(name) {
+                return Some((scope.clone(), o));
             }
-            s = sc.parent.clone();
+            scope = scope.parent.as_ref()?;
         }
-        None
     }
 
     /// Inserts `obj` unless the name is taken; returns the existing object
@@ -109,6 +108,12 @@ impl Scope {
     }
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// Forgets the nested scopes (which then live only as long as
+    /// something else holds them).
+    pub(crate) fn clear_children(&self) {
+        self.children.lock().unwrap_or_else(|e| e.into_inner()).clear();
     }
 
     pub fn children(&self) -> Vec<Arc<Scope>> {

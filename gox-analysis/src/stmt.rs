@@ -118,6 +118,11 @@ impl<'a> Checker<'a> {
             self.error(body.rbrace, "missing return");
         }
         self.usage(&scope);
+        if self.config.no_info {
+            // Nothing reads the body's block scopes again: free them now
+            // rather than keep every local scope of the package alive.
+            scope.clear_children();
+        }
 
         self.scope = saved_scope;
         self.env.sig = saved_sig;

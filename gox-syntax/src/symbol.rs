@@ -1,18 +1,27 @@
 //! Interned identifiers: a [`Symbol`] is a `u32` that compares in O(1).
 //! The interner is global and thread-safe so that files can be parsed and
 //! packages checked on any thread; interned strings live for the process.
+//! Each thread remembers the symbols it has seen, so the global table (and
+//! its lock, which both cores would fight over) is consulted once per
+//! thread and name.
 
-use std::collections::HashMap;
+use std::cell::RefCell;
 use std::fmt;
 use std::sync::{OnceLock, RwLock};
+
+use rustc_hash::FxHashMap;
 
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Symbol(u32);
 
 #[derive(Default)]
 struct Interner {
-    map: HashMap<&'static str, Symbol>,
+    map: FxHashMap<&'static str, Symbol>,
     len: u32,
+}
+
+thread_local! {
+    static SEEN: RefCell<FxHashMap<&'static str, Symbol>> = RefCell::new(FxHashMap::default());
 }
 
 fn interner() -> &'static RwLock<Interner> {
@@ -39,6 +48,15 @@ fn slot(index: u32) -> &'static OnceLock<&'static str> {
 
 impl Symbol {
     pub fn intern(s: &str) -> Symbol {
+        if let Some(sym) = SEEN.with(|seen| seen.borrow().get(s).copied()) {
+            return sym;
+        }
+        let sym = Symbol::intern_global(s);
+        SEEN.with(|seen| seen.borrow_mut().insert(sym.as_str(), sym));
+        sym
+    }
+
+    fn intern_global(s: &str) -> Symbol {
         if let Some(&sym) = interner().read().unwrap_or_else(|e| e.into_inner()).map.get(s) {
             return sym;
         }

@@ -44,9 +44,12 @@ pub struct Unit {
 }
 
 impl Unit {
-    /// Parses every file in full (in parallel): the ASTs and syntax errors.
+    /// Parses every file in full: the ASTs and syntax errors. On the
+    /// calling thread, which checks the package and frees the ASTs:
+    /// allocator pages stay with one thread, and packages already give the
+    /// pool enough parallel work.
     pub fn parse(&self) -> (Vec<ast::File>, Vec<Diagnostic>) {
-        let parsed: Vec<(ast::File, Vec<Diagnostic>)> = self.files.par_iter().map(|f| gox_syntax::parse_file(f)).collect();
+        let parsed: Vec<(ast::File, Vec<Diagnostic>)> = self.files.iter().map(|f| gox_syntax::parse_file(f)).collect();
         let mut asts = Vec::with_capacity(parsed.len());
         let mut diags = Vec::new();
         for (ast, d) in parsed {

@@ -11,8 +11,7 @@ mod expr;
 mod stmt;
 mod types;
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use rustc_hash::FxHashMap;
 
 use gox_common::{Diagnostic, FileId, Span};
 
@@ -80,30 +79,8 @@ pub(crate) struct Parser<'a> {
     next_id: u32,
     /// This file's identifiers, so that the global interner is asked once
     /// per distinct name.
-    symbols: HashMap<&'a [u8], Symbol, BuildHasherDefault<FxHasher>>,
+    symbols: FxHashMap<&'a [u8], Symbol>,
     imports: Vec<ast::ImportSpec>,
-}
-
-/// A small fast hasher for short keys (identifiers), as rustc's FxHasher.
-#[derive(Default)]
-struct FxHasher(u64);
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut w = [0u8; 8];
-            w[..chunk.len()].copy_from_slice(chunk);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-        }
-    }
-
-    fn write_usize(&mut self, n: usize) {
-        self.0 = (self.0.rotate_left(5) ^ n as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
 }
 
 /// Tokens that start a statement: where statement-level recovery stops.
@@ -160,7 +137,7 @@ impl<'a> Parser<'a> {
             sync_pos: 0,
             sync_cnt: 0,
             next_id: 0,
-            symbols: HashMap::default(),
+            symbols: FxHashMap::default(),
             imports: Vec::new(),
         };
         p.next();
