@@ -138,3 +138,55 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+fn set_age(path: &Path, days: u64) {
+    let when = std::time::SystemTime::now() - std::time::Duration::from_secs(days * 24 * 60 * 60);
+    let file = std::fs::File::options().write(true).open(path).unwrap();
+    file.set_modified(when).unwrap();
+}
+
+fn age_days(path: &Path) -> u64 {
+    let modified = std::fs::metadata(path).unwrap().modified().unwrap();
+    std::time::SystemTime::now().duration_since(modified).unwrap_or_default().as_secs() / (24 * 60 * 60)
+}
+
+#[test]
+fn hits_refresh_entries_and_old_unused_entries_are_trimmed() {
+    let p = project();
+    let cache = tempfile::tempdir().unwrap();
+    gox(p.path(), cache.path(), &["check", "./..."]);
+    let stamp = cache.path().join("trim.txt");
+    assert!(stamp.is_file(), "the first run trims and records it");
+    let entries = walk(cache.path()).into_iter().filter(|e| *e != stamp).collect::<Vec<_>>();
+    assert!(!entries.is_empty());
+    // Entries this build uses, but last used a week ago; an entry nobody
+    // uses and a file of an older cache layout, both as old; and the last
+    // trim two days ago.
+    for e in &entries {
+        set_age(e, 7);
+    }
+    let unused = cache.path().join("00".repeat(32));
+    std::fs::write(&unused, "old").unwrap();
+    set_age(&unused, 7);
+    std::fs::create_dir_all(cache.path().join("ab")).unwrap();
+    let old_layout = cache.path().join("ab").join("cdef");
+    std::fs::write(&old_layout, "old").unwrap();
+    set_age(&old_layout, 7);
+    set_age(&stamp, 2);
+
+    let (_, err, code) = gox(p.path(), cache.path(), &["check", "--timings", "./..."]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(counts(&err).1, 0, "the old entries still serve: {err}");
+    for e in &entries {
+        assert!(e.is_file() && age_days(e) == 0, "{} was used, so refreshed and kept", e.display());
+    }
+    assert!(!unused.exists(), "an entry unused for a week is trimmed");
+    assert!(!old_layout.exists() && !cache.path().join("ab").exists(), "so is an older layout's");
+    assert_eq!(age_days(&stamp), 0);
+
+    // A recent trim means no trimming: an old unused entry survives a day.
+    std::fs::write(&unused, "old").unwrap();
+    set_age(&unused, 7);
+    gox(p.path(), cache.path(), &["check", "./..."]);
+    assert!(unused.exists());
+}

@@ -106,6 +106,7 @@ pub fn run(args: &CheckArgs, mode: Mode) -> Result<Status> {
             return Ok(Status::Usage);
         }
     };
+    cache.trim();
     let format = Format::choose(args.json, args.color);
     // Messages naming files (gox.mod, directories) show them relative to the
     // current directory, as positions are.

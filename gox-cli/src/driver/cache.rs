@@ -10,12 +10,26 @@
 //! half an entry; a corrupt or truncated entry fails its checksum and is
 //! ignored. One file per entry, in one directory: a cold check creates as
 //! few inodes as it can.
+//!
+//! Like Go's build cache, it trims itself: a hit refreshes the entry's
+//! modification time (at most once an hour), and at most once a day a run
+//! deletes the entries nobody used for five days (`trim.txt` records when).
 
 use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
 
 use gox_common::{Diagnostic, Label, Severity, SourceMap, Span};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+
+/// A hit refreshes an entry's modification time when it is older than this.
+const REFRESH_AFTER: Duration = Duration::from_secs(60 * 60);
+/// Entries unused for this long are deleted ...
+const TRIM_AFTER: Duration = Duration::from_secs(5 * 24 * 60 * 60);
+/// ... by a run at most this often.
+const TRIM_INTERVAL: Duration = Duration::from_secs(24 * 60 * 60);
+/// The file whose modification time says when the cache was last trimmed.
+const TRIM_STAMP: &str = "trim.txt";
 
 /// Bumped when the entry format or the meaning of a key changes.
 const FORMAT: &str = "gox-cache-4";
@@ -161,7 +175,7 @@ impl Cache {
     /// The entry for `key`, or `None` when absent, corrupt, or naming a file
     /// the current build does not have.
     pub fn get(&self, key: &Hash, map: &SourceMap) -> Option<Entry> {
-        let mut bytes = std::fs::read(self.path(key)).ok()?;
+        let mut bytes = read_and_refresh(&self.path(key))?;
         let (body, sum) = bytes.split_at(bytes.len().checked_sub(64)?);
         if hex::encode(Sha256::digest(body)).as_bytes() != sum {
             return None;
@@ -238,6 +252,64 @@ impl Cache {
         }
         write_atomic(&self.dir, &self.path(key), &body);
     }
+}
+
+impl Cache {
+    /// Deletes the entries unused for [`TRIM_AFTER`] (and whatever an older
+    /// gox left behind as long), unless that was done less than
+    /// [`TRIM_INTERVAL`] ago. Failures only leave files behind.
+    pub fn trim(&self) {
+        let now = SystemTime::now();
+        let stamp = self.dir.join(TRIM_STAMP);
+        if modified(&stamp).is_some_and(|t| age(now, t) < TRIM_INTERVAL) {
+            return;
+        }
+        if !self.dir.is_dir() {
+            return;
+        }
+        trim_dir(&self.dir, now, &stamp);
+        let _ = std::fs::write(&stamp, format!("{}\n", now.duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_secs())));
+    }
+}
+
+/// Removes the files under `dir` (and the directories that empties) not
+/// modified for [`TRIM_AFTER`], except `keep`.
+fn trim_dir(dir: &Path, now: SystemTime, keep: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let Ok(kind) = entry.file_type() else { continue };
+        if kind.is_dir() {
+            trim_dir(&path, now, keep);
+            let _ = std::fs::remove_dir(&path); // only succeeds when empty
+        } else if path != keep && modified(&path).is_some_and(|t| age(now, t) >= TRIM_AFTER) {
+            let _ = std::fs::remove_file(&path);
+        }
+    }
+}
+
+fn modified(path: &Path) -> Option<SystemTime> {
+    std::fs::metadata(path).and_then(|m| m.modified()).ok()
+}
+
+/// How long before `now` the time `then` was (zero for the future).
+fn age(now: SystemTime, then: SystemTime) -> Duration {
+    now.duration_since(then).unwrap_or(Duration::ZERO)
+}
+
+/// The bytes of the entry at `path`; marks it used when its modification
+/// time is older than [`REFRESH_AFTER`].
+fn read_and_refresh(path: &Path) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path).ok()?;
+    let meta = file.metadata().ok()?;
+    let now = SystemTime::now();
+    if meta.modified().is_ok_and(|t| age(now, t) >= REFRESH_AFTER) {
+        let _ = file.set_modified(now);
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.read_to_end(&mut bytes).ok()?;
+    Some(bytes)
 }
 
 /// Writes `bytes` to a temporary file in `dir` and renames it to `path`.
