@@ -595,9 +595,7 @@ impl<'a> Checker<'a> {
             Mode::Constant(v) => Mode::Constant(v),
             m => m,
         };
-        self.info
-            .types
-            .insert(key, crate::checker::TypeAndValue { mode, ty: newt });
+        self.record_type(e, mode, newt);
     }
 
     pub(crate) fn is_shift_lhs(&self, e: &ast::Expr) -> bool {
