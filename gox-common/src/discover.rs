@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::vfs::{FileSystem, FsError, RealFs};
+use crate::vfs::{EntryKind, FileSystem, FsError, RealFs};
 
 /// Whether the walk descends into a subdirectory called `name`: not into
 /// `testdata`, nor into names beginning with `.` (which covers `.goxdeps`)
@@ -11,6 +11,10 @@ use crate::vfs::{FileSystem, FsError, RealFs};
 pub fn is_skipped_dir(name: &str) -> bool {
     name.starts_with('.') || name.starts_with('_') || name == "testdata"
 }
+
+/// A directory holding this file is the root of a module: `./...` does not
+/// reach into another module nested in the tree (as in Go).
+pub const MODULE_FILE: &str = "gox.mod";
 
 /// Whether a file called `name` makes its directory a package: a `.gox` file
 /// whose name does not begin with `.` or `_` (test files count).
@@ -20,20 +24,23 @@ pub fn is_package_file(name: &str) -> bool {
 
 /// Every directory under `root` (`root` included, whatever its name) that
 /// contains at least one `.gox` file, sorted; see [`is_skipped_dir`] for the
-/// subdirectories that are not searched. Symbolic links are followed.
+/// subdirectories that are not searched, and directories of nested modules
+/// (holding a [`MODULE_FILE`]) are not searched either. Symbolic links are
+/// followed.
 pub fn discover_packages<F: FileSystem + ?Sized>(fs: &F, root: &Path) -> Result<Vec<PathBuf>, FsError> {
     let mut found = Vec::new();
     let mut stack = vec![root.to_path_buf()];
     while let Some(dir) = stack.pop() {
+        let entries = fs.read_dir_kinds(&dir)?;
+        if dir != root && entries.iter().any(|(name, kind)| name == MODULE_FILE && *kind == EntryKind::File) {
+            continue;
+        }
         let mut is_package = false;
-        for name in fs.read_dir(&dir)? {
-            let path = dir.join(&name);
-            if fs.is_dir(&path) {
-                if !is_skipped_dir(&name) {
-                    stack.push(path);
-                }
-            } else if !is_package && is_package_file(&name) && fs.is_file(&path) {
-                is_package = true;
+        for (name, kind) in entries {
+            match kind {
+                EntryKind::Dir if !is_skipped_dir(&name) => stack.push(dir.join(&name)),
+                EntryKind::File if is_package_file(&name) => is_package = true,
+                _ => {}
             }
         }
         if is_package {
@@ -55,7 +62,9 @@ pub fn discover_packages_real(root: &Path) -> Result<Vec<PathBuf>, FsError> {
     }
     let mut found = Vec::new();
     let walk = walkdir::WalkDir::new(root).follow_links(true).into_iter().filter_entry(|e| {
-        e.depth() == 0 || !e.file_type().is_dir() || !is_skipped_dir(&e.file_name().to_string_lossy())
+        e.depth() == 0
+            || !e.file_type().is_dir()
+            || !(is_skipped_dir(&e.file_name().to_string_lossy()) || e.path().join(MODULE_FILE).is_file())
     });
     for entry in walk {
         let entry = match entry {

@@ -6,7 +6,11 @@ use std::path::{Path, PathBuf};
 use gox_common::{discover_packages, discover_packages_real, FsError, MemoryFs, RealFs};
 
 const TREE: &[&str] = &[
+    "gox.mod",
     "main.gox",
+    "nested/gox.mod",
+    "nested/n.gox",
+    "nested/sub/s.gox",
     "a/x.gox",
     "a/b/c/y_test.gox",
     "a-b/z.gox",
@@ -52,7 +56,10 @@ fn all_three_walks_find_the_same_sorted_packages() -> Result<(), FsError> {
     assert_eq!(rel(root, &generic), ["", "a", "a/b/c", "a-b", "a.b", "deep/1/2/3/4/5"]);
     assert_eq!(discover_packages_real(root)?, generic);
     assert_eq!(discover_packages(&mem, root)?, generic);
-    for sub in ["a", "testdata", "docs", "empty"] {
+    // A nested module is left out of its parent's `./...`, but is walked
+    // as a root of its own.
+    assert_eq!(rel(&root.join("nested"), &discover_packages(&RealFs, &root.join("nested"))?), ["", "sub"]);
+    for sub in ["a", "testdata", "docs", "empty", "nested"] {
         let sub = root.join(sub);
         let generic = discover_packages(&RealFs, &sub)?;
         assert_eq!(discover_packages_real(&sub)?, generic, "{}", sub.display());
