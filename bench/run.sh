@@ -72,23 +72,32 @@ run() {
 	RSS=$(tail -1 "$LOGS/$name.rss")
 }
 
-# best NAME SETUP CMD...: RUNS runs, SETUP (a shell function) before each;
-# sets BEST_SECS, BEST_RSS (peak over runs), BEST_RC (last run's status);
-# the fastest run's output is kept in $LOGS/NAME.best.log.
+# once NAME I SETUP CMD...: run I of NAME, SETUP (a shell function) first;
+# keeps the fastest run in BEST_SECS_OF[NAME] (its output in
+# $LOGS/NAME.best.log), the peak RSS over runs in BEST_RSS_OF[NAME] and the
+# last run's status in RC_OF[NAME].
+declare -A BEST_SECS_OF BEST_RSS_OF RC_OF
+once() {
+	local name=$1 i=$2 setup=$3
+	shift 3
+	"$setup"
+	run "$name" "$@"
+	echo "bench:   $name run $i: ${SECS}s, ${RSS} KiB, exit $RC" >&2
+	local best=${BEST_SECS_OF[$name]:-}
+	if [ -z "$best" ] || python3 -c "import sys; sys.exit(0 if $SECS < $best else 1)"; then
+		BEST_SECS_OF[$name]=$SECS
+		cp "$LOGS/$name.log" "$LOGS/$name.best.log"
+	fi
+	[ "$RSS" -gt "${BEST_RSS_OF[$name]:-0}" ] && BEST_RSS_OF[$name]=$RSS
+	RC_OF[$name]=$RC
+}
+
+# best NAME SETUP CMD...: RUNS runs of one measurement in a row.
 best() {
 	local name=$1 setup=$2 i
 	shift 2
-	BEST_SECS="" BEST_RSS=0
 	for i in $(seq 1 "$RUNS"); do
-		"$setup"
-		run "$name" "$@"
-		echo "bench:   $name run $i: ${SECS}s, ${RSS} KiB, exit $RC" >&2
-		if [ -z "$BEST_SECS" ] || python3 -c "import sys; sys.exit(0 if $SECS < $BEST_SECS else 1)"; then
-			BEST_SECS=$SECS
-			cp "$LOGS/$name.log" "$LOGS/$name.best.log"
-		fi
-		[ "$RSS" -gt "$BEST_RSS" ] && BEST_RSS=$RSS
-		BEST_RC=$RC
+		once "$name" "$i" "$setup" "$@"
 	done
 }
 
@@ -111,33 +120,38 @@ edit_body() {
 	set_seed $((1000 + EDITS))
 }
 
-echo "bench: gox check, cold" >&2
-best gox-cold empty_cache "$GOX" -C "$WORK/gox" check ./...
-COLD_S=$BEST_SECS COLD_RSS=$BEST_RSS COLD_RC=$BEST_RC
-echo "bench: gox check, no-op" >&2
-best gox-noop nothing "$GOX" -C "$WORK/gox" check ./...
-NOOP_S=$BEST_SECS NOOP_RSS=$BEST_RSS
-echo "bench: gox check, one function body edited in $EDIT_PKG" >&2
-best gox-edit edit_body "$GOX" -C "$WORK/gox" check ./...
-EDIT_S=$BEST_SECS EDIT_RSS=$BEST_RSS
-set_seed 17
-# One more cold run with --timings for the record (not timed).
-empty_cache
-"$GOX" -C "$WORK/gox" check --timings ./... >"$LOGS/gox-timings.log" 2>&1 || true
-NDIAG=$(grep -c ':[0-9]*:[0-9]*: ' "$LOGS/gox-cold.log" || true)
-
-echo "bench: go/types" >&2
-gt() {
-	local jobs=$1
-	best "gotypes-j$jobs" nothing "$WORK/gotypes" -json -j "$jobs" "$WORK/go"
-	GT_S=$BEST_SECS GT_RSS=$BEST_RSS
-	GT_JSON=$(grep '^{' "$LOGS/gotypes-j$jobs.best.log" | tail -1)
-	[ "$BEST_RC" = 0 ] || echo "bench: warning: go/types reported errors (log: $LOGS/gotypes-j$jobs.log)" >&2
+# The cold check and go/types are the comparison: their runs alternate
+# (gox, go/types with 1 goroutine, with N, then again), so that a machine
+# whose speed drifts during the benchmark slows them alike.
+echo "bench: cold gox check and go/types, alternating" >&2
+for i in $(seq 1 "$RUNS"); do
+	once gox-cold "$i" empty_cache "$GOX" -C "$WORK/gox" check ./...
+	once gotypes-j1 "$i" nothing "$WORK/gotypes" -json -j 1 "$WORK/go"
+	once "gotypes-j$NPROC" "$i" nothing "$WORK/gotypes" -json -j "$NPROC" "$WORK/go"
+done
+COLD_S=${BEST_SECS_OF[gox-cold]} COLD_RSS=${BEST_RSS_OF[gox-cold]} COLD_RC=${RC_OF[gox-cold]}
+gt() { # JOBS: the results of go/types with JOBS goroutines
+	local name=gotypes-j$1
+	GT_S=${BEST_SECS_OF[$name]} GT_RSS=${BEST_RSS_OF[$name]}
+	GT_JSON=$(grep '^{' "$LOGS/$name.best.log" | tail -1)
+	[ "${RC_OF[$name]}" = 0 ] || echo "bench: warning: go/types reported errors (log: $LOGS/$name.log)" >&2
 }
 gt 1
 GT1_S=$GT_S GT1_RSS=$GT_RSS GT1_JSON=$GT_JSON
 gt "$NPROC"
 GTN_S=$GT_S GTN_RSS=$GT_RSS GTN_JSON=$GT_JSON
+
+echo "bench: gox check, no-op" >&2
+best gox-noop nothing "$GOX" -C "$WORK/gox" check ./...
+NOOP_S=${BEST_SECS_OF[gox-noop]} NOOP_RSS=${BEST_RSS_OF[gox-noop]}
+echo "bench: gox check, one function body edited in $EDIT_PKG" >&2
+best gox-edit edit_body "$GOX" -C "$WORK/gox" check ./...
+EDIT_S=${BEST_SECS_OF[gox-edit]} EDIT_RSS=${BEST_RSS_OF[gox-edit]}
+set_seed 17
+# One more cold run with --timings for the record (not timed).
+empty_cache
+"$GOX" -C "$WORK/gox" check --timings ./... >"$LOGS/gox-timings.log" 2>&1 || true
+NDIAG=$(grep -c ':[0-9]*:[0-9]*: ' "$LOGS/gox-cold.best.log" || true)
 
 # ---- report ----
 python3 - "$WORK/results.md" <<EOF
@@ -188,7 +202,7 @@ if cold > 0:
     out.append("Speed-up of cold gox check: %.1fx over go/types with 1 goroutine, %.1fx over $NPROC goroutines" % (gt1 / cold, gtn / cold))
 if "$COLD_RC" != "0" or int("$NDIAG" or 0) > 0:
     out.append("")
-    out.append("WARNING: gox check exited with status $COLD_RC and printed $NDIAG diagnostics on code that go/types accepts (log: $LOGS/gox-cold.log)")
+    out.append("WARNING: gox check exited with status $COLD_RC and printed $NDIAG diagnostics on code that go/types accepts (log: $LOGS/gox-cold.best.log)")
 text = "\n".join(out) + "\n"
 open(sys.argv[1], "w").write(text)
 sys.stdout.write(text)
