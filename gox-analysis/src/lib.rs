@@ -149,6 +149,11 @@ pub fn check_package(import_path: &str, files: &[gox_syntax::ast::File], importe
     c.init_order();
     c.check_main_and_init();
     c.unused_imports();
+    if config.no_info {
+        // Importers look names up in the package scope only: the file,
+        // function and block scopes below it need not outlive the check.
+        c.pkg_scope.clear_children();
+    }
     c.diags.extend(diags);
     let mut diagnostics = c.take_diagnostics();
     if config.first_error_only {

@@ -110,10 +110,14 @@ impl Scope {
         self.len() == 0
     }
 
-    /// Forgets the nested scopes (which then live only as long as
-    /// something else holds them).
+    /// Forgets the scopes nested in this one, at every depth. A scope and
+    /// its children hold each other (parent pointer, children list): only
+    /// cutting every list lets them be freed.
     pub(crate) fn clear_children(&self) {
-        self.children.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        let mut pending = std::mem::take(&mut *self.children.lock().unwrap_or_else(|e| e.into_inner()));
+        while let Some(child) = pending.pop() {
+            pending.append(&mut child.children.lock().unwrap_or_else(|e| e.into_inner()));
+        }
     }
 
     pub fn children(&self) -> Vec<Arc<Scope>> {
