@@ -190,3 +190,33 @@ fn hits_refresh_entries_and_old_unused_entries_are_trimmed() {
     gox(p.path(), cache.path(), &["check", "./..."]);
     assert!(unused.exists());
 }
+
+#[test]
+fn processes_sharing_the_cache_agree_and_leave_whole_entries() {
+    let p = project();
+    std::fs::write(p.path().join("util/extra.gox"), "package util\n\nfunc unused() { x := 1 }\n").unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let spawn = || {
+        Command::new(env!("CARGO_BIN_EXE_gox"))
+            .args(["check", "./..."])
+            .current_dir(p.path())
+            .env("GOXCACHE", cache.path())
+            .output()
+    };
+    // Four cold checks at once, writing the same entries.
+    let outputs: Vec<_> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..4).map(|_| s.spawn(spawn)).collect();
+        handles.into_iter().map(|h| h.join().unwrap().expect("running gox")).collect()
+    });
+    for out in &outputs {
+        assert_eq!(out.status.code(), Some(1));
+        assert_eq!(out.stdout, outputs[0].stdout);
+        assert_eq!(String::from_utf8_lossy(&out.stdout), "util/extra.gox:3:17: x declared but not used\n");
+    }
+    // What they left is complete: the next run takes everything from it
+    // and reports the same.
+    let (out, err, code) = gox(p.path(), cache.path(), &["check", "--timings", "./..."]);
+    assert_eq!((code, counts(&err).1), (1, 0), "{err}");
+    assert_eq!(out.as_bytes(), outputs[0].stdout.as_slice());
+    assert!(walk(cache.path()).iter().all(|e| !e.file_name().unwrap().to_string_lossy().starts_with(".tmp")), "no temporary files left");
+}
