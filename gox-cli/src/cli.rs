@@ -27,6 +27,10 @@ pub enum Command {
     /// Verify dependencies offline, then check (default: the module's main packages)
     Build(CheckArgs),
     /// Add or change a dependency: fetch it into .goxdeps, record it in gox.mod and gox.lock
+    #[command(after_help = "Environment:\n  \
+        GOXPROXY        where modules come from, as Go's GOPROXY: proxy URLs (https://, file://), direct (git), off; \
+        separated by ',' (next on not found) or '|' (next on any error); default direct\n  \
+        GOXHTTPTIMEOUT  seconds an HTTP request may wait for a response or for more of a download; default 60")]
     Get(GetArgs),
     /// List packages
     List(ListArgs),

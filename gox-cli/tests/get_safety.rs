@@ -214,3 +214,26 @@ fn concurrent_gets_on_one_project_both_succeed_and_keep_every_require() {
         );
     }
 }
+
+#[test]
+fn a_stalled_download_fails_instead_of_hanging() {
+    let (w, app) = setup();
+    let server = HttpServer::start(&w.proxy());
+    server.stall(Some("greet/@v/v1.0.0.zip"));
+    let out = w.command(&app, &server.url, &["get", "example.com/greet@v1.0.0"]).env("GOXHTTPTIMEOUT", "1").output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!("gox: reading {}/example.com/greet/@v/v1.0.0.zip: ", server.url)) && stderr.contains("timed out"),
+        "{stderr}"
+    );
+    assert_eq!(contents(&app.join(".goxdeps")), Vec::<String>::new());
+    assert_eq!(read(app.join("gox.mod")), "module example.com/app\n");
+
+    let out = w.command(&app, &server.url, &["get", "example.com/greet@v1.0.0"]).env("GOXHTTPTIMEOUT", "soon").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "gox: invalid GOXHTTPTIMEOUT \"soon\": want a whole number of seconds, at least 1\n"
+    );
+}

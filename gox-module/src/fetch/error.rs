@@ -31,6 +31,9 @@ pub enum FetchError {
     #[error("invalid GOXPROXY {value:?}: {reason}")]
     InvalidProxyList { value: String, reason: String },
 
+    #[error("invalid GOXHTTPTIMEOUT {value:?}: want a whole number of seconds, at least 1")]
+    InvalidTimeout { value: String },
+
     /// No source has a version matching the query.
     #[error("{module}: no matching versions for query {query:?}{tried}")]
     NoMatchingVersions { module: String, query: String, tried: Tried },

@@ -82,6 +82,21 @@ impl UrlRewrites {
 }
 
 /// The repository URL of `module`, after rewriting.
+/// Makes libgit2 give up on a server that sends nothing for `timeout` (by
+/// default it waits forever). The option is global to the process: it is
+/// set once, before the first git operation.
+pub(crate) fn set_server_timeout_once(timeout: std::time::Duration) {
+    static SET: std::sync::Once = std::sync::Once::new();
+    SET.call_once(|| {
+        let ms = i32::try_from(timeout.as_millis()).unwrap_or(i32::MAX);
+        // SAFETY: libgit2's global options must not change while another
+        // thread uses libgit2. Every git operation of gox calls this first
+        // and `Once` makes concurrent first callers wait for it, so none is
+        // running yet; nothing else in gox sets libgit2 options.
+        let _ = unsafe { git2::opts::set_server_timeout_in_milliseconds(ms) };
+    });
+}
+
 pub(crate) fn repo_url(module: &str, rewrites: &UrlRewrites) -> String {
     rewrites.rewrite(&format!("https://{module}"))
 }

@@ -173,8 +173,13 @@ pub struct Fetcher {
     progress: Box<dyn Progress>,
     rewrites: UrlRewrites,
     limits: Limits,
+    stall_timeout: std::time::Duration,
     http: std::sync::OnceLock<Result<reqwest::blocking::Client, String>>,
 }
+
+/// How long an HTTP request may wait for the response to start, and a
+/// download for its next bytes, before it is abandoned.
+pub const DEFAULT_STALL_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
 
 impl std::fmt::Debug for Fetcher {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -183,6 +188,7 @@ impl std::fmt::Debug for Fetcher {
             .field("offline", &self.offline)
             .field("rewrites", &self.rewrites)
             .field("limits", &self.limits)
+            .field("stall_timeout", &self.stall_timeout)
             .finish()
     }
 }
@@ -197,16 +203,34 @@ impl Fetcher {
             progress: Box::new(NoProgress),
             rewrites: UrlRewrites::new(),
             limits: Limits::default(),
+            stall_timeout: DEFAULT_STALL_TIMEOUT,
             http: std::sync::OnceLock::new(),
         }
     }
 
     /// Sources from `GOXPROXY` (default `direct`), URL rewriting from the
-    /// user's git configuration.
+    /// user's git configuration, the stall timeout from `GOXHTTPTIMEOUT`
+    /// (seconds; default [`DEFAULT_STALL_TIMEOUT`]).
     pub fn from_env() -> Result<Fetcher, FetchError> {
         let value = std::env::var("GOXPROXY").unwrap_or_default();
         let value = if value.trim().is_empty() { DEFAULT_GOXPROXY.to_string() } else { value };
-        Ok(Fetcher::new(parse_goxproxy(&value)?).with_url_rewrites(UrlRewrites::from_default_config()))
+        let mut fetcher = Fetcher::new(parse_goxproxy(&value)?).with_url_rewrites(UrlRewrites::from_default_config());
+        if let Some(value) = std::env::var_os("GOXHTTPTIMEOUT").filter(|v| !v.is_empty()) {
+            let value = value.to_string_lossy().into_owned();
+            match value.trim().parse::<u64>() {
+                Ok(secs) if secs > 0 => fetcher = fetcher.with_stall_timeout(std::time::Duration::from_secs(secs)),
+                _ => return Err(FetchError::InvalidTimeout { value }),
+            }
+        }
+        Ok(fetcher)
+    }
+
+    /// How long an HTTP request may wait for its response to start and a
+    /// download for more bytes: a server that stalls fails the request
+    /// instead of hanging `gox get`. A slow but moving download is not cut.
+    pub fn with_stall_timeout(mut self, timeout: std::time::Duration) -> Fetcher {
+        self.stall_timeout = timeout;
+        self
     }
 
     /// With `offline`, anything that would need a download fails at once.
@@ -243,13 +267,22 @@ impl Fetcher {
         git::repo_url(module, &self.rewrites)
     }
 
+    /// [`Fetcher::repo_url`], for a git operation about to start.
+    fn git_url(&self, module: &str) -> String {
+        git::set_server_timeout_once(self.stall_timeout);
+        self.repo_url(module)
+    }
+
     fn client(&self) -> Result<&reqwest::blocking::Client, String> {
         self.http
             .get_or_init(|| {
                 reqwest::blocking::Client::builder()
                     .user_agent(concat!("gox/", env!("CARGO_PKG_VERSION")))
                     .connect_timeout(std::time::Duration::from_secs(30))
-                    .timeout(None)
+                    // The blocking client applies this to the wait for the
+                    // response and to each read of its body, not to the
+                    // whole transfer.
+                    .timeout(self.stall_timeout)
                     .build()
                     .map_err(|e| error::describe(&e))
             })
@@ -312,7 +345,7 @@ impl Fetcher {
                 proxy::http_list(client, url, module)
             }
             Source::File { url, dir } => proxy::FileProxy { url, dir }.list(module),
-            Source::Direct => git::list_versions(&self.repo_url(module)),
+            Source::Direct => git::list_versions(&self.git_url(module)),
             Source::Off => Err(SourceError::failed("GOXPROXY=off", "module lookup disabled")),
         }
     }
@@ -350,7 +383,7 @@ impl Fetcher {
                         proxy::http_has_version(self.http(url)?, url, module, v.as_str())
                     }
                     Source::File { url, dir } => proxy::FileProxy { url, dir }.has_version(module, v.as_str()),
-                    Source::Direct => git::has_version(&self.repo_url(module), v.as_str()),
+                    Source::Direct => git::has_version(&self.git_url(module), v.as_str()),
                     Source::Off => Err(SourceError::failed("GOXPROXY=off", "module lookup disabled")),
                 };
                 return exists.map(|()| v.clone()).map_err(DownloadError::from);
@@ -515,7 +548,7 @@ impl Fetcher {
                 Ok(Origin::Proxy { url: url.clone() })
             }
             Source::Direct => {
-                let url = self.repo_url(module);
+                let url = self.git_url(module);
                 let commit = git::export_tag(
                     &url,
                     module,

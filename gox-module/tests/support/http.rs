@@ -1,5 +1,6 @@
 //! An HTTP/1.1 server on 127.0.0.1 serving a module proxy directory, which
-//! can cut a response short. Shared by gox-module's and gox-cli's tests.
+//! can cut a response short or stall in the middle of one. Shared by
+//! gox-module's and gox-cli's tests.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
@@ -9,10 +10,12 @@ use std::sync::{Arc, Mutex};
 /// An HTTP/1.1 server on 127.0.0.1 serving the files under `root`; 404 for
 /// anything else. While `cut_short` holds a path suffix, responses for
 /// matching paths announce the full length, send half and drop the
-/// connection.
+/// connection; while `stall` holds one, they send half and then nothing
+/// (for a minute, with the connection open).
 pub struct HttpServer {
     pub url: String,
     cut_short: Arc<Mutex<Option<String>>>,
+    stall: Arc<Mutex<Option<String>>>,
     requests: Arc<Mutex<Vec<String>>>,
 }
 
@@ -21,20 +24,25 @@ impl HttpServer {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let cut_short = Arc::new(Mutex::new(None::<String>));
+        let stall = Arc::new(Mutex::new(None::<String>));
         let requests = Arc::new(Mutex::new(Vec::new()));
-        let (root, cut, reqs) = (root.to_path_buf(), cut_short.clone(), requests.clone());
+        let (root, cut, stalled, reqs) = (root.to_path_buf(), cut_short.clone(), stall.clone(), requests.clone());
         std::thread::spawn(move || {
             for stream in listener.incoming() {
                 let Ok(stream) = stream else { continue };
-                let (root, cut, reqs) = (root.clone(), cut.clone(), reqs.clone());
-                std::thread::spawn(move || serve(stream, &root, &cut, &reqs));
+                let (root, cut, stalled, reqs) = (root.clone(), cut.clone(), stalled.clone(), reqs.clone());
+                std::thread::spawn(move || serve(stream, &root, &cut, &stalled, &reqs));
             }
         });
-        HttpServer { url, cut_short, requests }
+        HttpServer { url, cut_short, stall, requests }
     }
 
     pub fn cut_short(&self, path_suffix: Option<&str>) {
         *self.cut_short.lock().unwrap() = path_suffix.map(str::to_string);
+    }
+
+    pub fn stall(&self, path_suffix: Option<&str>) {
+        *self.stall.lock().unwrap() = path_suffix.map(str::to_string);
     }
 
     /// The paths requested so far, in order.
@@ -43,7 +51,13 @@ impl HttpServer {
     }
 }
 
-fn serve(stream: TcpStream, root: &Path, cut: &Mutex<Option<String>>, reqs: &Mutex<Vec<String>>) {
+fn serve(
+    stream: TcpStream,
+    root: &Path,
+    cut: &Mutex<Option<String>>,
+    stall: &Mutex<Option<String>>,
+    reqs: &Mutex<Vec<String>>,
+) {
     let mut reader = BufReader::new(stream.try_clone().unwrap());
     let mut request_line = String::new();
     if reader.read_line(&mut request_line).is_err() {
@@ -69,8 +83,14 @@ fn serve(stream: TcpStream, root: &Path, cut: &Mutex<Option<String>>, reqs: &Mut
         Some(body) => {
             let header = format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
             let _ = stream.write_all(header.as_bytes());
-            let cut = cut.lock().unwrap().as_ref().is_some_and(|s| path.ends_with(s.as_str()));
-            if cut {
+            let matches = |m: &Mutex<Option<String>>| m.lock().unwrap().as_ref().is_some_and(|s| path.ends_with(s.as_str()));
+            if matches(stall) {
+                let _ = stream.write_all(&body[..body.len() / 2]);
+                let _ = stream.flush();
+                std::thread::sleep(std::time::Duration::from_secs(60));
+                return;
+            }
+            if matches(cut) {
                 let _ = stream.write_all(&body[..body.len() / 2]);
                 let _ = stream.flush();
                 let _ = stream.shutdown(std::net::Shutdown::Both);
