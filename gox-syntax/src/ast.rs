@@ -5,8 +5,11 @@
 //! them (type, constant value, definition or use) keyed by
 //! `(FileId, NodeId)`.
 
+use std::fmt;
+
 use gox_common::Span;
 
+use crate::stack::{ensure_sufficient_stack, placeholder};
 use crate::symbol::Symbol;
 
 /// Identifies an expression or identifier within one [`File`].
@@ -341,11 +344,54 @@ pub enum ChanDir {
     Recv,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+/// An expression or a type. `Clone`, `PartialEq`, `Debug` and `Drop` are
+/// written out so that they work on trees of any depth (a binary chain is
+/// as deep as it is long): see [`ensure_sufficient_stack`].
 pub struct Expr {
     pub id: NodeId,
     pub span: Span,
     pub kind: ExprKind,
+}
+
+impl Clone for Expr {
+    fn clone(&self) -> Expr {
+        ensure_sufficient_stack(|| Expr { id: self.id, span: self.span, kind: self.kind.clone() })
+    }
+}
+
+impl PartialEq for Expr {
+    fn eq(&self, other: &Expr) -> bool {
+        ensure_sufficient_stack(|| self.id == other.id && self.span == other.span && self.kind == other.kind)
+    }
+}
+
+impl fmt::Debug for Expr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        ensure_sufficient_stack(|| {
+            f.debug_struct("Expr").field("id", &self.id).field("span", &self.span).field("kind", &self.kind).finish()
+        })
+    }
+}
+
+impl Drop for Expr {
+    /// Frees a chain of first operands (`1 + 1 + ...`, `a.b.c...`) in a
+    /// loop; the other children, whose depth the parser's nesting limit
+    /// bounds, are freed recursively on a stack that grows as needed.
+    fn drop(&mut self) {
+        if matches!(self.kind, ExprKind::Bad | ExprKind::Ident(_) | ExprKind::BasicLit(_)) {
+            return;
+        }
+        let mut kind = std::mem::replace(&mut self.kind, ExprKind::Bad);
+        ensure_sufficient_stack(move || loop {
+            let next = kind.first_operand_mut().map(|x| std::mem::replace(x, placeholder()));
+            drop(kind);
+            match next {
+                // `x` itself drops with a childless kind: no recursion.
+                Some(mut x) => kind = std::mem::replace(&mut x.kind, ExprKind::Bad),
+                None => break,
+            }
+        });
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -389,6 +435,33 @@ pub enum ExprKind {
     InterfaceType(FieldList),
     MapType { key: Box<Expr>, value: Box<Expr> },
     ChanType { dir: ChanDir, elem: Box<Expr> },
+}
+
+impl ExprKind {
+    /// The operand a chain grows through, which walks follow in a loop:
+    /// `x` in `x.f`, `x[i]`, `x[i:j]`, `x.(T)`, `x(args)`, `x op y`,
+    /// `x: v` and `map[x]v`, and the only operand of `(x)`, `*x`, `op x`,
+    /// `chan x` and `...x`. It is always the first child in source order
+    /// (and in the dump and visiting order); `None` for other kinds.
+    pub(crate) fn first_operand(&self) -> Option<&Expr> {
+        use ExprKind::*;
+        match self {
+            Paren(x) | Star(x) | Unary { x, .. } | Binary { x, .. } | Selector { x, .. } | Index { x, .. } => Some(x),
+            Slice { x, .. } | TypeAssert { x, .. } | Call { func: x, .. } | KeyValue { key: x, .. } => Some(x),
+            MapType { key: x, .. } | ChanType { elem: x, .. } | Ellipsis(Some(x)) => Some(x),
+            _ => None,
+        }
+    }
+
+    fn first_operand_mut(&mut self) -> Option<&mut Expr> {
+        use ExprKind::*;
+        match self {
+            Paren(x) | Star(x) | Unary { x, .. } | Binary { x, .. } | Selector { x, .. } | Index { x, .. } => Some(x),
+            Slice { x, .. } | TypeAssert { x, .. } | Call { func: x, .. } | KeyValue { key: x, .. } => Some(x),
+            MapType { key: x, .. } | ChanType { elem: x, .. } | Ellipsis(Some(x)) => Some(x),
+            _ => None,
+        }
+    }
 }
 
 impl Expr {

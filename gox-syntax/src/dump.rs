@@ -4,8 +4,15 @@
 use std::fmt::Write;
 
 use crate::ast::*;
+use crate::stack::ensure_sufficient_stack;
 
-/// The tree of `f`, one node per line, children indented by two spaces.
+/// Nesting levels shown by indentation. Deeper lines (a long operator
+/// chain is as deep as it is long) keep this indentation and start with
+/// their depth, `[depth] `, so that the dump stays linear in the tree's size.
+const MAX_INDENT: usize = 64;
+
+/// The tree of `f`, one node per line, children indented by two spaces
+/// (up to a depth of 64; deeper lines start with their depth, `[65] `).
 pub fn dump_ast(f: &File) -> String {
     let mut d = Dumper { out: String::new(), depth: 0 };
     d.line(format!("File package {} {}", f.name.name, sp(f.span)));
@@ -31,8 +38,11 @@ struct Dumper {
 
 impl Dumper {
     fn line(&mut self, s: String) {
-        for _ in 0..self.depth {
+        for _ in 0..self.depth.min(MAX_INDENT) {
             self.out.push_str("  ");
+        }
+        if self.depth > MAX_INDENT {
+            let _ = write!(self.out, "[{}] ", self.depth);
         }
         self.out.push_str(&s);
         self.out.push('\n');
@@ -159,6 +169,10 @@ impl Dumper {
     }
 
     fn stmt(&mut self, s: &Stmt) {
+        ensure_sufficient_stack(|| self.stmt_inner(s))
+    }
+
+    fn stmt_inner(&mut self, s: &Stmt) {
         let at = sp(s.span);
         match &s.kind {
             StmtKind::Bad => self.line(format!("BadStmt {at}")),
@@ -270,87 +284,113 @@ impl Dumper {
         });
     }
 
+    /// An expression and its children. A chain of first operands
+    /// (`1 + 1 + ...`) is followed in a loop: each node's line, then its
+    /// first operand's subtree, then (unwinding) its other children.
     fn expr(&mut self, e: &Expr) {
+        ensure_sufficient_stack(|| {
+            let mut chain = Vec::new();
+            let mut cur = e;
+            self.expr_line(cur);
+            while let Some(x) = cur.kind.first_operand() {
+                chain.push(cur);
+                cur = x;
+                self.depth += 1;
+                self.expr_line(cur);
+            }
+            self.depth += 1;
+            self.expr_rest(cur);
+            self.depth -= 1;
+            while let Some(n) = chain.pop() {
+                self.expr_rest(n);
+                self.depth -= 1;
+            }
+        })
+    }
+
+    fn expr_line(&mut self, e: &Expr) {
         let at = format!("#{} {}", e.id.0, sp(e.span));
-        match &e.kind {
-            ExprKind::Bad => self.line(format!("BadExpr {at}")),
-            ExprKind::Ident(id) => self.line(format!("Ident {} {at}", id.name)),
-            ExprKind::BasicLit(l) => self.line(format!("BasicLit {:?} {} {at}", l.kind, l.raw)),
-            ExprKind::CompositeLit { ty, elts, .. } => self.nested(&format!("CompositeLit {at}"), |d| {
-                if let Some(t) = ty {
-                    d.nested("Type", |d| d.expr(t));
-                }
-                elts.iter().for_each(|x| d.expr(x));
-            }),
-            ExprKind::KeyValue { key, value, .. } => self.nested(&format!("KeyValue {at}"), |d| {
-                d.expr(key);
-                d.expr(value);
-            }),
-            ExprKind::FuncLit { ty, body } => self.nested(&format!("FuncLit {at}"), |d| {
-                d.func_type(ty);
-                d.block("Body", body);
-            }),
-            ExprKind::Paren(x) => self.nested(&format!("Paren {at}"), |d| d.expr(x)),
-            ExprKind::Selector { x, sel } => self.nested(&format!("Selector .{} {at}", sel.name), |d| d.expr(x)),
-            ExprKind::Index { x, index, .. } => self.nested(&format!("Index {at}"), |d| {
-                d.expr(x);
-                d.expr(index);
-            }),
-            ExprKind::Slice { x, lo, hi, max, slice3, .. } => {
-                self.nested(&format!("Slice{} {at}", if *slice3 { " 3" } else { "" }), |d| {
-                    d.expr(x);
-                    for (name, i) in [("Lo", lo), ("Hi", hi), ("Max", max)] {
-                        if let Some(i) = i {
-                            d.nested(name, |d| d.expr(i));
-                        }
-                    }
-                })
-            }
-            ExprKind::TypeAssert { x, ty } => self.nested(&format!("TypeAssert {at}"), |d| {
-                d.expr(x);
-                match ty {
-                    Some(t) => d.expr(t),
-                    None => d.line("type".to_string()),
-                }
-            }),
-            ExprKind::Call { func, args, ellipsis, .. } => {
-                self.nested(&format!("Call{} {at}", if ellipsis.is_some() { " ..." } else { "" }), |d| {
-                    d.expr(func);
-                    args.iter().for_each(|x| d.expr(x));
-                })
-            }
-            ExprKind::Star(x) => self.nested(&format!("Star {at}"), |d| d.expr(x)),
-            ExprKind::Unary { op, x, .. } => self.nested(&format!("Unary {} {at}", op.text()), |d| d.expr(x)),
-            ExprKind::Binary { op, x, y, .. } => self.nested(&format!("Binary {} {at}", op.text()), |d| {
-                d.expr(x);
-                d.expr(y);
-            }),
-            ExprKind::ArrayType { len, elem } => self.nested(&format!("ArrayType {at}"), |d| {
-                if let Some(l) = len {
-                    d.nested("Len", |d| d.expr(l));
-                }
-                d.expr(elem);
-            }),
-            ExprKind::Ellipsis(x) => self.nested(&format!("Ellipsis {at}"), |d| {
-                if let Some(x) = x {
-                    d.expr(x);
-                }
-            }),
-            ExprKind::StructType(l) => self.nested(&format!("StructType {at}"), |d| d.field_list(l)),
-            ExprKind::FuncType(t) => self.nested(&format!("FuncType {at}"), |d| d.func_type(t)),
-            ExprKind::InterfaceType(l) => self.nested(&format!("InterfaceType {at}"), |d| d.field_list(l)),
-            ExprKind::MapType { key, value } => self.nested(&format!("MapType {at}"), |d| {
-                d.expr(key);
-                d.expr(value);
-            }),
-            ExprKind::ChanType { dir, elem } => {
+        let line = match &e.kind {
+            ExprKind::Bad => format!("BadExpr {at}"),
+            ExprKind::Ident(id) => format!("Ident {} {at}", id.name),
+            ExprKind::BasicLit(l) => format!("BasicLit {:?} {} {at}", l.kind, l.raw),
+            ExprKind::CompositeLit { .. } => format!("CompositeLit {at}"),
+            ExprKind::KeyValue { .. } => format!("KeyValue {at}"),
+            ExprKind::FuncLit { .. } => format!("FuncLit {at}"),
+            ExprKind::Paren(_) => format!("Paren {at}"),
+            ExprKind::Selector { sel, .. } => format!("Selector .{} {at}", sel.name),
+            ExprKind::Index { .. } => format!("Index {at}"),
+            ExprKind::Slice { slice3, .. } => format!("Slice{} {at}", if *slice3 { " 3" } else { "" }),
+            ExprKind::TypeAssert { .. } => format!("TypeAssert {at}"),
+            ExprKind::Call { ellipsis, .. } => format!("Call{} {at}", if ellipsis.is_some() { " ..." } else { "" }),
+            ExprKind::Star(_) => format!("Star {at}"),
+            ExprKind::Unary { op, .. } => format!("Unary {} {at}", op.text()),
+            ExprKind::Binary { op, .. } => format!("Binary {} {at}", op.text()),
+            ExprKind::ArrayType { .. } => format!("ArrayType {at}"),
+            ExprKind::Ellipsis(_) => format!("Ellipsis {at}"),
+            ExprKind::StructType(_) => format!("StructType {at}"),
+            ExprKind::FuncType(_) => format!("FuncType {at}"),
+            ExprKind::InterfaceType(_) => format!("InterfaceType {at}"),
+            ExprKind::MapType { .. } => format!("MapType {at}"),
+            ExprKind::ChanType { dir, .. } => {
                 let dir = match dir {
                     ChanDir::Both => "chan",
                     ChanDir::Send => "chan<-",
                     ChanDir::Recv => "<-chan",
                 };
-                self.nested(&format!("ChanType {dir} {at}"), |d| d.expr(elem))
+                format!("ChanType {dir} {at}")
             }
+        };
+        self.line(line);
+    }
+
+    /// The children of `e` other than its first operand (which
+    /// [`expr`](Self::expr) dumps).
+    fn expr_rest(&mut self, e: &Expr) {
+        match &e.kind {
+            ExprKind::Bad
+            | ExprKind::Ident(_)
+            | ExprKind::BasicLit(_)
+            | ExprKind::Paren(_)
+            | ExprKind::Selector { .. }
+            | ExprKind::Star(_)
+            | ExprKind::Unary { .. }
+            | ExprKind::Ellipsis(_)
+            | ExprKind::ChanType { .. } => {}
+            ExprKind::CompositeLit { ty, elts, .. } => {
+                if let Some(t) = ty {
+                    self.nested("Type", |d| d.expr(t));
+                }
+                elts.iter().for_each(|x| self.expr(x));
+            }
+            ExprKind::KeyValue { value: y, .. } | ExprKind::Binary { y, .. } | ExprKind::MapType { value: y, .. } => {
+                self.expr(y)
+            }
+            ExprKind::FuncLit { ty, body } => {
+                self.func_type(ty);
+                self.block("Body", body);
+            }
+            ExprKind::Index { index, .. } => self.expr(index),
+            ExprKind::Slice { lo, hi, max, .. } => {
+                for (name, i) in [("Lo", lo), ("Hi", hi), ("Max", max)] {
+                    if let Some(i) = i {
+                        self.nested(name, |d| d.expr(i));
+                    }
+                }
+            }
+            ExprKind::TypeAssert { ty, .. } => match ty {
+                Some(t) => self.expr(t),
+                None => self.line("type".to_string()),
+            },
+            ExprKind::Call { args, .. } => args.iter().for_each(|x| self.expr(x)),
+            ExprKind::ArrayType { len, elem } => {
+                if let Some(l) = len {
+                    self.nested("Len", |d| d.expr(l));
+                }
+                self.expr(elem);
+            }
+            ExprKind::StructType(l) | ExprKind::InterfaceType(l) => self.field_list(l),
+            ExprKind::FuncType(t) => self.func_type(t),
         }
     }
 }

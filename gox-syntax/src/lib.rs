@@ -10,6 +10,7 @@ mod dump;
 pub mod lexer;
 pub mod literal;
 mod parser;
+mod stack;
 pub mod symbol;
 pub mod token;
 pub mod visit;
@@ -19,6 +20,7 @@ use gox_common::{Diagnostic, FileId, SourceFile};
 pub use dump::dump_ast;
 pub use literal::{unquote_bytes, unquote_rune, unquote_string, UnquoteError};
 pub use parser::MAX_NESTING;
+pub use stack::ensure_sufficient_stack;
 pub use symbol::Symbol;
 pub use token::Token;
 
@@ -37,6 +39,39 @@ pub fn parse_source(file_id: FileId, text: &str) -> (ast::File, Vec<Diagnostic>)
 /// reported ("invalid UTF-8 encoding") where they occur.
 pub fn parse_bytes(file_id: FileId, src: &[u8]) -> (ast::File, Vec<Diagnostic>) {
     parser::Parser::new(file_id, src).parse_file(parser::Mode::Full)
+}
+
+/// The message for a byte that is no UTF-8 encoding, wherever it is found.
+pub const INVALID_UTF8: &str = "invalid UTF-8 encoding";
+
+/// A file's bytes as text for the [`gox_common::SourceMap`]: every byte the
+/// lexer would report as [`INVALID_UTF8`] (it decodes as [`lexer`] does,
+/// one bad byte at a time) is replaced by a space, so that every other
+/// offset stays as in the file, and its offset is returned. NUL and byte
+/// order marks are valid UTF-8: they stay, and the lexer reports them
+/// where it meets them. `gox parse` and `gox check` both read files
+/// through here, so they report the same bytes at the same positions.
+pub fn decode_source(bytes: &[u8]) -> (String, Vec<u32>) {
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return (text.to_string(), Vec::new());
+    }
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut bad = Vec::new();
+    let mut at = 0;
+    while at < bytes.len() {
+        let (c, width) = lexer::decode_char(&bytes[at..]);
+        match c {
+            Some(_) => out.extend_from_slice(&bytes[at..at + width]),
+            None => {
+                bad.push(at as u32);
+                out.push(b' ');
+            }
+        }
+        at += width.max(1);
+    }
+    // Every kept sequence decoded as a char: the result is UTF-8.
+    let text = String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    (text, bad)
 }
 
 /// Parses only the package clause and the import declarations (the

@@ -1,8 +1,10 @@
 //! A read-only [`Visitor`] over the AST and the `walk_*` functions that
 //! visit every child of a node. A `visit_*` method returning `false` skips
-//! the node's children.
+//! the node's children. Every walk is safe on trees of any depth (see
+//! [`ensure_sufficient_stack`]).
 
 use crate::ast::*;
+use crate::stack::ensure_sufficient_stack;
 
 pub trait Visitor {
     fn visit_decl(&mut self, _d: &Decl) -> bool {
@@ -129,12 +131,43 @@ pub fn walk_block<V: Visitor + ?Sized>(v: &mut V, b: &Block) {
     }
 }
 
+/// Visits `e` and, unless [`Visitor::visit_expr`] returns false, its
+/// children. A chain of first operands (`1 + 1 + ...`, `a.b.c...`) is
+/// followed in a loop, so a tree of any depth is safe.
 pub fn walk_expr<V: Visitor + ?Sized>(v: &mut V, e: &Expr) {
-    if !v.visit_expr(e) {
-        return;
-    }
+    ensure_sufficient_stack(|| {
+        // The nodes whose first operand is being walked, outermost first:
+        // each one's other children follow its first operand's subtree.
+        let mut chain = Vec::new();
+        let mut cur = e;
+        while v.visit_expr(cur) {
+            match cur.kind.first_operand() {
+                Some(x) => {
+                    chain.push(cur);
+                    cur = x;
+                }
+                None => {
+                    walk_expr_rest(v, cur);
+                    break;
+                }
+            }
+        }
+        while let Some(n) = chain.pop() {
+            walk_expr_rest(v, n);
+        }
+    })
+}
+
+/// The children of `e` other than its first operand, in source order.
+fn walk_expr_rest<V: Visitor + ?Sized>(v: &mut V, e: &Expr) {
     match &e.kind {
-        ExprKind::Bad | ExprKind::BasicLit(_) => {}
+        ExprKind::Bad
+        | ExprKind::BasicLit(_)
+        | ExprKind::Paren(_)
+        | ExprKind::Star(_)
+        | ExprKind::Unary { .. }
+        | ExprKind::Ellipsis(_)
+        | ExprKind::ChanType { .. } => {}
         ExprKind::Ident(id) => v.visit_ident(id),
         ExprKind::CompositeLit { ty, elts, .. } => {
             if let Some(t) = ty {
@@ -144,45 +177,29 @@ pub fn walk_expr<V: Visitor + ?Sized>(v: &mut V, e: &Expr) {
                 walk_expr(v, x);
             }
         }
-        ExprKind::KeyValue { key, value, .. } => {
-            walk_expr(v, key);
-            walk_expr(v, value);
+        ExprKind::KeyValue { value: y, .. } | ExprKind::Binary { y, .. } | ExprKind::MapType { value: y, .. } => {
+            walk_expr(v, y)
         }
         ExprKind::FuncLit { ty, body } => {
             walk_func_type(v, ty);
             walk_block(v, body);
         }
-        ExprKind::Paren(x) | ExprKind::Star(x) => walk_expr(v, x),
-        ExprKind::Selector { x, sel } => {
-            walk_expr(v, x);
-            v.visit_ident(sel);
-        }
-        ExprKind::Index { x, index, .. } => {
-            walk_expr(v, x);
-            walk_expr(v, index);
-        }
-        ExprKind::Slice { x, lo, hi, max, .. } => {
-            walk_expr(v, x);
+        ExprKind::Selector { sel, .. } => v.visit_ident(sel),
+        ExprKind::Index { index, .. } => walk_expr(v, index),
+        ExprKind::Slice { lo, hi, max, .. } => {
             for i in [lo, hi, max].into_iter().flatten() {
                 walk_expr(v, i);
             }
         }
-        ExprKind::TypeAssert { x, ty } => {
-            walk_expr(v, x);
+        ExprKind::TypeAssert { ty, .. } => {
             if let Some(t) = ty {
                 walk_expr(v, t);
             }
         }
-        ExprKind::Call { func, args, .. } => {
-            walk_expr(v, func);
+        ExprKind::Call { args, .. } => {
             for a in args {
                 walk_expr(v, a);
             }
-        }
-        ExprKind::Unary { x, .. } => walk_expr(v, x),
-        ExprKind::Binary { x, y, .. } => {
-            walk_expr(v, x);
-            walk_expr(v, y);
         }
         ExprKind::ArrayType { len, elem } => {
             if let Some(l) = len {
@@ -190,22 +207,16 @@ pub fn walk_expr<V: Visitor + ?Sized>(v: &mut V, e: &Expr) {
             }
             walk_expr(v, elem);
         }
-        ExprKind::Ellipsis(x) => {
-            if let Some(x) = x {
-                walk_expr(v, x);
-            }
-        }
         ExprKind::StructType(l) | ExprKind::InterfaceType(l) => walk_field_list(v, l),
         ExprKind::FuncType(t) => walk_func_type(v, t),
-        ExprKind::MapType { key, value } => {
-            walk_expr(v, key);
-            walk_expr(v, value);
-        }
-        ExprKind::ChanType { elem, .. } => walk_expr(v, elem),
     }
 }
 
 pub fn walk_stmt<V: Visitor + ?Sized>(v: &mut V, s: &Stmt) {
+    ensure_sufficient_stack(|| walk_stmt_inner(v, s))
+}
+
+fn walk_stmt_inner<V: Visitor + ?Sized>(v: &mut V, s: &Stmt) {
     if !v.visit_stmt(s) {
         return;
     }

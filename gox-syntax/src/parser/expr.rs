@@ -2,6 +2,7 @@
 //! composite literals and function literals.
 
 use crate::ast::{BasicLit, BinaryOp, ChanDir, Expr, ExprKind, LitKind, UnaryOp};
+use crate::stack::ensure_sufficient_stack;
 use crate::token::Token;
 
 use super::{Parser, Sync};
@@ -113,13 +114,15 @@ impl<'a> Parser<'a> {
     }
 
     pub(crate) fn parse_unary_expr(&mut self) -> Expr {
-        if !self.enter() {
+        ensure_sufficient_stack(|| {
+            if !self.enter() {
+                self.leave();
+                return self.bad_expr(self.pos, self.pos);
+            }
+            let x = self.parse_unary_inner();
             self.leave();
-            return self.bad_expr(self.pos, self.pos);
-        }
-        let x = self.parse_unary_inner();
-        self.leave();
-        x
+            x
+        })
     }
 
     fn parse_unary_inner(&mut self) -> Expr {
@@ -430,6 +433,10 @@ impl<'a> Parser<'a> {
     /// type.
     #[inline(never)]
     pub(crate) fn parse_literal_value(&mut self, ty: Option<Expr>) -> Expr {
+        ensure_sufficient_stack(|| self.parse_literal_value_inner(ty))
+    }
+
+    fn parse_literal_value_inner(&mut self, ty: Option<Expr>) -> Expr {
         let lo = ty.as_ref().map_or(self.pos, |t| t.span.lo);
         if !self.enter() {
             self.leave();

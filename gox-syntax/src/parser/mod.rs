@@ -21,17 +21,15 @@ use crate::symbol::Symbol;
 use crate::token::Token;
 
 /// Deepest nesting of expressions, types and statements we accept; deeper
-/// input gets "exceeded max nesting depth" and parsing stops.
+/// input gets "exceeded max nesting depth" and parsing stops. The parser
+/// recurses once or more per level, each time through
+/// [`ensure_sufficient_stack`](crate::ensure_sufficient_stack), so any
+/// thread stack will do.
 pub const MAX_NESTING: u32 = 1000;
 
 /// Longest chain of binary operators (`a + b + ...`) we accept: the chain
 /// is built without recursion but makes a tree this deep.
 pub const MAX_CHAIN: u32 = 100_000;
-
-/// Stack the parser may use below its entry point before it reports
-/// "exceeded max nesting depth": deep input must fail cleanly even on a
-/// thread with a 2 MiB stack, whatever the build's frame sizes.
-pub const STACK_BUDGET: usize = 1 << 20;
 
 pub(crate) const TYPE_PARAMS_UNSUPPORTED: &str = "type parameters are not supported in GoX";
 
@@ -68,8 +66,6 @@ pub(crate) struct Parser<'a> {
     nest: u32,
     /// Length of the binary-operator chain being built.
     chain: u32,
-    /// Address of a local in the parser's entry frame (see [`STACK_BUDGET`]).
-    stack_base: usize,
     /// Set once the nesting limit was hit: every token then reads as EOF.
     bailed: bool,
 
@@ -132,7 +128,6 @@ impl<'a> Parser<'a> {
             in_rhs: false,
             nest: 0,
             chain: 0,
-            stack_base: 0,
             bailed: false,
             sync_pos: 0,
             sync_cnt: 0,
@@ -420,20 +415,11 @@ impl<'a> Parser<'a> {
     /// stopping the parse) when too deep.
     pub(crate) fn enter(&mut self) -> bool {
         self.nest += 1;
-        if self.nest > MAX_NESTING || self.stack_used() > STACK_BUDGET {
+        if self.nest > MAX_NESTING {
             self.bail_nesting();
             return false;
         }
         true
-    }
-
-    fn stack_used(&self) -> usize {
-        let here = 0u8;
-        let addr = std::hint::black_box(&here) as *const u8 as usize;
-        if self.stack_base == 0 {
-            return 0;
-        }
-        self.stack_base.abs_diff(addr)
     }
 
     /// Reports "exceeded max nesting depth" (once) and stops the parse:
@@ -507,6 +493,12 @@ impl<'a> Parser<'a> {
             if line != last_line {
                 last_line = line;
                 out.push(e);
+            } else if is_character_error(&e) && out.last().is_some_and(|l| !is_character_error(l)) {
+                // A bad character explains what the parser then tripped
+                // over on the same line: name the character.
+                if let Some(last) = out.last_mut() {
+                    *last = e;
+                }
             }
         }
         out
@@ -540,8 +532,6 @@ impl<'a> Parser<'a> {
     // File
 
     pub(crate) fn parse_file(mut self, mode: Mode) -> (ast::File, Vec<Diagnostic>) {
-        let base = 0u8;
-        self.stack_base = std::hint::black_box(&base) as *const u8 as usize;
         let doc = self.lead_doc();
         let package_span = self.expect(Token::Package);
         let name = self.parse_ident();
@@ -580,4 +570,10 @@ impl<'a> Parser<'a> {
         };
         (file, errors)
     }
+}
+
+/// Whether `d` is the lexer's verdict on a byte (NUL, a byte order mark, an
+/// invalid encoding, a character that starts no token).
+fn is_character_error(d: &Diagnostic) -> bool {
+    d.message == crate::INVALID_UTF8 || d.message.starts_with("illegal character") || d.message == "illegal byte order mark"
 }

@@ -3,6 +3,7 @@
 use crate::ast::{
     AssignOp, BinaryOp, Block, BranchKind, CaseClause, CommClause, Expr, ExprKind, Stmt, StmtKind,
 };
+use crate::stack::ensure_sufficient_stack;
 use crate::token::Token;
 
 use super::{Parser, Sync};
@@ -79,13 +80,15 @@ impl<'a> Parser<'a> {
     }
 
     pub(crate) fn parse_stmt(&mut self) -> Stmt {
-        if !self.enter() {
+        ensure_sufficient_stack(|| {
+            if !self.enter() {
+                self.leave();
+                return Stmt { span: self.span(self.pos, self.pos), kind: StmtKind::Bad };
+            }
+            let s = self.parse_stmt_inner();
             self.leave();
-            return Stmt { span: self.span(self.pos, self.pos), kind: StmtKind::Bad };
-        }
-        let s = self.parse_stmt_inner();
-        self.leave();
-        s
+            s
+        })
     }
 
     fn parse_stmt_inner(&mut self) -> Stmt {
@@ -341,6 +344,10 @@ impl<'a> Parser<'a> {
 
     #[inline(never)]
     fn parse_if_stmt(&mut self) -> Stmt {
+        ensure_sufficient_stack(|| self.parse_if_stmt_inner())
+    }
+
+    fn parse_if_stmt_inner(&mut self) -> Stmt {
         if !self.enter() {
             self.leave();
             return Stmt { span: self.span(self.pos, self.pos), kind: StmtKind::Bad };
