@@ -1,11 +1,14 @@
-//! Printing diagnostics: Go style for scripts and editors, the rich source
-//! view for terminals, or JSON lines.
+//! Printing what a command found: diagnostics Go style for scripts and
+//! editors, the rich source view for terminals, or JSON lines; and the
+//! messages that have no position (usage errors, warnings), in the same
+//! format. Every path is shown relative to the current directory here, at
+//! rendering, never by rewriting message text.
 
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 
-use gox_common::render::{render_go_style, render_rich};
-use gox_common::{Diagnostic, Severity, SourceMap};
+use gox_common::render::{display_path, render_go_style, render_rich};
+use gox_common::{Diagnostic, Severity, SourceMap, Span};
 use serde::Serialize;
 
 use crate::cli::ColorChoice;
@@ -31,16 +34,56 @@ impl Format {
     }
 }
 
+/// A position in JSON output: 1-based line and byte column; a diagnostic
+/// about a path as a whole (a directory) has line and column 0.
 #[derive(Serialize)]
-struct JsonDiagnostic<'a> {
+struct JsonPosition {
     file: String,
     line: u32,
     column: u32,
     end_line: u32,
     end_column: u32,
+}
+
+#[derive(Serialize)]
+struct JsonRelated<'a> {
+    #[serde(flatten)]
+    position: JsonPosition,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    #[serde(flatten)]
+    position: Option<JsonPosition>,
     severity: &'a str,
     message: &'a str,
+    /// The import path of the package the diagnostic belongs to; absent
+    /// for gox.mod, usage and other errors of no package.
+    #[serde(skip_serializing_if = "str::is_empty")]
     package: &'a str,
+    /// Other positions that explain the diagnostic ("other declaration").
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related: Vec<JsonRelated<'a>>,
+}
+
+fn severity_name(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Note => "note",
+    }
+}
+
+fn json_position(span: Span, map: &SourceMap, base: &Path) -> Option<JsonPosition> {
+    let file = map.get(span.file)?;
+    let path = display_path(&file.path, Some(base));
+    if file.path_only {
+        return Some(JsonPosition { file: path, line: 0, column: 0, end_line: 0, end_column: 0 });
+    }
+    let start = file.line_col(span.lo);
+    let end = file.line_col(span.hi);
+    Some(JsonPosition { file: path, line: start.line, column: start.col, end_line: end.line, end_column: end.col })
 }
 
 /// Prints `diags` (with the package each belongs to, for JSON) to stdout.
@@ -59,26 +102,41 @@ pub fn print_diagnostics(diags: &[(&Diagnostic, &str)], map: &SourceMap, base: &
         }
         Format::Json => {
             for (d, package) in diags {
-                let file = map.file(d.span.file);
-                let start = file.line_col(d.span.lo);
-                let end = file.line_col(d.span.hi);
                 let json = JsonDiagnostic {
-                    file: gox_common::render::display_path(&file.path, Some(base)),
-                    line: start.line,
-                    column: start.col,
-                    end_line: end.line,
-                    end_column: end.col,
-                    severity: match d.severity {
-                        Severity::Error => "error",
-                        Severity::Warning => "warning",
-                        Severity::Note => "note",
-                    },
+                    position: json_position(d.span, map, base),
+                    severity: severity_name(d.severity),
                     message: &d.message,
                     package,
+                    related: d
+                        .notes
+                        .iter()
+                        .filter_map(|n| Some(JsonRelated { position: json_position(n.span, map, base)?, message: &n.message }))
+                        .collect(),
                 };
                 writeln!(out, "{}", serde_json::to_string(&json).unwrap_or_default())?;
             }
         }
     }
     out.flush()
+}
+
+/// A message without a position (a usage error, a pattern that matched
+/// nothing): `gox: message` on stderr, or a JSON line on stdout.
+pub fn print_message(severity: Severity, message: &str, format: Format) {
+    match format {
+        Format::Json => {
+            let json = JsonDiagnostic {
+                position: None,
+                severity: severity_name(severity),
+                message,
+                package: "",
+                related: Vec::new(),
+            };
+            println!("{}", serde_json::to_string(&json).unwrap_or_default());
+        }
+        _ => match severity {
+            Severity::Warning => eprintln!("gox: warning: {message}"),
+            _ => eprintln!("gox: {message}"),
+        },
+    }
 }

@@ -102,4 +102,9 @@ project_tests! {
     tampered_dependency_names_the_first_differing_file => "fail/tampered",
     unknown_alias_is_reported_at_the_import => "fail/unknownalias",
     internal_package_violation => "fail/internal",
+    bad_package_clauses_empty_files_and_mixed_names => "fail/badclause",
+    bad_bytes_are_named_alike_by_check_and_parse => "fail/encoding",
+    broken_file_inside_goxdeps => "fail/brokendep",
+    gox_mod_errors_are_diagnostics_in_every_format => "fail/badmod",
+    an_empty_module_is_a_warning => "fail/empty",
 }

@@ -28,10 +28,35 @@ pub fn is_package_file(name: &str) -> bool {
 /// (holding a [`MODULE_FILE`]) are not searched either. Symbolic links are
 /// followed.
 pub fn discover_packages<F: FileSystem + ?Sized>(fs: &F, root: &Path) -> Result<Vec<PathBuf>, FsError> {
-    let mut found = Vec::new();
+    let found = discover(fs, root);
+    match found.errors.into_iter().next() {
+        Some(err) => Err(err),
+        None => Ok(found.dirs),
+    }
+}
+
+/// What [`discover`] found: the package directories, and the directories
+/// it could not list (each error names its path).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Discovery {
+    pub dirs: Vec<PathBuf>,
+    pub errors: Vec<FsError>,
+}
+
+/// [`discover_packages`] that goes on past directories it cannot list and
+/// reports each of them: a package in an unreadable directory is an error
+/// of the build, not a package that silently is not there.
+pub fn discover<F: FileSystem + ?Sized>(fs: &F, root: &Path) -> Discovery {
+    let mut found = Discovery::default();
     let mut stack = vec![root.to_path_buf()];
     while let Some(dir) = stack.pop() {
-        let entries = fs.read_dir_kinds(&dir)?;
+        let entries = match fs.read_dir_kinds(&dir) {
+            Ok(entries) => entries,
+            Err(err) => {
+                found.errors.push(err);
+                continue;
+            }
+        };
         if dir != root && entries.iter().any(|(name, kind)| name == MODULE_FILE && *kind == EntryKind::File) {
             continue;
         }
@@ -44,11 +69,12 @@ pub fn discover_packages<F: FileSystem + ?Sized>(fs: &F, root: &Path) -> Result<
             }
         }
         if is_package {
-            found.push(dir);
+            found.dirs.push(dir);
         }
     }
-    found.sort();
-    Ok(found)
+    found.dirs.sort();
+    found.errors.sort_by(|a, b| a.path().cmp(b.path()));
+    found
 }
 
 /// [`discover_packages`] on the real file system, walking it with `walkdir`

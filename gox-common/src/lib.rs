@@ -14,7 +14,7 @@ pub mod vfs;
 
 pub use constraint::BuildConfig;
 pub use diag::{Diagnostic, Label, Severity};
-pub use discover::{discover_packages, discover_packages_real};
+pub use discover::{discover, discover_packages, discover_packages_real, Discovery};
 pub use fileset::FileSet;
 pub use memo::MemoFs;
 pub use render::{display_path, render_go_style, render_go_style_all, render_rich, summary};

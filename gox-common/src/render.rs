@@ -72,6 +72,7 @@ fn relative(base: &Path, target: &Path) -> Option<PathBuf> {
 /// (as go/token prints an invalid position).
 pub fn position(span: Span, map: &SourceMap, base: Option<&Path>) -> String {
     match map.get(span.file) {
+        Some(file) if file.path_only => display_path(&file.path, base),
         Some(file) => {
             let lc = file.line_col(span.lo);
             format!("{}:{}:{}", display_path(&file.path, base), lc.line, lc.col)
@@ -152,7 +153,7 @@ fn to_codespan(diag: &Diagnostic, map: &SourceMap) -> Option<cs::Diagnostic<u32>
 /// The span's byte range, kept inside the text and widened to character
 /// boundaries so that drawing it cannot fail, without a final line break.
 fn label_range(span: Span, map: &SourceMap) -> Option<Range<usize>> {
-    let file = map.get(span.file)?;
+    let file = map.get(span.file).filter(|f| !f.path_only)?;
     let text = &file.text;
     let mut lo = (span.lo.min(span.hi) as usize).min(text.len());
     let mut hi = (span.hi.max(span.lo) as usize).min(text.len());

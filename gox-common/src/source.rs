@@ -65,13 +65,17 @@ pub struct SourceFile {
     pub id: FileId,
     pub path: PathBuf,
     pub text: Arc<str>,
+    /// Set for a path that is not source text (a directory, a file that
+    /// could not be read): diagnostics about it show the path alone, as
+    /// Go shows `open dir: permission denied`.
+    pub path_only: bool,
     /// Computed on first use: most files never need a position.
     line_starts: std::sync::OnceLock<Vec<u32>>,
 }
 
 impl SourceFile {
     pub fn new(id: FileId, path: PathBuf, text: Arc<str>) -> SourceFile {
-        SourceFile { id, path, text, line_starts: std::sync::OnceLock::new() }
+        SourceFile { id, path, text, path_only: false, line_starts: std::sync::OnceLock::new() }
     }
 
     fn starts(&self) -> &[u32] {
@@ -144,12 +148,23 @@ impl SourceMap {
     }
 
     pub fn add(&self, path: impl Into<PathBuf>, text: impl Into<Arc<str>>) -> Arc<SourceFile> {
+        self.insert(path.into(), text.into(), false)
+    }
+
+    /// Registers a path that has no source text to point into (a directory,
+    /// an unreadable file): diagnostics at it render as `path: message`.
+    pub fn add_path(&self, path: impl Into<PathBuf>) -> Arc<SourceFile> {
+        self.insert(path.into(), Arc::from(""), true)
+    }
+
+    fn insert(&self, path: PathBuf, text: Arc<str>, path_only: bool) -> Arc<SourceFile> {
         // Copies happen before taking the locks: threads add files at once.
-        let (path, text) = (path.into(), text.into());
         let key = path.clone();
         let mut files = self.files.write().unwrap_or_else(|e| e.into_inner());
         let id = FileId(files.len() as u32);
-        let file = Arc::new(SourceFile::new(id, path, text));
+        let mut file = SourceFile::new(id, path, text);
+        file.path_only = path_only;
+        let file = Arc::new(file);
         files.push(file.clone());
         self.by_path.write().unwrap_or_else(|e| e.into_inner()).insert(key, id);
         file

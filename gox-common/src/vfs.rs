@@ -24,6 +24,19 @@ pub enum FsError {
 }
 
 impl FsError {
+    /// What went wrong, without the path (for a message already placed at
+    /// the path): `no such file or directory`, `permission denied`.
+    pub fn reason(&self) -> String {
+        match self {
+            FsError::NotFound { .. } => "no such file or directory".to_string(),
+            FsError::IsADirectory { .. } => "is a directory".to_string(),
+            FsError::NotADirectory { .. } => "not a directory".to_string(),
+            FsError::InvalidUtf8 { offset, .. } => format!("invalid UTF-8 at byte offset {offset}"),
+            FsError::Io { message, .. } => message.clone(),
+            FsError::BuildConstraint { line, message, .. } => format!("{line}: {message}"),
+        }
+    }
+
     /// The path the error is about.
     pub fn path(&self) -> &Path {
         match self {
@@ -167,7 +180,22 @@ pub(crate) fn io_error(path: &Path, err: std::io::Error) -> FsError {
         std::io::ErrorKind::NotFound => FsError::NotFound { path },
         std::io::ErrorKind::IsADirectory => FsError::IsADirectory { path },
         std::io::ErrorKind::NotADirectory => FsError::NotADirectory { path },
-        _ => FsError::Io { path, message: err.to_string() },
+        _ => FsError::Io { path, message: io_reason(&err) },
+    }
+}
+
+/// An I/O error as Go words it: `permission denied`, not
+/// `Permission denied (os error 13)`.
+fn io_reason(err: &std::io::Error) -> String {
+    let text = err.to_string();
+    let text = match text.find(" (os error ") {
+        Some(i) => &text[..i],
+        None => &text,
+    };
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => text.to_string(),
     }
 }
 

@@ -170,7 +170,7 @@ fn stamp_changes_with_content(fx: &mut impl Fixture) {
 fn fileset_and_discovery_agree(fx: &mut impl Fixture) {
     let (fs, root) = (fx.fs(), fx.root());
     let cfg = BuildConfig { tests: false, goos: "linux".into(), goarch: "amd64".into(), tags: Vec::new() };
-    let set = FileSet::collect(fs, root, &cfg).expect("collect");
+    let set = FileSet::list(fs, root, &cfg).expect("list");
     let want: Vec<PathBuf> = ["Z.gox", "a.gox", "bad.gox", "\u{e9}.gox"].iter().map(|n| root.join(n)).collect();
     assert_eq!(set.files, want);
     assert_eq!(set.excluded, [(root.join("_u.gox"), "file name begins with \"_\"".to_string())]);

@@ -111,6 +111,35 @@ impl fmt::Display for ClosureError {
 
 impl std::error::Error for ClosureError {}
 
+impl ClosureError {
+    /// The error with the paths it names shown relative to `base`.
+    pub fn message(&self, base: &Path) -> String {
+        let show = |p: &Path| gox_common::display_path(p, Some(base));
+        match self.parts() {
+            (Some(pos), _, message) => format!("{}:{}:{}: {message}", show(&pos.file), pos.line, pos.col),
+            (None, Some(path), message) => format!("{}: {message}", show(path)),
+            (None, None, message) => message,
+        }
+    }
+
+    /// Where the error is (`None` when it is about no position of a
+    /// file), the path it is about, and the message without the position.
+    pub fn parts(&self) -> (Option<FilePos>, Option<&Path>, String) {
+        let full = self.to_string();
+        let strip = |pos: &FilePos| full.strip_prefix(&format!("{pos}: ")).unwrap_or(&full).to_string();
+        match self {
+            ClosureError::Read(e) => (None, Some(e.path()), e.reason()),
+            ClosureError::Mod(e) => match &e.pos {
+                Some(pos) => (Some(pos.clone()), Some(pos.file.as_path()), e.message.clone()),
+                None => (None, None, e.message.clone()),
+            },
+            ClosureError::Missing { pos, .. } | ClosureError::Conflict { pos, .. } | ClosureError::PathMismatch { pos, .. } => {
+                (Some(pos.clone()), Some(pos.file.as_path()), strip(pos))
+            }
+        }
+    }
+}
+
 /// The root module and its dependencies, with the requirement graph.
 #[derive(Clone, Debug)]
 pub struct ModuleClosure {
@@ -212,6 +241,16 @@ impl ModuleClosure {
                 }
                 let dir = dep_dir(root_dir, &r.module_path, chosen);
                 if !fs.is_file(&dir.join(MOD_FILE_NAME)) {
+                    // There but unreadable (permissions): say so, not "missing".
+                    match fs.read(&dir.join(MOD_FILE_NAME)) {
+                        Err(FsError::NotFound { .. }) => {}
+                        Err(err) => return Err(ClosureError::Read(err)),
+                        Ok(_) => {}
+                    }
+                    match fs.read_dir(&dir) {
+                        Err(err) if fs.is_dir(&dir) => return Err(ClosureError::Read(err)),
+                        _ => {}
+                    }
                     return Err(ClosureError::Missing {
                         pos: require_pos(false),
                         path: r.module_path.clone(),

@@ -269,7 +269,7 @@ mod tests {
         for p in std_packages() {
             assert!(is_std_package(&p), "{p}");
             let std = EmbeddedStd::new();
-            let set = gox_common::FileSet::collect(&std, &std_dir(&p), &gox_common::BuildConfig::default()).unwrap();
+            let set = gox_common::FileSet::list(&std, &std_dir(&p), &gox_common::BuildConfig::default()).unwrap();
             for f in set.files {
                 assert!(std.read_to_string(&f).is_ok(), "{}", f.display());
             }

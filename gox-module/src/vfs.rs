@@ -8,10 +8,11 @@
 //! * `"P"` otherwise: `<M's root>/P` ([`LocalVfs`]).
 //!
 //! [`Vfs`] combines them for one root project (its [`ModuleClosure`]) and
-//! then checks the package: the directory exists, holds `.gox` files of the
-//! build that agree on the package name (read from the package clause
-//! only), is not `package main`, and internal packages are only imported
-//! from within the tree rooted at the parent of `internal`.
+//! applies the path rules: the directory exists, and internal packages are
+//! only imported from within the tree rooted at the parent of `internal`.
+//! Resolution reads no file: what a directory holds (its files of the
+//! build, their package clauses, whether it is a program) is the loader's
+//! business, which reads each file once (gox-cli's `driver::load`).
 //! Errors are messages without a position: the caller knows where the
 //! import spec is.
 
@@ -20,10 +21,10 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use gox_common::{BuildConfig, FileSet, FileSystem, FsError};
+use gox_common::render::display_path;
+use gox_common::{BuildConfig, FileSystem};
 
 use crate::closure::{relative_slash, Module, ModuleClosure, GOXDEPS_DIR};
-use crate::error::FilePos;
 use crate::std::{is_package_dir, std_dir, EmbeddedStd, STD_ROOT};
 
 /// The canonical identity of a package: the same package reached from two
@@ -76,23 +77,20 @@ pub struct ResolvedPackage {
     pub import_path: String,
     pub dir: PathBuf,
     pub fs_kind: FsKind,
-    /// The name in the package clauses.
-    pub name: String,
-    /// The `.gox` files of the build, in alphabetical order.
-    pub files: Vec<PathBuf>,
     /// A directory of the importing module that the std package shadows
     /// (see [`ResolvedPackage::shadow_warning`]).
     pub shadowed_local_dir: Option<PathBuf>,
 }
 
 impl ResolvedPackage {
-    /// The warning to show when a std package shadows a local directory.
-    pub fn shadow_warning(&self) -> Option<String> {
+    /// The warning to show when a std package shadows a local directory;
+    /// paths are shown relative to `base`, as diagnostics show them.
+    pub fn shadow_warning(&self, base: &Path) -> Option<String> {
         self.shadowed_local_dir.as_ref().map(|dir| {
             format!(
                 "import \"{}\" is the std package; the local package in {} is shadowed and cannot be imported (rename the directory)",
                 self.import_path,
-                dir.display()
+                display_path(dir, Some(base))
             )
         })
     }
@@ -123,27 +121,37 @@ pub enum ResolveError {
     NotInStd { path: String, dir: PathBuf, external: bool },
     /// No such directory. `place` says where it was looked for.
     NotFound { import_path: String, place: String, dir: PathBuf },
-    NoGoxFiles { dir: PathBuf },
-    NoNonTestGoxFiles { dir: PathBuf },
-    ExcludedByConstraints { dir: PathBuf },
-    /// Files disagreeing on the package name: (name, file name) twice.
-    MultiplePackages { dir: PathBuf, first: (String, String), second: (String, String) },
-    /// A file without a readable package clause.
-    BadPackageClause { pos: FilePos, message: String },
     Internal { import_path: String },
-    Program { import_path: String },
     /// The importing package names a module that is not in the closure.
     UnknownModule { module: String },
-    Read(FsError),
 }
 
 impl fmt::Display for ResolveError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write(f, None)
+    }
+}
+
+impl ResolveError {
+    /// The message with the paths it names shown relative to `base` (the
+    /// directory the command runs in), as diagnostics show file paths.
+    pub fn message(&self, base: &Path) -> String {
+        struct Shown<'a>(&'a ResolveError, &'a Path);
+        impl fmt::Display for Shown<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.write(f, Some(self.1))
+            }
+        }
+        Shown(self, base).to_string()
+    }
+
+    fn write(&self, f: &mut fmt::Formatter<'_>, base: Option<&Path>) -> fmt::Result {
+        let show = |p: &Path| display_path(p, base);
         match self {
             ResolveError::InvalidImportPath { path, reason } => write!(f, "invalid import path \"{path}\": {reason}"),
             ResolveError::UnknownAlias(u) => {
                 let UnknownAlias { alias, spec, mod_file, did_you_mean, declared_by } = &**u;
-                write!(f, "unknown alias \"{alias}\" in @\"{spec}\": not declared in {}", mod_file.display())?;
+                write!(f, "unknown alias \"{alias}\" in @\"{spec}\": not declared in {}", show(mod_file))?;
                 if let Some((module, line)) = declared_by {
                     write!(
                         f,
@@ -158,33 +166,14 @@ impl fmt::Display for ResolveError {
                 if *external {
                     write!(f, "std package cannot import @\"{path}\": std imports only std packages")
                 } else {
-                    write!(f, "package {path} is not in std ({})", dir.display())
+                    write!(f, "package {path} is not in std ({})", show(dir))
                 }
             }
             ResolveError::NotFound { import_path, place, dir } => {
-                write!(f, "package {import_path} is not in {place} (no directory {})", dir.display())
+                write!(f, "package {import_path} is not in {place} (no directory {})", show(dir))
             }
-            ResolveError::NoGoxFiles { dir } => write!(f, "no .gox files in {}", dir.display()),
-            ResolveError::NoNonTestGoxFiles { dir } => write!(f, "no non-test .gox files in {}", dir.display()),
-            ResolveError::ExcludedByConstraints { dir } => {
-                write!(f, "build constraints exclude all .gox files in {}", dir.display())
-            }
-            ResolveError::MultiplePackages { dir, first, second } => write!(
-                f,
-                "found packages {} ({}) and {} ({}) in {}",
-                first.0,
-                first.1,
-                second.0,
-                second.1,
-                dir.display()
-            ),
-            ResolveError::BadPackageClause { pos, message } => write!(f, "{pos}: {message}"),
             ResolveError::Internal { import_path } => write!(f, "use of internal package {import_path} not allowed"),
-            ResolveError::Program { import_path } => {
-                write!(f, "import \"{import_path}\" is a program, not an importable package")
-            }
             ResolveError::UnknownModule { module } => write!(f, "module {module} is not in the module closure"),
-            ResolveError::Read(e) => write!(f, "{e}"),
         }
     }
 }
@@ -345,13 +334,6 @@ impl ModVfs {
     }
 }
 
-/// What a package directory holds: its name and files.
-#[derive(Clone, Debug)]
-struct Scanned {
-    name: String,
-    files: Vec<PathBuf>,
-}
-
 /// Import resolution for one root project.
 pub struct Vfs<F, S = EmbeddedStd> {
     closure: Arc<ModuleClosure>,
@@ -359,7 +341,6 @@ pub struct Vfs<F, S = EmbeddedStd> {
     local: LocalVfs<F>,
     mods: ModVfs,
     build: BuildConfig,
-    scans: Mutex<HashMap<(FsKind, PathBuf), Result<Scanned, ResolveError>>>,
     /// Successful resolutions by (importing module, path, external).
     resolved: Mutex<HashMap<(Option<String>, String, bool), ResolvedPackage>>,
 }
@@ -381,7 +362,6 @@ impl<F: FileSystem, S: FileSystem> Vfs<F, S> {
             std,
             local: LocalVfs::new(fs),
             build,
-            scans: Mutex::new(HashMap::new()),
             resolved: Mutex::new(HashMap::new()),
         }
     }
@@ -429,8 +409,8 @@ impl<F: FileSystem, S: FileSystem> Vfs<F, S> {
         }
     }
 
-    /// Loads a package by identity (no import rules: for the packages named
-    /// on the command line). A `main` package is fine here.
+    /// The package of an identity (no import rules: for the packages named
+    /// on the command line).
     pub fn package(&self, id: &PackageId) -> Result<ResolvedPackage, ResolveError> {
         let (dir, fs_kind, place) = match id {
             PackageId::Std(p) => (self.std.dir(p), FsKind::Std, "std".to_string()),
@@ -564,11 +544,7 @@ impl<F: FileSystem, S: FileSystem> Vfs<F, S> {
         place: String,
         shadowed: Option<PathBuf>,
     ) -> Result<ResolvedPackage, ResolveError> {
-        let package = self.finish(id, dir, fs_kind, place, shadowed)?;
-        if package.name == "main" {
-            return Err(ResolveError::Program { import_path: package.import_path });
-        }
-        Ok(package)
+        self.finish(id, dir, fs_kind, place, shadowed)
     }
 
     fn finish(
@@ -580,129 +556,13 @@ impl<F: FileSystem, S: FileSystem> Vfs<F, S> {
         shadowed: Option<PathBuf>,
     ) -> Result<ResolvedPackage, ResolveError> {
         let import_path = id.import_path();
-        let key = (fs_kind, dir.clone());
-        let cached = self.scans.lock().unwrap_or_else(|e| e.into_inner()).get(&key).cloned();
-        let is_dir = cached.is_some() || match fs_kind {
+        let is_dir = match fs_kind {
             FsKind::Std => self.std.fs().is_dir(&dir),
             FsKind::Disk => self.local.fs().is_dir(&dir),
         };
         if !is_dir {
             return Err(ResolveError::NotFound { import_path, place, dir });
         }
-        let scanned = match cached {
-            Some(s) => s,
-            None => {
-                let s = match fs_kind {
-                    FsKind::Std => scan_package(self.std.fs(), &dir, &self.build),
-                    FsKind::Disk => scan_package(self.local.fs(), &dir, &self.build),
-                };
-                self.scans.lock().unwrap_or_else(|e| e.into_inner()).insert(key, s.clone());
-                s
-            }
-        }?;
-        Ok(ResolvedPackage {
-            id,
-            import_path,
-            dir,
-            fs_kind,
-            name: scanned.name,
-            files: scanned.files,
-            shadowed_local_dir: shadowed,
-        })
+        Ok(ResolvedPackage { id, import_path, dir, fs_kind, shadowed_local_dir: shadowed })
     }
-}
-
-/// Collects the build's `.gox` files of `dir` and their package name.
-fn scan_package<G: FileSystem + ?Sized>(fs: &G, dir: &Path, build: &BuildConfig) -> Result<Scanned, ResolveError> {
-    let set = FileSet::collect(fs, dir, build).map_err(ResolveError::Read)?;
-    if set.files.is_empty() {
-        let file_name = |p: &PathBuf| p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let visible: Vec<String> =
-            set.excluded.iter().map(|(p, _)| file_name(p)).filter(|n| !n.starts_with('.') && !n.starts_with('_')).collect();
-        let dir = dir.to_path_buf();
-        return Err(if visible.is_empty() {
-            ResolveError::NoGoxFiles { dir }
-        } else if visible.iter().all(|n| n.ends_with("_test.gox")) {
-            ResolveError::NoNonTestGoxFiles { dir }
-        } else {
-            ResolveError::ExcludedByConstraints { dir }
-        });
-    }
-    let mut first: Option<(String, String)> = None;
-    for file in &set.files {
-        let bytes = fs.read_shared(file).map_err(ResolveError::Read)?;
-        let text = std::str::from_utf8(&bytes).map_err(|e| {
-            ResolveError::Read(FsError::InvalidUtf8 { path: file.to_path_buf(), offset: e.valid_up_to() })
-        })?;
-        let name = package_clause(file, text)?;
-        let file_name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        match &first {
-            None => first = Some((name, file_name)),
-            Some(f) if f.0 != name => {
-                return Err(ResolveError::MultiplePackages {
-                    dir: dir.to_path_buf(),
-                    first: f.clone(),
-                    second: (name, file_name),
-                })
-            }
-            Some(_) => {}
-        }
-    }
-    let name = first.map(|f| f.0).unwrap_or_default();
-    Ok(Scanned { name, files: set.files })
-}
-
-/// The package name of a file's package clause, skipping a BOM, blanks and
-/// comments before it.
-pub fn package_clause(path: &Path, text: &str) -> Result<String, ResolveError> {
-    let bytes = text.as_bytes();
-    let mut i = if text.starts_with('\u{feff}') { 3 } else { 0 };
-    let skip = |mut i: usize| -> usize {
-        loop {
-            while i < bytes.len() && matches!(bytes[i], b' ' | b'\t' | b'\r' | b'\n') {
-                i += 1;
-            }
-            if bytes[i..].starts_with(b"//") {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
-            } else if bytes[i..].starts_with(b"/*") {
-                match text[i + 2..].find("*/") {
-                    Some(end) => i += 2 + end + 2,
-                    None => return bytes.len(),
-                }
-            } else {
-                return i;
-            }
-        }
-    };
-    let word = |i: usize| -> &str {
-        let end = text[i..]
-            .char_indices()
-            .find(|&(_, c)| !(c == '_' || c.is_alphanumeric()))
-            .map_or(text.len(), |(j, _)| i + j);
-        &text[i..end]
-    };
-    let found = |i: usize, expected: &str| -> ResolveError {
-        let token = if i >= text.len() {
-            "EOF".to_string()
-        } else {
-            let w = word(i);
-            if w.is_empty() { text[i..].chars().next().map(String::from).unwrap_or_default() } else { w.to_string() }
-        };
-        ResolveError::BadPackageClause {
-            pos: FilePos::at(path, text, i),
-            message: format!("expected {expected}, found '{token}'"),
-        }
-    };
-    i = skip(i);
-    if word(i.min(text.len())) != "package" {
-        return Err(found(i, "'package'"));
-    }
-    i = skip(i + "package".len());
-    let name = word(i.min(text.len()));
-    if name.is_empty() || name.starts_with(|c: char| c.is_numeric()) {
-        return Err(found(i, "package name"));
-    }
-    Ok(name.to_string())
 }

@@ -1,18 +1,15 @@
 //! `gox check` and `gox build`: check packages and print diagnostics.
 
-use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::Result;
 use gox_cli::cli::CheckArgs;
-use gox_cli::driver::patterns::is_file_pattern;
-use gox_cli::output::{print_diagnostics, Format};
-use gox_cli::driver::analyze::analyze_project_cached;
+use gox_cli::driver::analyze::{analyze_project_with, Options};
 use gox_cli::driver::cache::{cache_dir, Cache};
-use gox_cli::{Workspace, WorkspaceError};
-use gox_common::BuildConfig;
+use gox_cli::output::{print_diagnostics, print_message, Format};
+use gox_common::{BuildConfig, Diagnostic, Severity, SourceMap};
 
-use super::Status;
+use super::{open_workspace, Opened, Status};
 
 /// What `build` adds to `check`.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -25,102 +22,44 @@ pub fn build_config(args: &CheckArgs) -> BuildConfig {
     BuildConfig { tests: args.tests, tags: args.tags.clone(), ..BuildConfig::default() }
 }
 
-/// Opens the workspace for `patterns`: the enclosing module, or for `.gox`
-/// files outside any module a synthetic one. `Err(status)` when the
-/// problem has been reported.
-pub fn open_workspace(patterns: &[String], build: BuildConfig) -> Result<Result<Workspace, Status>> {
-    let cwd = std::env::current_dir()?;
-    let files: Vec<PathBuf> = patterns.iter().filter(|p| is_file_pattern(p)).map(PathBuf::from).collect();
-    if !files.is_empty() && files.len() != patterns.len() {
-        eprintln!("gox: cannot mix .gox files and package patterns");
-        return Ok(Err(Status::Usage));
-    }
-    if !files.is_empty() && gox_cli::driver::workspace::find_module_root(&cwd).is_none() {
-        return match Workspace::for_files(&cwd, &files, build) {
-            Ok(ws) => Ok(Ok(ws)),
-            Err(err) => {
-                eprintln!("gox: {err:#}");
-                Ok(Err(Status::Usage))
-            }
-        };
-    }
-    match Workspace::open(&cwd, build) {
-        Ok(ws) => Ok(Ok(ws)),
-        Err(err @ WorkspaceError::NoModule { .. }) => {
-            eprintln!("gox: {err}");
-            Ok(Err(Status::Usage))
-        }
-        Err(err) => {
-            eprintln!("{}", relative_message(&err.to_string(), &cwd));
-            Ok(Err(Status::Failure))
-        }
-    }
-}
-
-/// Module errors name absolute paths; show them relative to the current
-/// directory, as diagnostics are.
-pub fn relative_message(message: &str, cwd: &std::path::Path) -> String {
-    let prefix = format!("{}/", cwd.display());
-    message.replace(&prefix, "")
-}
-
 pub fn run(args: &CheckArgs, mode: Mode) -> Result<Status> {
     let started = Instant::now();
+    let format = Format::choose(args.json, args.color);
     let mut patterns = args.packages.clone();
-    let ws = match open_workspace(&patterns, build_config(args))? {
-        Ok(ws) => ws,
-        Err(status) => return Ok(status),
+    let ws = match open_workspace(&patterns, build_config(args), format)? {
+        Opened::Workspace(ws) => ws,
+        Opened::Reported(status) => return Ok(status),
     };
-    if patterns.iter().any(|p| is_file_pattern(p)) && ws.single_files.is_none() {
-        // Files inside a module: check the package they belong to.
-        patterns = vec![format!(
-            "./{}",
-            PathBuf::from(&patterns[0]).parent().map(|p| p.display().to_string()).unwrap_or_default()
-        )
-        .trim_end_matches('/')
-        .to_string()];
-    }
     if mode == Mode::Build {
-        match gox_cli::driver::verify::verify_closure(&ws) {
-            Ok(()) => {}
-            Err(problems) => {
-                for p in problems {
-                    eprintln!("gox: {}", relative_message(&p, &ws.cwd));
-                }
-                return Ok(Status::Failure);
-            }
+        let map = SourceMap::new();
+        let problems = gox_cli::driver::verify::verify_closure(&ws, &map);
+        if !problems.is_empty() {
+            let shown: Vec<(&Diagnostic, &str)> = problems.iter().map(|d| (d, "")).collect();
+            print_diagnostics(&shown, &map, &ws.cwd, format)?;
+            return Ok(Status::Failure);
         }
         if patterns.is_empty() {
-            patterns = super::list::main_package_patterns(&ws);
+            patterns = gox_cli::driver::patterns::main_package_patterns(&ws);
             if patterns.is_empty() {
-                eprintln!("gox: no main packages to build in {}", ws.root.display());
-                return Ok(Status::Usage);
+                print_message(Severity::Warning, &format!("no main packages to build in {}", ws.display(&ws.root)), format);
+                return Ok(Status::Success);
             }
         }
     }
     let cache = Cache::open(cache_dir());
-    let analysis = match analyze_project_cached(&ws, &patterns, Some(&cache)) {
+    let analysis = match analyze_project_with(&ws, &patterns, Options { cache: Some(&cache), info: false }) {
         Ok(a) => a,
         Err(err) => {
-            eprintln!("gox: {err}");
+            print_message(Severity::Error, &err.to_string(), format);
             return Ok(Status::Usage);
         }
     };
     cache.trim();
-    let format = Format::choose(args.json, args.color);
-    // Messages naming files (gox.mod, directories) show them relative to the
-    // current directory, as positions are.
-    let relative: Vec<(gox_common::Diagnostic, &str)> = analysis
-        .diagnostics_by_package()
-        .into_iter()
-        .map(|(d, package)| {
-            let mut d = d.clone();
-            d.message = relative_message(&d.message, &ws.cwd);
-            (d, package)
-        })
-        .collect();
-    let shown: Vec<(&gox_common::Diagnostic, &str)> = relative.iter().map(|(d, p)| (d, *p)).collect();
+    let shown = analysis.diagnostics_by_package();
     print_diagnostics(&shown, &analysis.map, &ws.cwd, format)?;
+    for warning in &analysis.warnings {
+        print_message(Severity::Warning, warning, format);
+    }
     let errors = shown.iter().filter(|(d, _)| d.is_error()).count();
     let warnings = shown.len() - errors;
     let packages = analysis.units.len();

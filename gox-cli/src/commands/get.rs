@@ -233,7 +233,7 @@ impl Project {
                     // Module errors name absolute paths; show them relative
                     // to the current directory, as `gox build` does.
                     let cwd = std::env::current_dir().unwrap_or_default();
-                    bail!("{}", super::check::relative_message(&err.to_string(), &cwd))
+                    bail!("{}", err.message(&cwd))
                 }
             }
         }

@@ -4,9 +4,8 @@ use anyhow::Result;
 use gox_cli::cli::ListArgs;
 use gox_cli::driver::load::load_graph;
 use gox_cli::driver::patterns::expand_patterns;
-use gox_cli::Workspace;
-use gox_common::discover::discover_packages;
-use gox_common::{BuildConfig, SourceMap};
+use gox_cli::output::{print_message, Format};
+use gox_common::{BuildConfig, Diagnostic, Severity, SourceMap};
 use serde::Serialize;
 
 use super::Status;
@@ -26,19 +25,24 @@ struct JsonPackage<'a> {
 }
 
 pub fn run(args: &ListArgs) -> Result<Status> {
-    let ws = match super::check::open_workspace(&args.packages, BuildConfig::default())? {
-        Ok(ws) => ws,
-        Err(status) => return Ok(status),
+    let ws = match super::open_workspace(&args.packages, BuildConfig::default(), Format::GoStyle)? {
+        super::Opened::Workspace(ws) => ws,
+        super::Opened::Reported(status) => return Ok(status),
     };
-    let roots = match expand_patterns(&ws, &args.packages) {
+    let map = SourceMap::new();
+    let expansion = match expand_patterns(&ws, &map, &args.packages) {
         Ok(r) => r,
         Err(err) => {
             eprintln!("gox: {err}");
             return Ok(Status::Usage);
         }
     };
-    let map = SourceMap::new();
-    let graph = load_graph(&ws, &map, roots);
+    let mut problems: Vec<Diagnostic> = expansion.diagnostics;
+    for warning in &expansion.warnings {
+        print_message(Severity::Warning, warning, Format::GoStyle);
+    }
+    let mut graph = load_graph(&ws, &map, expansion.roots);
+    problems.append(&mut graph.diagnostics);
     // Go lists dependencies before the packages that import them.
     let mut order: Vec<usize> = (0..graph.units.len()).filter(|&i| args.deps || graph.units[i].is_root).collect();
     if args.deps {
@@ -47,6 +51,7 @@ pub fn run(args: &ListArgs) -> Result<Status> {
     }
     for i in order {
         let unit = &graph.units[i];
+        problems.extend(unit.diagnostics.iter().filter(|d| d.is_error()).cloned());
         if !args.json {
             println!("{}", unit.import_path);
             continue;
@@ -70,21 +75,12 @@ pub fn run(args: &ListArgs) -> Result<Status> {
         };
         println!("{}", serde_json::to_string_pretty(&pkg)?);
     }
-    Ok(Status::Success)
-}
-
-/// Patterns for every main package of the root module (the default of
-/// `gox build`).
-pub fn main_package_patterns(ws: &Workspace) -> Vec<String> {
-    let Ok(dirs) = discover_packages(&ws.fs, &ws.root) else { return Vec::new() };
-    dirs.into_iter()
-        .filter_map(|d| {
-            let id = ws.vfs.package_for_dir(&d)?;
-            let rp = ws.vfs.package(&id).ok()?;
-            (rp.name == "main").then(|| {
-                let rel = d.strip_prefix(&ws.cwd).map(|r| r.display().to_string()).unwrap_or_else(|_| d.display().to_string());
-                if rel.is_empty() { ".".to_string() } else if d.starts_with(&ws.cwd) { format!("./{rel}") } else { rel }
-            })
-        })
-        .collect()
+    // Like `go list`: what cannot be loaded is reported, and the status says so.
+    if problems.is_empty() {
+        return Ok(Status::Success);
+    }
+    for d in &problems {
+        eprintln!("{}", gox_common::render::render_go_style(d, &map, Some(&ws.cwd)));
+    }
+    Ok(Status::Failure)
 }

@@ -8,10 +8,48 @@ mod modcmd;
 mod parse;
 
 
+use std::path::PathBuf;
+
 use anyhow::Result;
 use clap::CommandFactory;
 
 use gox_cli::cli::{Cli, Command};
+use gox_cli::driver::patterns::is_file_pattern;
+use gox_cli::driver::workspace::find_module_root;
+use gox_cli::output::{print_diagnostics, print_message, Format};
+use gox_cli::{Workspace, WorkspaceError};
+use gox_common::{BuildConfig, RealFs, Severity, SourceMap};
+
+/// A workspace, or the status of a command whose problem has been printed.
+pub enum Opened {
+    Workspace(Workspace),
+    Reported(Status),
+}
+
+/// Opens the workspace for `patterns`: the enclosing module, or for `.gox`
+/// files outside any module a synthetic one. A missing gox.mod is a usage
+/// error; a broken one is printed as a diagnostic at its position.
+pub fn open_workspace(patterns: &[String], build: BuildConfig, format: Format) -> Result<Opened> {
+    let cwd = std::env::current_dir()?;
+    let files: Vec<PathBuf> = patterns.iter().filter(|p| is_file_pattern(p)).map(PathBuf::from).collect();
+    if !files.is_empty() && files.len() == patterns.len() && find_module_root(&cwd).is_none() {
+        return Ok(Opened::Workspace(Workspace::for_files(&cwd, &files, build)?));
+    }
+    match Workspace::open(&cwd, build) {
+        Ok(ws) => Ok(Opened::Workspace(ws)),
+        Err(err @ WorkspaceError::NoModule { .. }) => {
+            print_message(Severity::Error, &err.to_string(), format);
+            Ok(Opened::Reported(Status::Usage))
+        }
+        Err(err) => {
+            let map = SourceMap::new();
+            if let Some(d) = err.diagnostic(&RealFs, &map) {
+                print_diagnostics(&[(&d, "")], &map, &cwd, format)?;
+            }
+            Ok(Opened::Reported(Status::Failure))
+        }
+    }
+}
 
 /// The process exit status of a command that ran: 0 success, 1 errors were
 /// reported, 2 usage errors (as the go command).

@@ -3,6 +3,7 @@
 use anyhow::Result;
 use gox_cli::cli::ModCommand;
 use gox_cli::driver::verify::{read_lock, verify_module};
+use gox_cli::output::Format;
 use gox_cli::Workspace;
 use gox_common::BuildConfig;
 
@@ -17,7 +18,10 @@ pub fn run(cmd: &ModCommand) -> Result<Status> {
 }
 
 fn open() -> Result<Result<Workspace, Status>> {
-    super::check::open_workspace(&[], BuildConfig::default())
+    Ok(match super::open_workspace(&[], BuildConfig::default(), Format::GoStyle)? {
+        super::Opened::Workspace(ws) => Ok(ws),
+        super::Opened::Reported(status) => Err(status),
+    })
 }
 
 /// One line per requirement, `from to` as `go mod graph` prints them
@@ -64,8 +68,8 @@ fn verify() -> Result<Status> {
     };
     let mut bad = 0;
     for module in ws.closure().modules().iter().filter(|m| !m.is_root()) {
-        if let Err(problem) = verify_module(&lock, module) {
-            eprintln!("gox: {}", super::check::relative_message(&problem, &ws.cwd));
+        if let Err(problem) = verify_module(&lock, module, &ws.cwd) {
+            eprintln!("gox: {problem}");
             bad += 1;
         }
     }

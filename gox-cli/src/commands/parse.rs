@@ -17,14 +17,18 @@ pub fn run(files: &[PathBuf], dump: bool) -> Result<Status> {
             Some(cwd) => cwd.join(path),
             None => path.clone(),
         };
-        let (file, read_errors) = read_source(&RealFs, &map, &path);
+        let (file, read_errors) = match read_source(&RealFs, &map, &path) {
+            Ok(read) => read,
+            Err(d) => {
+                println!("{}", gox_common::render::render_go_style(&d, &map, cwd.as_deref()));
+                errors += 1;
+                continue;
+            }
+        };
         for d in &read_errors {
             println!("{}", gox_common::render::render_go_style(d, &map, cwd.as_deref()));
         }
         errors += read_errors.len();
-        if file.text.is_empty() && !read_errors.is_empty() {
-            continue;
-        }
         let (ast, diags) = gox_syntax::parse_file(&file);
         for d in &diags {
             println!("{}", gox_common::render::render_go_style(d, &map, cwd.as_deref()));

@@ -35,6 +35,20 @@ pub struct CheckedUnit {
     /// Read, syntax, resolution and type errors of this package.
     pub diagnostics: Vec<Diagnostic>,
     pub cached: bool,
+    /// What the checker learnt about the package's source, when
+    /// [`Options::info`] asked for it (then nothing comes from the cache).
+    pub info: Option<gox_analysis::Info>,
+}
+
+/// How [`analyze_project_with`] runs.
+#[derive(Clone, Copy, Default)]
+pub struct Options<'a> {
+    /// Take unchanged packages from this build cache, store the others.
+    pub cache: Option<&'a Cache>,
+    /// Keep each checked package's full [`gox_analysis::Info`] (types of
+    /// expressions, definitions, uses): for tools. Every package is
+    /// checked; the cache is neither read nor written.
+    pub info: bool,
 }
 
 /// Where the time went.
@@ -56,6 +70,11 @@ pub struct Analysis {
     /// Every package of the build: those the patterns matched
     /// (`unit.is_root`) and everything they import.
     pub units: Vec<CheckedUnit>,
+    /// Errors of the build that belong to no package: gox.mod and
+    /// `.goxdeps` problems, directories that cannot be read.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Patterns that matched no package (a warning, as in Go).
+    pub warnings: Vec<String>,
     pub timings: Timings,
 }
 
@@ -63,8 +82,12 @@ impl Analysis {
     /// Every diagnostic of the build with the import path of its package,
     /// each once, in a stable order (file, then position, then message).
     pub fn diagnostics_by_package(&self) -> Vec<(&Diagnostic, &str)> {
-        let mut all: Vec<(&Diagnostic, &str)> =
-            self.units.iter().flat_map(|u| u.diagnostics.iter().map(move |d| (d, u.unit.import_path.as_str()))).collect();
+        let mut all: Vec<(&Diagnostic, &str)> = self
+            .units
+            .iter()
+            .flat_map(|u| u.diagnostics.iter().map(move |d| (d, u.unit.import_path.as_str())))
+            .chain(self.diagnostics.iter().map(|d| (d, "")))
+            .collect();
         all.sort_by(|(a, _), (b, _)| {
             let pa = self.map.path(a.span.file);
             let pb = self.map.path(b.span.file);
@@ -97,6 +120,7 @@ struct Slot {
     /// Export data of a cache hit, to rebuild the package if an importer
     /// must be checked.
     export: OnceLock<Entry>,
+    info: Mutex<Option<gox_analysis::Info>>,
     parse: Mutex<Duration>,
     time: Mutex<Duration>,
 }
@@ -112,6 +136,7 @@ struct Run<'a> {
     graph: &'a PackageGraph,
     map: &'a Arc<SourceMap>,
     cache: Option<&'a Cache>,
+    info: bool,
     slots: Vec<Slot>,
     /// Imports not yet finished, per package.
     pending: Vec<AtomicUsize>,
@@ -149,8 +174,9 @@ impl Run<'_> {
                         return package;
                     }
                 }
-                let (package, diags, parse, time) = check_unit(self.graph, &self.slots, self.map, u);
+                let (package, diags, info, parse, time) = check_unit(self.graph, &self.slots, self.map, u, self.info);
                 let _ = slot.checked_diagnostics.set(diags);
+                *slot.info.lock().unwrap_or_else(|e| e.into_inner()) = info;
                 *slot.parse.lock().unwrap_or_else(|e| e.into_inner()) += parse;
                 *slot.time.lock().unwrap_or_else(|e| e.into_inner()) += time;
                 package
@@ -217,7 +243,13 @@ impl Run<'_> {
 }
 
 /// Parses and checks one unit; every package it imports must be checked.
-fn check_unit(graph: &PackageGraph, slots: &[Slot], map: &Arc<SourceMap>, u: usize) -> (Arc<Package>, Vec<Diagnostic>, Duration, Duration) {
+fn check_unit(
+    graph: &PackageGraph,
+    slots: &[Slot],
+    map: &Arc<SourceMap>,
+    u: usize,
+    info: bool,
+) -> (Arc<Package>, Vec<Diagnostic>, Option<gox_analysis::Info>, Duration, Duration) {
     let unit = &graph.units[u];
     let started = Instant::now();
     let (asts, syntax) = unit.parse();
@@ -230,7 +262,7 @@ fn check_unit(graph: &PackageGraph, slots: &[Slot], map: &Arc<SourceMap>, u: usi
         };
         importer.insert(&import.path, import.external, result);
     }
-    let config = Config { sources: Some(map.clone()), no_info: true, ..Config::default() };
+    let config = Config { sources: Some(map.clone()), no_info: !info, ..Config::default() };
     let checked = check_package(&unit.import_path, &asts, &mut importer, &config);
     let mut diagnostics = unit.diagnostics.clone();
     let has_syntax_errors = syntax.iter().any(Diagnostic::is_error) || unit.diagnostics.iter().any(Diagnostic::is_error);
@@ -241,7 +273,7 @@ fn check_unit(graph: &PackageGraph, slots: &[Slot], map: &Arc<SourceMap>, u: usi
     if !has_syntax_errors {
         diagnostics.extend(checked.diagnostics);
     }
-    (checked.package, diagnostics, parse, started.elapsed())
+    (checked.package, diagnostics, info.then_some(checked.info), parse, started.elapsed())
 }
 
 /// The cache key of a unit, once its imports' fingerprints are known.
@@ -271,12 +303,21 @@ fn unit_key(ws: &Workspace, graph: &PackageGraph, slots: &[Slot], u: usize) -> H
 /// Loads, parses and checks the packages matched by `patterns` and all they
 /// import, each once. With `cache`, unchanged packages are not checked again.
 pub fn analyze_project_cached(ws: &Workspace, patterns: &[String], cache: Option<&Cache>) -> Result<Analysis, PatternError> {
+    analyze_project_with(ws, patterns, Options { cache, info: false })
+}
+
+/// The library entry point: the packages `patterns` match in `ws` and all
+/// they import, loaded, checked (each once, in parallel) and with every
+/// problem of the build as a positioned diagnostic. `Err` only for a usage
+/// error in the patterns.
+pub fn analyze_project_with(ws: &Workspace, patterns: &[String], options: Options) -> Result<Analysis, PatternError> {
     let started = Instant::now();
     let map = Arc::new(SourceMap::new());
-    let roots = expand_patterns(ws, patterns)?;
-    let mut graph = load_graph(ws, &map, roots);
+    let expansion = expand_patterns(ws, &map, patterns)?;
+    let mut graph = load_graph(ws, &map, expansion.roots);
     break_cycles(&mut graph);
     let mut timings = Timings { load: started.elapsed(), ..Timings::default() };
+    let cache = if options.info { None } else { options.cache };
 
     let n = graph.units.len();
     let by_path: HashMap<String, usize> = graph.units.iter().enumerate().map(|(i, u)| (u.import_path.clone(), i)).collect();
@@ -291,11 +332,24 @@ pub fn analyze_project_cached(ws: &Workspace, patterns: &[String], cache: Option
         }
         pending.push(AtomicUsize::new(deps.len()));
     }
-    let run = Run { ws, graph: &graph, map: &map, cache, slots: (0..n).map(|_| Slot::default()).collect(), pending, importers, cache_time: Mutex::new(Duration::ZERO), by_path };
+    let run = Run {
+        ws,
+        graph: &graph,
+        map: &map,
+        cache,
+        info: options.info,
+        slots: (0..n).map(|_| Slot::default()).collect(),
+        pending,
+        importers,
+        cache_time: Mutex::new(Duration::ZERO),
+        by_path,
+    };
     run.run_all();
     timings.cache = run.cache_time.into_inner().unwrap_or_else(|e| e.into_inner());
     let slots = run.slots;
 
+    let mut diagnostics = expansion.diagnostics;
+    diagnostics.append(&mut graph.diagnostics);
     let units: Vec<CheckedUnit> = graph
         .units
         .into_iter()
@@ -315,12 +369,13 @@ pub fn analyze_project_cached(ws: &Workspace, patterns: &[String], cache: Option
                 package: slot.package.into_inner(),
                 diagnostics: outcome.map(|o| o.diagnostics).unwrap_or_default(),
                 cached,
+                info: slot.info.into_inner().unwrap_or_else(|e| e.into_inner()),
             }
         })
         .collect();
     timings.packages.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     timings.total = started.elapsed();
-    Ok(Analysis { map, units, timings })
+    Ok(Analysis { map, units, diagnostics, warnings: expansion.warnings, timings })
 }
 
 /// [`analyze_project_cached`] without a cache: everything is checked.

@@ -1,19 +1,27 @@
 //! Loading the package graph: starting from the packages the patterns name,
-//! read every package's files (in parallel), parse just their package
-//! clauses and imports, and resolve the imports through the `Vfs`,
-//! breadth-first, each package once. Full parsing waits until a package
-//! must really be checked (a cache hit never parses).
+//! read every file of each package once (in parallel) into its header
+//! (package clause, imports, build constraint, encoding and syntax errors up
+//! to the imports, all from gox-syntax's parser), decide from the headers
+//! which files belong to the build and what the package is called, and
+//! resolve the imports through the `Vfs`, breadth-first, each package once.
+//! Full parsing waits until a package must really be checked (a cache hit
+//! never parses).
+//!
+//! Every problem becomes a [`Diagnostic`] at the file, line and column it
+//! is about (or at the path, for what cannot be read): a package is never
+//! dropped silently.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use gox_common::{Diagnostic, SourceFile, SourceMap, Span};
+use gox_common::constraint::parse_header;
+use gox_common::{Diagnostic, FileSet, SourceFile, SourceMap, Span};
 use gox_module::{PackageId, ResolvedPackage};
 use gox_syntax::ast;
 use rayon::prelude::*;
 
-use super::source::read_source;
+use super::source::{path_diagnostic, read_source};
 use super::workspace::Workspace;
 
 /// One import of a package (all specs with the same path share it).
@@ -32,7 +40,7 @@ pub struct Import {
 pub struct Unit {
     pub id: PackageId,
     pub import_path: String,
-    /// The name in the package clauses.
+    /// The name in the package clauses ("" when no file has a readable one).
     pub name: String,
     pub dir: PathBuf,
     pub files: Vec<Arc<SourceFile>>,
@@ -63,83 +71,254 @@ impl Unit {
 pub struct PackageGraph {
     pub units: Vec<Unit>,
     pub index: HashMap<PackageId, usize>,
+    /// Problems that belong to no package of the graph: a directory named
+    /// on the command line that holds no file of the build, say.
+    pub diagnostics: Vec<Diagnostic>,
 }
 
-/// What one file contributes before full parsing.
+/// A package the command line names: a directory the `Vfs` resolved and,
+/// for files named on the command line, exactly those files.
+pub struct Root {
+    pub package: ResolvedPackage,
+    pub files: Option<Vec<PathBuf>>,
+    /// Named on its own rather than matched by a `...` pattern: a
+    /// directory without files of the build is then an error (a `...`
+    /// pattern just does not match it, as in Go).
+    pub explicit: bool,
+}
+
+/// One file's header: everything the loader needs from it, read once.
 struct Header {
     file: Arc<SourceFile>,
-    read_errors: Vec<Diagnostic>,
+    /// The package clause's name and its span, when the clause parsed.
+    package: Option<(String, Span)>,
     imports: Vec<ast::ImportSpec>,
+    /// Encoding, syntax and build-constraint errors found in the header.
+    diagnostics: Vec<Diagnostic>,
+    /// The `//go:build` (or `// +build`) line that leaves the file out.
+    excluded_by: Option<String>,
 }
 
-fn read_headers(ws: &Workspace, map: &SourceMap, rp: &ResolvedPackage) -> Vec<Header> {
-    rp.files
-        .par_iter()
-        .map(|path| {
-            let (file, read_errors) = read_source(&ws.fs, map, path);
-            let (header, _) = gox_syntax::parse_package_clause_and_imports(file.id, &file.text);
-            Header { file, read_errors, imports: header.imports }
-        })
-        .collect()
+/// Reads and parses the header of `path`; `Err` (a diagnostic at the
+/// path) when it cannot be read. `constraints`: whether the file's build
+/// constraint applies (not for files named on the command line, as in Go).
+fn read_header(ws: &Workspace, map: &SourceMap, path: &Path, constraints: bool) -> Result<Header, Diagnostic> {
+    let (file, mut diagnostics) = read_source(&ws.fs, map, path)?;
+    let (ast, syntax) = gox_syntax::parse_package_clause_and_imports(file.id, &file.text);
+    let clause_end = ast.name.span.hi;
+    let clause_ok = !syntax.iter().any(|d| d.is_error() && d.span.lo <= clause_end) && !ast.name.span.is_empty();
+    diagnostics.extend(syntax);
+    let package = clause_ok.then(|| (ast.name.name.as_str().to_string(), ast.name.span));
+    // The build constraint lives in the comments before the package clause.
+    let header_end = if clause_ok { ast.package_span.lo as usize } else { file.text.len() };
+    let mut excluded_by = None;
+    if constraints {
+        match parse_header(&file.text.as_bytes()[..header_end]) {
+            Ok(constraint) => excluded_by = constraint.excluding_line(ws.vfs.build_config()).map(str::to_string),
+            Err(e) => {
+                let lo = file.line_range(e.line).map_or(0, |(lo, _)| lo);
+                diagnostics.push(Diagnostic::error(Span::new(file.id, lo, lo), e.message));
+            }
+        }
+    }
+    Ok(Header { file, package, imports: ast.imports, diagnostics, excluded_by })
+}
+
+/// A package directory after reading its headers.
+struct Loaded {
+    name: String,
+    files: Vec<Arc<SourceFile>>,
+    imports: Vec<ast::ImportSpec>,
+    diagnostics: Vec<Diagnostic>,
+    /// Why the directory is no package of the build at all (no `.gox`
+    /// files of the build, unreadable).
+    unusable: Option<Unusable>,
+}
+
+struct Unusable {
+    /// Said at the directory: `no .gox files`.
+    at_dir: String,
+    /// Said at an import of it: `no .gox files in ./dir`.
+    at_import: String,
+}
+
+fn load_package(ws: &Workspace, map: &SourceMap, rp: &ResolvedPackage, named: Option<&[PathBuf]>) -> Loaded {
+    let mut loaded = Loaded { name: String::new(), files: Vec::new(), imports: Vec::new(), diagnostics: Vec::new(), unusable: None };
+    let (candidates, excluded_by_name) = match named {
+        Some(files) => (files.to_vec(), Vec::new()),
+        None => match FileSet::list(&ws.fs, &rp.dir, ws.vfs.build_config()) {
+            Ok(set) => (set.files, set.excluded),
+            Err(err) => {
+                let reason = format!("cannot read directory: {}", err.reason());
+                loaded.diagnostics.push(path_diagnostic(map, &rp.dir, &reason));
+                loaded.unusable = Some(Unusable { at_import: format!("{}: {reason}", ws.display(&rp.dir)), at_dir: reason });
+                return loaded;
+            }
+        },
+    };
+    let headers: Vec<Result<Header, Diagnostic>> =
+        candidates.par_iter().map(|path| read_header(ws, map, path, named.is_none())).collect();
+    let mut excluded_by_constraint = 0;
+    let mut unreadable = 0;
+    let mut first: Option<(String, Span, String)> = None;
+    for header in headers {
+        let header = match header {
+            Ok(h) => h,
+            Err(d) => {
+                unreadable += 1;
+                loaded.diagnostics.push(d);
+                continue;
+            }
+        };
+        if header.excluded_by.is_some() {
+            excluded_by_constraint += 1;
+            continue;
+        }
+        loaded.diagnostics.extend(header.diagnostics);
+        if let Some((name, span)) = header.package {
+            let file_name = file_name(&header.file.path);
+            match &first {
+                None => first = Some((name, span, file_name)),
+                Some((first_name, first_span, first_file)) if *first_name != name => loaded.diagnostics.push(
+                    Diagnostic::error(span, format!("found packages {first_name} ({first_file}) and {name} ({file_name})"))
+                        .with_note(*first_span, format!("package {first_name}")),
+                ),
+                Some(_) => {}
+            }
+        }
+        loaded.imports.extend(header.imports);
+        loaded.files.push(header.file);
+    }
+    loaded.name = first.map(|f| f.0).unwrap_or_default();
+    if loaded.files.is_empty() && unreadable == 0 {
+        let visible = excluded_by_name.iter().filter(|(p, _)| !file_name(p).starts_with(['.', '_'])).count() + excluded_by_constraint;
+        let reason = if visible == 0 {
+            "no .gox files"
+        } else if excluded_by_constraint == 0 && excluded_by_name.iter().all(|(p, _)| file_name(p).ends_with("_test.gox")) {
+            "no non-test .gox files"
+        } else {
+            "build constraints exclude all .gox files"
+        };
+        loaded.unusable = Some(Unusable { at_import: format!("{reason} in {}", ws.display(&rp.dir)), at_dir: format!("{reason} in directory") });
+    }
+    loaded
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
 }
 
 /// Loads the graph reachable from `roots`. Resolution failures become
 /// failed [`Import`]s, reported by the checker at the import spec.
-pub fn load_graph(ws: &Workspace, map: &SourceMap, roots: Vec<ResolvedPackage>) -> PackageGraph {
-    let mut graph = PackageGraph { units: Vec::new(), index: HashMap::new() };
-    let mut frontier: Vec<(ResolvedPackage, bool)> = Vec::new();
-    for rp in roots {
-        if !graph.index.contains_key(&rp.id) {
-            graph.index.insert(rp.id.clone(), graph.index.len());
-            frontier.push((rp, true));
+pub fn load_graph(ws: &Workspace, map: &SourceMap, roots: Vec<Root>) -> PackageGraph {
+    struct Pending {
+        package: ResolvedPackage,
+        files: Option<Vec<PathBuf>>,
+        explicit: bool,
+        is_root: bool,
+    }
+    let mut units: Vec<Unit> = Vec::new();
+    let mut unusable: Vec<Option<Unusable>> = Vec::new();
+    let mut index: HashMap<PackageId, usize> = HashMap::new();
+    let mut diagnostics = Vec::new();
+    let mut frontier: Vec<Pending> = Vec::new();
+    let mut next = 0;
+    for root in roots {
+        if !index.contains_key(&root.package.id) {
+            index.insert(root.package.id.clone(), next);
+            next += 1;
+            frontier.push(Pending { package: root.package, files: root.files, explicit: root.explicit, is_root: true });
         }
     }
     while !frontier.is_empty() {
-        let headers: Vec<Vec<Header>> = frontier.par_iter().map(|(rp, _)| read_headers(ws, map, rp)).collect();
+        let loaded: Vec<Loaded> =
+            frontier.par_iter().map(|p| load_package(ws, map, &p.package, p.files.as_deref())).collect();
         let current = std::mem::take(&mut frontier);
-        for ((rp, is_root), headers) in current.into_iter().zip(headers) {
+        for (pending, loaded) in current.into_iter().zip(loaded) {
+            let rp = pending.package;
             let mut unit = Unit {
                 id: rp.id.clone(),
                 import_path: rp.import_path.clone(),
-                name: rp.name.clone(),
+                name: loaded.name,
                 dir: rp.dir.clone(),
-                files: Vec::new(),
+                files: loaded.files,
                 imports: Vec::new(),
-                diagnostics: Vec::new(),
-                is_root,
+                diagnostics: loaded.diagnostics,
+                is_root: pending.is_root,
             };
-            let mut seen: HashMap<(String, bool), ()> = HashMap::new();
-            for header in headers {
-                unit.files.push(header.file);
-                unit.diagnostics.extend(header.read_errors);
-                for spec in header.imports {
-                    if seen.insert((spec.path.clone(), spec.is_external()), ()).is_some() {
-                        continue;
+            if let Some(why) = &loaded.unusable {
+                // No package of the build. What makes it so (an unreadable
+                // directory) is an error of the build when the command line
+                // reached it; a directory named on its own says why it is
+                // no package; an import reports it at the import spec.
+                if pending.is_root {
+                    // (Files named on the command line that do not exist
+                    // have been reported by name.)
+                    if unit.diagnostics.is_empty() && pending.explicit && pending.files.is_none() {
+                        diagnostics.push(path_diagnostic(map, &rp.dir, &why.at_dir));
                     }
-                    let target = match ws.vfs.resolve(&unit.id, &spec.path, spec.is_external()) {
-                        Ok(dep) => {
-                            if let Some(warning) = dep.shadow_warning() {
-                                unit.diagnostics.push(Diagnostic::warning(spec.path_span, warning));
-                            }
-                            let next = graph.index.len();
-                            let idx = *graph.index.entry(dep.id.clone()).or_insert_with(|| {
-                                frontier.push((dep, false));
-                                next
-                            });
-                            Ok(idx)
-                        }
-                        Err(err) => Err(err.to_string()),
-                    };
-                    unit.imports.push(Import {
-                        path: spec.path.clone(),
-                        external: spec.is_external(),
-                        span: spec.path_span,
-                        target,
-                    });
+                    diagnostics.append(&mut unit.diagnostics);
                 }
             }
-            graph.units.push(unit);
+            let mut seen: HashMap<(String, bool), ()> = HashMap::new();
+            for spec in loaded.imports {
+                if seen.insert((spec.path.clone(), spec.is_external()), ()).is_some() {
+                    continue;
+                }
+                let target = match ws.vfs.resolve(&unit.id, &spec.path, spec.is_external()) {
+                    Ok(dep) => {
+                        if let Some(warning) = dep.shadow_warning(&ws.cwd) {
+                            unit.diagnostics.push(Diagnostic::warning(spec.path_span, warning));
+                        }
+                        let idx = *index.entry(dep.id.clone()).or_insert_with(|| {
+                            frontier.push(Pending { package: dep, files: None, explicit: false, is_root: false });
+                            next += 1;
+                            next - 1
+                        });
+                        Ok(idx)
+                    }
+                    Err(err) => Err(err.message(&ws.cwd)),
+                };
+                unit.imports.push(Import { path: spec.path.clone(), external: spec.is_external(), span: spec.path_span, target });
+            }
+            units.push(unit);
+            unusable.push(loaded.unusable);
         }
     }
-    graph
+    // Imports of what is no importable package fail at the import spec;
+    // directories without files of the build leave the graph.
+    for u in 0..units.len() {
+        for i in 0..units[u].imports.len() {
+            let Ok(t) = units[u].imports[i].target else { continue };
+            if let Some(why) = &unusable[t] {
+                units[u].imports[i].target = Err(why.at_import.clone());
+            } else if units[t].name == "main" {
+                units[u].imports[i].target =
+                    Err(format!("import \"{}\" is a program, not an importable package", units[t].import_path));
+            }
+        }
+    }
+    let keep: Vec<bool> = unusable.iter().map(Option::is_none).collect();
+    let mut new_index = vec![usize::MAX; units.len()];
+    let mut n = 0;
+    for (i, k) in keep.iter().enumerate() {
+        if *k {
+            new_index[i] = n;
+            n += 1;
+        }
+    }
+    let mut kept = Vec::with_capacity(n);
+    for (i, mut unit) in units.into_iter().enumerate() {
+        if !keep[i] {
+            continue;
+        }
+        for import in &mut unit.imports {
+            if let Ok(t) = import.target {
+                import.target = Ok(new_index[t]);
+            }
+        }
+        kept.push(unit);
+    }
+    let index = kept.iter().enumerate().map(|(i, u)| (u.id.clone(), i)).collect();
+    PackageGraph { units: kept, index, diagnostics }
 }

@@ -11,6 +11,9 @@ use gox_module::hash::{file_hashes, first_difference, hash_file_list, FileHash};
 use gox_module::lockfile::lock_path;
 use gox_module::{LockFile, Module};
 
+use gox_common::{Diagnostic, SourceMap};
+
+use super::source::path_diagnostic;
 use super::workspace::Workspace;
 
 /// The manifest file of a module directory.
@@ -47,8 +50,9 @@ pub fn read_lock(root: &Path) -> Result<LockFile, String> {
     LockFile::parse(&path, &text).map_err(|e| e.to_string())
 }
 
-/// Checks one module against the lock; `Err` says what is wrong.
-pub fn verify_module(lock: &LockFile, module: &Module) -> Result<(), String> {
+/// Checks one module against the lock; `Err` says what is wrong, with
+/// paths shown relative to `base`.
+pub fn verify_module(lock: &LockFile, module: &Module, base: &Path) -> Result<(), String> {
     let Some(version) = &module.version else { return Ok(()) };
     let name = module.display_name();
     let Some(entry) = lock.get(&module.path, version) else {
@@ -71,18 +75,17 @@ pub fn verify_module(lock: &LockFile, module: &Module) -> Result<(), String> {
     Err(format!(
         "{name}: .goxdeps does not match gox.lock: {detail}\n\tgox.lock:  {}\n\t.goxdeps:  {actual}\n\tremove {} and run: gox mod download",
         entry.hash,
-        module.dir.display()
+        gox_common::display_path(&module.dir, Some(base))
     ))
 }
 
-/// Verifies every dependency of the closure; the problems, one per module.
-pub fn verify_closure(ws: &Workspace) -> Result<(), Vec<String>> {
-    let lock = read_lock(&ws.root).map_err(|e| vec![e])?;
-    let problems: Vec<String> =
-        ws.closure().modules().iter().filter_map(|m| verify_module(&lock, m).err()).collect();
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(problems)
-    }
+/// Verifies every dependency of the closure: the problems, one per
+/// module, as errors at gox.lock.
+pub fn verify_closure(ws: &Workspace, map: &SourceMap) -> Vec<Diagnostic> {
+    let at_lock = |message: &str| path_diagnostic(map, &lock_path(&ws.root), message);
+    let lock = match read_lock(&ws.root) {
+        Ok(lock) => lock,
+        Err(e) => return vec![at_lock(&e)],
+    };
+    ws.closure().modules().iter().filter_map(|m| verify_module(&lock, m, &ws.cwd).err()).map(|e| at_lock(&e)).collect()
 }

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use gox_common::{BuildConfig, FileSystem, MemoFs, MemoryFs, RealFs};
+use gox_common::{BuildConfig, Diagnostic, FileSystem, LineCol, MemoFs, MemoryFs, RealFs, SourceMap, Span};
 use gox_module::std::StdOverlayFs;
 use gox_module::vfs::{StdVfs, Vfs};
 use gox_module::{ClosureError, ModuleClosure};
@@ -36,6 +36,25 @@ impl std::fmt::Display for WorkspaceError {
     }
 }
 
+impl WorkspaceError {
+    /// A broken closure as a diagnostic at its position in the gox.mod it
+    /// is about (read through `fs` into `map`), or at the path it names.
+    /// `None` for [`WorkspaceError::NoModule`], a usage error.
+    pub fn diagnostic(&self, fs: &dyn FileSystem, map: &SourceMap) -> Option<Diagnostic> {
+        let WorkspaceError::Closure(err) = self else { return None };
+        let (pos, path, message) = err.parts();
+        if let Some(pos) = pos {
+            if let Ok(text) = fs.read_to_string(&pos.file) {
+                let file = map.add(&pos.file, text);
+                let offset = file.offset(LineCol { line: pos.line, col: pos.col }).unwrap_or(0);
+                return Some(Diagnostic::error(Span::new(file.id, offset, offset), message));
+            }
+        }
+        let path = path.map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("gox.mod"));
+        Some(super::source::path_diagnostic(map, &path, &message))
+    }
+}
+
 pub struct Workspace {
     /// The directory the command runs in; output paths are relative to it.
     pub cwd: PathBuf,
@@ -49,18 +68,38 @@ pub struct Workspace {
 
 /// The nearest directory at or above `start` holding a gox.mod.
 pub fn find_module_root(start: &Path) -> Option<PathBuf> {
-    start.ancestors().find(|d| d.join("gox.mod").is_file()).map(Path::to_path_buf)
+    find_module_root_in(&RealFs, start)
+}
+
+/// [`find_module_root`] on any file system.
+pub fn find_module_root_in<F: FileSystem + ?Sized>(fs: &F, start: &Path) -> Option<PathBuf> {
+    start.ancestors().find(|d| fs.is_file(&d.join("gox.mod"))).map(Path::to_path_buf)
 }
 
 impl Workspace {
     /// The workspace of the module containing `cwd`.
     pub fn open(cwd: &Path, build: BuildConfig) -> Result<Workspace, WorkspaceError> {
-        let root = find_module_root(cwd).ok_or_else(|| WorkspaceError::NoModule { cwd: cwd.to_path_buf() })?;
-        let closure = ModuleClosure::load(&RealFs, &root).map_err(WorkspaceError::Closure)?;
         // One command reads each file once, however often resolution and
         // loading look at it.
-        let fs: Arc<dyn FileSystem> = Arc::new(MemoFs::new(RealFs));
+        Workspace::open_in(Arc::new(MemoFs::new(RealFs)), cwd, build)
+    }
+
+    /// The workspace of the module containing `cwd` on any file system
+    /// (a [`MemoryFs`] holding whole projects, an editor's overlay): what
+    /// embedders and tests drive [`crate::analyze_project`] with.
+    pub fn open_in(fs: Arc<dyn FileSystem>, cwd: &Path, build: BuildConfig) -> Result<Workspace, WorkspaceError> {
+        let root = find_module_root_in(&*fs, cwd).ok_or_else(|| WorkspaceError::NoModule { cwd: cwd.to_path_buf() })?;
+        let closure = ModuleClosure::load(&*fs, &root).map_err(WorkspaceError::Closure)?;
         Ok(Workspace::new(cwd, root, fs, closure, build, None))
+    }
+
+    /// `path` as messages show it: relative to the current directory when
+    /// that is shorter (`./a`, `sub/b.gox`), as Go shows file paths.
+    pub fn display(&self, path: &Path) -> String {
+        if path == self.cwd {
+            return ".".to_string();
+        }
+        gox_common::display_path(path, Some(&self.cwd))
     }
 
     /// A workspace for files outside any module: a synthetic module
@@ -77,11 +116,13 @@ impl Workspace {
         let mut abs = Vec::new();
         for f in files {
             let path = cwd.join(f);
-            if path.parent() != Some(dir.as_path()) {
-                anyhow::bail!("named files must all be in one directory; have {} and {}", dir.display(), f.display());
+            // Files of other directories and files that cannot be read are
+            // reported by the pattern expansion, with their paths.
+            if path.parent() == Some(dir.as_path()) {
+                if let Ok(bytes) = RealFs.read(&path) {
+                    mem.insert(&path, bytes);
+                }
             }
-            let bytes = RealFs.read(&path).map_err(|e| anyhow::anyhow!("{e}"))?;
-            mem.insert(&path, bytes);
             abs.push(path);
         }
         let closure = ModuleClosure::load(&mem, &dir).map_err(|e| anyhow::anyhow!("{e}"))?;

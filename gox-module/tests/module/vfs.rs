@@ -91,12 +91,11 @@ fn std_comes_before_the_module_tree_and_shadowing_is_reported() {
     let p = ok(&v, &root_pkg(""), "fmt", false);
     assert_eq!(p.id, PackageId::Std("fmt".into()));
     assert_eq!(p.import_path, "fmt");
-    assert_eq!((p.dir.clone(), p.fs_kind, p.name.as_str()), (PathBuf::from("/$std/fmt"), FsKind::Std, "fmt"));
-    assert_eq!(p.files, [PathBuf::from("/$std/fmt/print.gox")]);
+    assert_eq!((p.dir.clone(), p.fs_kind), (PathBuf::from("/$std/fmt"), FsKind::Std));
     assert_eq!(p.shadowed_local_dir, Some(PathBuf::from("/p/fmt")));
     assert_eq!(
-        p.shadow_warning().unwrap(),
-        "import \"fmt\" is the std package; the local package in /p/fmt is shadowed and cannot be imported (rename the directory)"
+        p.shadow_warning(Path::new("/p")).unwrap(),
+        "import \"fmt\" is the std package; the local package in ./fmt is shadowed and cannot be imported (rename the directory)"
     );
     let p = ok(&v, &root_pkg(""), "encoding/json", false);
     assert_eq!((p.id, p.shadowed_local_dir), (PackageId::Std("encoding/json".into()), None));
@@ -108,8 +107,7 @@ fn a_plain_path_is_a_directory_of_the_importing_module() {
     let p = ok(&v, &root_pkg(""), "utils", false);
     assert_eq!(p.id, root_pkg("utils"));
     assert_eq!(p.import_path, "myproject/utils");
-    assert_eq!((p.dir.as_path(), p.fs_kind, p.name.as_str()), (Path::new("/p/utils"), FsKind::Disk, "utils"));
-    assert_eq!(p.files, [PathBuf::from("/p/utils/u.gox")]);
+    assert_eq!((p.dir.as_path(), p.fs_kind), (Path::new("/p/utils"), FsKind::Disk));
     // In a dependency, the same form means the dependency's own tree.
     let p = ok(&v, &pkg("example.com/a", ""), "helpers", false);
     assert_eq!(p.id, pkg("example.com/a", "helpers"));
@@ -121,10 +119,10 @@ fn a_plain_path_is_a_directory_of_the_importing_module() {
 fn an_alias_goes_through_the_importing_modules_own_gox_mod() {
     let v = vfs();
     let p = ok(&v, &root_pkg(""), "a", true);
-    assert_eq!((p.id.clone(), p.import_path.as_str(), p.name.as_str()), (pkg("example.com/a", ""), "example.com/a", "a"));
+    assert_eq!((p.id.clone(), p.import_path.as_str()), (pkg("example.com/a", ""), "example.com/a"));
     assert_eq!(p.dir, PathBuf::from(A));
     let p = ok(&v, &root_pkg("utils"), "a/sub", true);
-    assert_eq!((p.id.clone(), p.import_path.as_str(), p.name.as_str()), (pkg("example.com/a", "sub"), "example.com/a/sub", "sub"));
+    assert_eq!((p.id.clone(), p.import_path.as_str()), (pkg("example.com/a", "sub"), "example.com/a/sub"));
     // A's package imports @"c" through A's gox.mod; B names C "cee".
     let from_a = ok(&v, &pkg("example.com/a", ""), "c", true);
     let from_b = ok(&v, &pkg("example.com/b", ""), "cee/util", true);
@@ -177,7 +175,7 @@ fn internal_packages_are_enforced() {
         err(&v, &root_pkg(""), "a/internal/priv", true),
         "use of internal package example.com/a/internal/priv not allowed"
     );
-    assert_eq!(ok(&v, &pkg("example.com/a", "sub"), "internal/priv", false).name, "priv");
+    assert_eq!(ok(&v, &pkg("example.com/a", "sub"), "internal/priv", false).id, pkg("example.com/a", "internal/priv"));
     assert_eq!(
         err(&v, &pkg("example.com/a", ""), "c/internal/x", true),
         "use of internal package example.com/c/internal/x not allowed"
@@ -199,36 +197,8 @@ fn missing_directories() {
     );
 }
 
-#[test]
-fn directories_without_package_files() {
-    let v = vfs();
-    assert_eq!(err(&v, &root_pkg(""), "empty", false), "no .gox files in /p/empty");
-    assert_eq!(err(&v, &root_pkg(""), "tests_only", false), "no non-test .gox files in /p/tests_only");
-    assert_eq!(
-        err(&v, &root_pkg(""), "windows_only", false),
-        "build constraints exclude all .gox files in /p/windows_only"
-    );
-}
-
-#[test]
-fn files_must_agree_on_the_package_name() {
-    let v = vfs();
-    assert_eq!(err(&v, &root_pkg(""), "mixed", false), "found packages mixed (a.gox) and other (b.gox) in /p/mixed");
-    assert_eq!(err(&v, &root_pkg(""), "bad", false), "/p/bad/x.gox:2:9: expected 'package', found 'func'");
-    assert_eq!(err(&v, &root_pkg(""), "noname", false), "/p/noname/x.gox:2:1: expected package name, found 'EOF'");
-}
-
-#[test]
-fn a_main_package_is_not_importable() {
-    let v = vfs();
-    assert_eq!(
-        err(&v, &root_pkg(""), "cmd/tool", false),
-        "import \"myproject/cmd/tool\" is a program, not an importable package"
-    );
-    // Loading it by identity (as the entry package) is fine.
-    let p = v.package(&root_pkg("cmd/tool")).unwrap();
-    assert_eq!((p.name.as_str(), p.files.clone()), ("main", vec![PathBuf::from("/p/cmd/tool/main.gox")]));
-}
+// What a directory holds (files of the build, package names, whether it
+// is a program) is the loader's business: gox-cli/tests/pipeline.rs.
 
 #[test]
 fn invalid_import_paths() {
@@ -293,6 +263,5 @@ fn the_embedded_std_serves_fmt() {
     let v = Vfs::new(fs, closure);
     assert!(gox_module::is_std_package("fmt"));
     let p = v.resolve(&root_pkg(""), "fmt", false).unwrap();
-    assert_eq!((p.dir.as_path(), p.name.as_str(), p.fs_kind), (Path::new("/$std/fmt"), "fmt", FsKind::Std));
-    assert!(!p.files.is_empty());
+    assert_eq!((p.dir.as_path(), p.fs_kind), (Path::new("/$std/fmt"), FsKind::Std));
 }

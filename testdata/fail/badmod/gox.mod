@@ -1,0 +1,3 @@
+module example.com/badmod
+
+require lib example.com/lib

@@ -1,0 +1,3 @@
+module example.com/brokendep
+
+require lib example.com/lib v1.0.0
