@@ -8,6 +8,7 @@ pub mod diag;
 pub mod discover;
 pub mod fileset;
 pub mod memo;
+pub mod paths;
 pub mod render;
 pub mod source;
 pub mod vfs;

@@ -3,7 +3,9 @@
 //! carets under the spans ([`render_rich`], through `codespan-reporting`).
 
 use std::ops::Range;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
+
+use crate::paths::relative;
 use std::sync::Arc;
 
 use codespan_reporting::diagnostic as cs;
@@ -32,40 +34,6 @@ pub fn display_path(path: &Path, base: Option<&Path>) -> String {
     } else {
         shown()
     }
-}
-
-/// Lexical normal form: `.` dropped, `..` applied where it can be.
-fn normalize(path: &Path) -> Vec<Component<'_>> {
-    let mut out: Vec<Component<'_>> = Vec::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir if matches!(out.last(), Some(Component::Normal(_))) => {
-                out.pop();
-            }
-            Component::ParentDir if matches!(out.last(), Some(Component::RootDir)) => {}
-            other => out.push(other),
-        }
-    }
-    out
-}
-
-/// `target` relative to `base`, lexically (`..` where needed); `None` when
-/// they share no root.
-fn relative(base: &Path, target: &Path) -> Option<PathBuf> {
-    let (b, t) = (normalize(base), normalize(target));
-    let common = b.iter().zip(&t).take_while(|(x, y)| x == y).count();
-    if common == 0 || b[common..].iter().any(|c| !matches!(c, Component::Normal(_))) {
-        return None;
-    }
-    let mut rel = PathBuf::new();
-    for _ in common..b.len() {
-        rel.push("..");
-    }
-    for c in &t[common..] {
-        rel.push(c.as_os_str());
-    }
-    Some(rel)
 }
 
 /// `path:line:col` of the start of `span`, or `-` for a span of another map

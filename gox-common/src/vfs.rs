@@ -2,7 +2,9 @@
 //! module files goes through it, so that tests can run on [`MemoryFs`].
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
+
+use crate::paths::normalize;
 use std::time::SystemTime;
 
 /// An error reading through a [`FileSystem`]; every variant names the path.
@@ -275,20 +277,6 @@ impl FileSystem for RealFs {
 pub struct MemoryFs {
     files: BTreeMap<PathBuf, Vec<u8>>,
     dirs: BTreeSet<PathBuf>,
-}
-
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
 }
 
 /// The first component of `path` below `dir`, if `path` is strictly under it.

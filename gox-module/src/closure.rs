@@ -11,7 +11,9 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
+
+pub(crate) use gox_common::paths::relative_slash;
 
 use gox_common::{FileSystem, FsError};
 use semver::Version;
@@ -163,21 +165,6 @@ fn read_mod_file<F: FileSystem + ?Sized>(fs: &F, dir: &Path) -> Result<ModFile, 
     let path = dir.join(MOD_FILE_NAME);
     let text = fs.read_to_string(&path).map_err(ClosureError::Read)?;
     ModFile::parse(&path, &text).map_err(ClosureError::Mod)
-}
-
-/// The lexical components of a path, without `.`.
-fn components(path: &Path) -> Vec<Component<'_>> {
-    path.components().filter(|c| !matches!(c, Component::CurDir)).collect()
-}
-
-/// `path` relative to `base` as a slash-separated string, if under it.
-pub(crate) fn relative_slash(base: &Path, path: &Path) -> Option<String> {
-    let (b, p) = (components(base), components(path));
-    if p.len() < b.len() || p[..b.len()] != b[..] {
-        return None;
-    }
-    let rest: Vec<String> = p[b.len()..].iter().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
-    Some(rest.join("/"))
 }
 
 impl ModuleClosure {

@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use gox_common::discover::discover;
+use gox_common::paths::normalize;
 use gox_common::{Diagnostic, FileSystem, SourceMap};
 use gox_module::PackageId;
 
@@ -148,21 +149,6 @@ fn expand_one(ws: &Workspace, map: &SourceMap, pattern: &str, out: &mut Expansio
         out.roots.push(Root { package, files: None, explicit: true });
     }
     Ok(())
-}
-
-/// `path` with `.` and `..` applied lexically.
-pub fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
 }
 
 /// Patterns for every main package of the root module (the default of

@@ -1,0 +1,75 @@
+//! Lexical path arithmetic, one implementation for every crate: what a
+//! path means without asking the file system (symbolic links are not
+//! followed, as Go's `filepath.Clean` and `filepath.Rel` work).
+
+use std::path::{Component, Path, PathBuf};
+
+/// `path` with `.` dropped and `..` applied where it can be (`a/b/../c` is
+/// `a/c`, `/..` is `/`; a leading `..` of a relative path stays).
+pub fn normalize(path: &Path) -> PathBuf {
+    components(path).iter().map(|c| c.as_os_str()).collect()
+}
+
+fn components(path: &Path) -> Vec<Component<'_>> {
+    let mut out: Vec<Component<'_>> = Vec::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir if matches!(out.last(), Some(Component::Normal(_))) => {
+                out.pop();
+            }
+            Component::ParentDir if matches!(out.last(), Some(Component::RootDir | Component::Prefix(_))) => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// `target` relative to `base`, lexically, with `..` where needed; `None`
+/// when they share no root or `base` climbs above what it names.
+pub fn relative(base: &Path, target: &Path) -> Option<PathBuf> {
+    let (b, t) = (components(base), components(target));
+    let common = b.iter().zip(&t).take_while(|(x, y)| x == y).count();
+    if common == 0 || b[common..].iter().any(|c| !matches!(c, Component::Normal(_))) {
+        return None;
+    }
+    let mut rel = PathBuf::new();
+    for _ in common..b.len() {
+        rel.push("..");
+    }
+    for c in &t[common..] {
+        rel.push(c.as_os_str());
+    }
+    Some(rel)
+}
+
+/// `path` below `base` as a slash-separated string (`""` for `base`
+/// itself); `None` when `path` is not under `base`.
+pub fn relative_slash(base: &Path, path: &Path) -> Option<String> {
+    let (b, p) = (components(base), components(path));
+    if p.len() < b.len() || p[..b.len()] != b[..] {
+        return None;
+    }
+    let rest: Vec<String> = p[b.len()..].iter().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    Some(rest.join("/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalize_is_lexical() {
+        assert_eq!(normalize(Path::new("/a/./b/../c")), Path::new("/a/c"));
+        assert_eq!(normalize(Path::new("/../x")), Path::new("/x"));
+        assert_eq!(normalize(Path::new("../x/./y/..")), Path::new("../x"));
+    }
+
+    #[test]
+    fn relative_paths() {
+        assert_eq!(relative(Path::new("/p/q"), Path::new("/p/r/s")), Some(PathBuf::from("../r/s")));
+        assert_eq!(relative(Path::new("/p"), Path::new("/p")), Some(PathBuf::new()));
+        assert_eq!(relative_slash(Path::new("/p"), Path::new("/p/./a/b")), Some("a/b".to_string()));
+        assert_eq!(relative_slash(Path::new("/p"), Path::new("/q/a")), None);
+    }
+}
