@@ -20,11 +20,17 @@ const VERSION: &str = "v1.0.0";
 /// Small limits, so that a zip bomb costs little.
 const LIMITS: Limits = Limits { max_zip_bytes: 1 << 20, max_total_bytes: 1 << 20, max_file_bytes: 256 << 10, max_entries: 500 };
 
-/// The directory of this process's runs: `<tmp>/sandbox/` holds the zip
-/// and the destination `<tmp>/sandbox/dest/m@v1.0.0`.
+/// The directory of this process's runs, holding the zip (`module.zip`)
+/// and the destination (`dest/m@v1.0.0`). In memory (`/dev/shm`) where
+/// there is such a file system: runs are several times faster.
 fn sandbox() -> &'static Path {
     static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
-    DIR.get_or_init(|| tempfile::tempdir().expect("temporary directory")).path()
+    DIR.get_or_init(|| {
+        let shm = Path::new("/dev/shm");
+        let dir = if shm.is_dir() { tempfile::tempdir_in(shm) } else { tempfile::tempdir() };
+        dir.expect("temporary directory")
+    })
+    .path()
 }
 
 /// Every path under `dir` (not following links), relative to `dir`.
@@ -103,4 +109,5 @@ fuzz_target!(|data: &[u8]| {
     if dest.exists() {
         std::fs::remove_dir_all(&dest).expect("clean up");
     }
+    std::fs::remove_file(&zip_path).expect("clean up");
 });
