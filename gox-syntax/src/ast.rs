@@ -378,7 +378,8 @@ impl Drop for Expr {
     /// loop; the other children, whose depth the parser's nesting limit
     /// bounds, are freed recursively on a stack that grows as needed.
     fn drop(&mut self) {
-        if matches!(self.kind, ExprKind::Bad | ExprKind::Ident(_) | ExprKind::BasicLit(_)) {
+        if self.kind.children_are_leaves() {
+            // Most nodes (`a.b`, `f(x)`, `x + 1`): nothing deep below.
             return;
         }
         let mut kind = std::mem::replace(&mut self.kind, ExprKind::Bad);
@@ -450,6 +451,23 @@ impl ExprKind {
             Slice { x, .. } | TypeAssert { x, .. } | Call { func: x, .. } | KeyValue { key: x, .. } => Some(x),
             MapType { key: x, .. } | ChanType { elem: x, .. } | Ellipsis(Some(x)) => Some(x),
             _ => None,
+        }
+    }
+
+    /// Whether this node has no grandchildren (a shortcut for [`Drop`];
+    /// false when unsure).
+    fn children_are_leaves(&self) -> bool {
+        use ExprKind::*;
+        let leaf = |e: &Expr| matches!(e.kind, Bad | Ident(_) | BasicLit(_));
+        match self {
+            Bad | Ident(_) | BasicLit(_) | Ellipsis(None) => true,
+            Paren(x) | Star(x) | Unary { x, .. } | Selector { x, .. } | ChanType { elem: x, .. } | Ellipsis(Some(x)) => {
+                leaf(x)
+            }
+            Binary { x, y, .. } | Index { x, index: y, .. } | KeyValue { key: x, value: y, .. } => leaf(x) && leaf(y),
+            MapType { key: x, value: y } => leaf(x) && leaf(y),
+            Call { func, args, .. } => leaf(func) && args.iter().all(leaf),
+            _ => false,
         }
     }
 
