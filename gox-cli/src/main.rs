@@ -52,8 +52,17 @@ fn tune_allocator() {
 
 fn main() -> ExitCode {
     tune_allocator();
-    let cli = match cli::Cli::try_parse_from(go_style_flags(std::env::args_os())) {
+    let args = go_style_flags(std::env::args_os());
+    let json = args.iter().any(|a| a == "--json");
+    let cli = match cli::Cli::try_parse_from(args) {
         Ok(cli) => cli,
+        Err(err) if json && err.use_stderr() => {
+            // Whoever asked for JSON reads stdout: the usage error goes there too.
+            let message = err.to_string();
+            let first = message.lines().next().unwrap_or_default().trim_start_matches("error: ");
+            gox_cli::output::print_message(gox_common::Severity::Error, first, gox_cli::output::Format::Json);
+            return ExitCode::from(2);
+        }
         Err(err) => {
             // clap prints help and version itself; usage errors exit 2, as go does.
             let code = if err.use_stderr() { 2 } else { 0 };

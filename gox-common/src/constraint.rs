@@ -432,65 +432,52 @@ impl fmt::Display for HeaderError {
     }
 }
 
-/// Finds the build constraint in the header of a source file: the comments
-/// and blank lines before the first other text (the package clause). A
-/// `//go:build` line anywhere in the header controls; without one, `// +build`
-/// lines count only when a blank line follows them before the header ends.
-pub fn parse_header(content: &[u8]) -> Result<HeaderConstraint, HeaderError> {
+/// A comment before a file's package clause, as the parser found it: its
+/// first and last line (1-based) and its text with the comment markers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HeaderComment<'a> {
+    pub line: u32,
+    pub end_line: u32,
+    pub text: &'a str,
+}
+
+/// The build constraint of a file, from the comments before its package
+/// clause (on `package_line`), as Go's go/build finds it: a `//go:build`
+/// line comment anywhere in the header controls; without one, `// +build`
+/// line comments count when they come before any other comment and a blank
+/// line follows them before the header ends. A comment that does not start
+/// its line does not count. The comments come from gox-syntax's lexer
+/// (`gox_syntax::build_constraint`): there is no second scanner of headers.
+pub fn header_constraint(comments: &[HeaderComment<'_>], package_line: u32) -> Result<HeaderConstraint, HeaderError> {
     let mut go_build: Option<(u32, String)> = None;
-    // (line, text) of `// +build` candidates and the line count at the last blank line.
     let mut plus: Vec<(u32, String)> = Vec::new();
+    // The last blank line before the first comment that is no `//` line.
     let mut end_line = 0u32;
     let mut ended = false;
-    let mut in_block = false;
-    for (idx, raw) in content.split(|&b| b == b'\n').enumerate() {
-        let line_no = idx as u32 + 1;
-        let line = raw.trim_ascii();
-        if line.is_empty() && !ended {
-            end_line = line_no;
-            continue;
+    // Last line of the previous comment (0 before the first).
+    let mut prev_end = 0u32;
+    for c in comments {
+        if !ended && c.line > prev_end + 1 {
+            end_line = c.line - 1;
         }
-        if !line.starts_with(b"//") {
+        let starts_line = c.line != prev_end || prev_end == 0;
+        if c.text.starts_with("//") && starts_line {
+            let text = c.text.trim_end();
+            if go_build_text(text).is_some() {
+                if go_build.is_some() {
+                    return Err(HeaderError { line: c.line, message: "multiple //go:build comments".to_string() });
+                }
+                go_build = Some((c.line, text.to_string()));
+            } else if !ended && text.contains("+build") {
+                plus.push((c.line, text.to_string()));
+            }
+        } else {
             ended = true;
         }
-        if !in_block && line.starts_with(b"//") {
-            let text = String::from_utf8_lossy(line);
-            if go_build_text(&text).is_some() {
-                if go_build.is_some() {
-                    return Err(HeaderError { line: line_no, message: "multiple //go:build comments".to_string() });
-                }
-                go_build = Some((line_no, text.into_owned()));
-            } else if !ended && text.contains("+build") {
-                plus.push((line_no, text.into_owned()));
-            }
-        }
-        // Skip over comments to find whether this line has other text.
-        let mut rest = line;
-        loop {
-            if rest.is_empty() {
-                break;
-            }
-            if in_block {
-                match find(rest, b"*/") {
-                    Some(i) => {
-                        in_block = false;
-                        rest = rest[i + 2..].trim_ascii();
-                        continue;
-                    }
-                    None => break,
-                }
-            }
-            if rest.starts_with(b"//") {
-                break;
-            }
-            if rest.starts_with(b"/*") {
-                in_block = true;
-                rest = rest[2..].trim_ascii();
-                continue;
-            }
-            // Non-comment text: the header ends here.
-            return finish_header(go_build, plus, end_line);
-        }
+        prev_end = c.end_line;
+    }
+    if !ended && package_line > prev_end + 1 {
+        end_line = package_line - 1;
     }
     finish_header(go_build, plus, end_line)
 }
@@ -517,10 +504,6 @@ fn finish_header(
     } else {
         Ok(HeaderConstraint::PlusBuild { lines })
     }
-}
-
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
 }
 
 impl HeaderConstraint {
@@ -614,54 +597,11 @@ mod tests {
         assert_eq!(c.matches_file_name("a_test.gox"), Ok(()));
     }
 
-    #[test]
-    fn header_finds_go_build_before_package_clause_only() {
-        let h = parse_header(b"// Copyright\n\n/* block\n//go:build ignored */\n//go:build linux && !foo\n\npackage a\n//go:build windows\n");
-        match h {
-            Ok(HeaderConstraint::GoBuild { line, text, expr }) => {
-                assert_eq!(
-                    (line, text.as_str(), expr.to_string()),
-                    (5, "//go:build linux && !foo", "linux && !foo".to_string())
-                );
-            }
-            other => panic!("unexpected {other:?}"),
-        }
-        assert_eq!(parse_header(b"package a\n//go:build windows\n"), Ok(HeaderConstraint::None));
-        assert_eq!(parse_header(b"/* x */ package a //go:build windows\n"), Ok(HeaderConstraint::None));
-        // `//go:buildx` is not a constraint line.
-        assert_eq!(parse_header(b"//go:buildx\n\npackage a\n"), Ok(HeaderConstraint::None));
-    }
+    // The header rules are tested through gox-syntax's comments:
+    // gox-syntax/tests/constraint.rs.
 
     #[test]
-    fn header_errors_name_the_line() {
-        assert_eq!(
-            parse_header(b"// c\n//go:build linux &&\n\npackage a\n"),
-            Err(HeaderError { line: 2, message: "parsing //go:build line: unexpected end of expression".into() })
-        );
-        assert_eq!(
-            parse_header(b"//go:build\n\npackage a\n"),
-            Err(HeaderError { line: 1, message: "parsing //go:build line: unexpected end of expression".into() })
-        );
-        assert_eq!(
-            parse_header(b"//go:build linux\n//go:build amd64\n\npackage a\n"),
-            Err(HeaderError { line: 2, message: "multiple //go:build comments".into() })
-        );
-    }
-
-    #[test]
-    fn plus_build_lines_need_a_following_blank_line() {
-        let c = linux();
-        let h = parse_header(b"// +build windows,amd64 darwin\n\npackage a\n").unwrap_or(HeaderConstraint::None);
-        assert_eq!(h.excluding_line(&c), Some("// +build windows,amd64 darwin"));
-        let h =
-            parse_header(b"// +build windows\npackage a\n").unwrap_or(HeaderConstraint::PlusBuild { lines: vec![] });
-        assert_eq!(h, HeaderConstraint::None);
-        let h = parse_header(b"// +build linux,!bar\n// +build amd64\n\npackage a\n").unwrap_or(HeaderConstraint::None);
-        assert_eq!(h.excluding_line(&c), None);
-        assert!(matches!(h, HeaderConstraint::PlusBuild { ref lines } if lines.len() == 2));
-        // A //go:build line wins over // +build lines.
-        let h = parse_header(b"//go:build linux\n// +build windows\n\npackage a\n").unwrap_or(HeaderConstraint::None);
-        assert_eq!(h.excluding_line(&c), None);
+    fn plus_build_terms() {
         // Invalid terms never match.
         assert_eq!(parse_plus_build("// +build !!linux"), Some(Expr::Tag("ignore".into())));
         assert_eq!(parse_plus_build("// +buildlinux"), None);

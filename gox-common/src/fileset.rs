@@ -24,7 +24,7 @@ impl FileSet {
     /// when `cfg.tests` is set, and `_GOOS`, `_GOARCH` and `_GOOS_GOARCH`
     /// name suffixes must match. Nothing is read: the `//go:build` line is in
     /// each file's header, which the loader parses once for everything it
-    /// needs (see [`crate::constraint::parse_header`]).
+    /// needs (see [`crate::constraint::header_constraint`]).
     pub fn list<F: FileSystem + ?Sized>(fs: &F, dir: &Path, cfg: &BuildConfig) -> Result<FileSet, FsError> {
         let mut files = Vec::new();
         let mut excluded = Vec::new();

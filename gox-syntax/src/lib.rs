@@ -74,6 +74,28 @@ pub fn decode_source(bytes: &[u8]) -> (String, Vec<u32>) {
     (text, bad)
 }
 
+/// The build constraint of a parsed file (`//go:build`, `// +build`),
+/// from the comments the lexer found before its package clause.
+pub fn build_constraint(
+    file: &ast::File,
+    source: &SourceFile,
+) -> Result<gox_common::constraint::HeaderConstraint, gox_common::constraint::HeaderError> {
+    use gox_common::constraint::{header_constraint, HeaderComment};
+    let end = file.package_span.lo;
+    let comments: Vec<HeaderComment<'_>> = file
+        .comments
+        .iter()
+        .flat_map(|group| &group.list)
+        .take_while(|c| c.span.hi <= end)
+        .map(|c| HeaderComment {
+            line: source.line_col(c.span.lo).line,
+            end_line: source.line_col(c.span.hi.saturating_sub(1).max(c.span.lo)).line,
+            text: &c.text,
+        })
+        .collect();
+    header_constraint(&comments, source.line_col(end).line)
+}
+
 /// Parses only the package clause and the import declarations (the
 /// returned file has no other declarations): cheap dependency discovery.
 pub fn parse_package_clause_and_imports(file_id: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {

@@ -15,7 +15,6 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use gox_common::constraint::parse_header;
 use gox_common::{Diagnostic, FileSet, SourceFile, SourceMap, Span};
 use gox_module::{PackageId, ResolvedPackage};
 use gox_syntax::ast;
@@ -110,10 +109,9 @@ fn read_header(ws: &Workspace, map: &SourceMap, path: &Path, constraints: bool) 
     diagnostics.extend(syntax);
     let package = clause_ok.then(|| (ast.name.name.as_str().to_string(), ast.name.span));
     // The build constraint lives in the comments before the package clause.
-    let header_end = if clause_ok { ast.package_span.lo as usize } else { file.text.len() };
     let mut excluded_by = None;
     if constraints {
-        match parse_header(&file.text.as_bytes()[..header_end]) {
+        match gox_syntax::build_constraint(&ast, &file) {
             Ok(constraint) => excluded_by = constraint.excluding_line(ws.vfs.build_config()).map(str::to_string),
             Err(e) => {
                 let lo = file.line_range(e.line).map_or(0, |(lo, _)| lo);

@@ -11,7 +11,7 @@ use gox_module::hash::{file_hashes, first_difference, hash_file_list, FileHash};
 use gox_module::lockfile::lock_path;
 use gox_module::{LockFile, Module};
 
-use gox_common::{Diagnostic, SourceMap};
+use gox_common::{Diagnostic, LineCol, SourceMap, Span};
 
 use super::source::path_diagnostic;
 use super::workspace::Workspace;
@@ -80,12 +80,39 @@ pub fn verify_module(lock: &LockFile, module: &Module, base: &Path) -> Result<()
 }
 
 /// Verifies every dependency of the closure: the problems, one per
-/// module, as errors at gox.lock.
+/// module, as errors in gox.lock: at the hash a module no longer matches,
+/// at the position of a syntax error, or at the file for a module it does
+/// not record.
 pub fn verify_closure(ws: &Workspace, map: &SourceMap) -> Vec<Diagnostic> {
-    let at_lock = |message: &str| path_diagnostic(map, &lock_path(&ws.root), message);
-    let lock = match read_lock(&ws.root) {
-        Ok(lock) => lock,
-        Err(e) => return vec![at_lock(&e)],
+    let path = lock_path(&ws.root);
+    let (file, lock) = if RealFs.is_file(&path) {
+        let text = match RealFs.read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) => return vec![path_diagnostic(map, &path, &format!("cannot read file: {}", e.reason()))],
+        };
+        let file = map.add(&path, text);
+        match LockFile::parse(&path, &file.text) {
+            Ok(lock) => (Some(file), lock),
+            Err(e) => {
+                let at = file.offset(LineCol { line: e.pos.line, col: e.pos.col }).unwrap_or(0);
+                return vec![Diagnostic::error(Span::new(file.id, at, at), e.message)];
+            }
+        }
+    } else {
+        (None, LockFile::new())
     };
-    ws.closure().modules().iter().filter_map(|m| verify_module(&lock, m, &ws.cwd).err()).map(|e| at_lock(&e)).collect()
+    let mut problems = Vec::new();
+    for module in ws.closure().modules() {
+        let Err(message) = verify_module(&lock, module, &ws.cwd) else { continue };
+        let recorded = module.version.as_ref().and_then(|v| lock.get(&module.path, v));
+        let at = match (&file, recorded) {
+            (Some(file), Some(entry)) => file.text.find(&format!("\"{}\"", entry.hash)).map(|o| {
+                let o = o as u32 + 1;
+                Diagnostic::error(Span::new(file.id, o, o + entry.hash.len() as u32), &message)
+            }),
+            _ => None,
+        };
+        problems.push(at.unwrap_or_else(|| path_diagnostic(map, &path, &message)));
+    }
+    problems
 }
