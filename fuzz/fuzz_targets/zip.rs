@@ -56,10 +56,11 @@ fn zip_files(data: &[u8]) -> BTreeMap<String, Vec<u8>> {
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(data)).expect("extracted, so a valid zip");
     let mut out = BTreeMap::new();
     for i in 0..archive.len() {
-        let mut entry = archive.by_index(i).expect("extracted, so a readable entry");
-        if entry.is_dir() {
+        // Directories' data is never read (nor, so, its compression method).
+        if archive.by_index_raw(i).expect("extracted, so a listed entry").is_dir() {
             continue;
         }
+        let mut entry = archive.by_index(i).expect("extracted, so a readable entry");
         let rel = entry.name().strip_prefix(&prefix).expect("extracted, so under the prefix").to_string();
         let mut bytes = Vec::new();
         entry.read_to_end(&mut bytes).expect("extracted, so readable");
