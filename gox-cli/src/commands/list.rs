@@ -71,7 +71,7 @@ pub fn run(args: &ListArgs) -> Result<Status> {
                     Err(_) => imp.path.clone(),
                 })
                 .collect(),
-            deps_errors: unit.imports.iter().filter_map(|imp| imp.target.as_ref().err().cloned()).collect(),
+            deps_errors: unit.imports.iter().filter_map(|imp| imp.target.as_ref().err()).map(|e| e.message(&ws.cwd)).collect(),
         };
         println!("{}", serde_json::to_string_pretty(&pkg)?);
     }

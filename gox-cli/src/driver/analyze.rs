@@ -258,7 +258,7 @@ fn check_unit(
     for import in &unit.imports {
         let result = match &import.target {
             Ok(t) => slots[*t].package.get().cloned().ok_or_else(|| ImportError::new(format!("could not import {}", import.path))),
-            Err(message) => Err(ImportError::new(message.clone())),
+            Err(failure) => Err(ImportError::new(failure.message(&graph.base))),
         };
         importer.insert(&import.path, import.external, result);
     }
@@ -285,7 +285,9 @@ fn unit_key(ws: &Workspace, graph: &PackageGraph, slots: &[Slot], u: usize) -> H
         .part("goos", build.goos.as_bytes())
         .part("goarch", build.goarch.as_bytes())
         .part("tags", build.tags.join(",").as_bytes())
-        .part("tests", &[build.tests as u8]);
+        .part("tests", &[build.tests as u8])
+        // Messages name paths relative to where gox runs.
+        .part("cwd", ws.cwd.to_string_lossy().as_bytes());
     for file in &unit.files {
         key.part("file", file.path.to_string_lossy().as_bytes());
         key.part("sha256", &Sha256::digest(file.text.as_bytes()));
@@ -294,7 +296,7 @@ fn unit_key(ws: &Workspace, graph: &PackageGraph, slots: &[Slot], u: usize) -> H
         key.part("import", import.path.as_bytes()).part("external", &[import.external as u8]);
         match &import.target {
             Ok(t) => key.part("fingerprint", &slots[*t].outcome.get().map(|o| o.fingerprint).unwrap_or_default()),
-            Err(message) => key.part("error", message.as_bytes()),
+            Err(failure) => key.part("error", format!("{failure:?}").as_bytes()),
         };
     }
     key.finish()

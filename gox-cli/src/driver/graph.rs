@@ -1,7 +1,7 @@
 //! The package graph's shape: import cycles and the levels in which
 //! packages can be checked in parallel.
 
-use super::load::PackageGraph;
+use super::load::{ImportFailure, PackageGraph};
 
 /// Finds every import cycle (one per back edge of a depth-first walk from
 /// the roots, in a deterministic order), cuts it by turning the closing
@@ -16,7 +16,7 @@ pub fn break_cycles(graph: &mut PackageGraph) {
     }
     let n = graph.units.len();
     let mut mark = vec![Mark::New; n];
-    let mut cuts: Vec<(usize, usize, String)> = Vec::new();
+    let mut cuts: Vec<(usize, usize, ImportFailure)> = Vec::new();
     for start in 0..n {
         if mark[start] != Mark::New {
             continue;
@@ -41,17 +41,16 @@ pub fn break_cycles(graph: &mut PackageGraph) {
                 }
                 Mark::OnStack => {
                     let from = stack.iter().position(|&(w, _)| w == v).unwrap_or(0);
-                    let mut names: Vec<&str> =
-                        stack[from..].iter().map(|&(w, _)| graph.units[w].import_path.as_str()).collect();
-                    names.push(&graph.units[v].import_path);
-                    cuts.push((u, i, format!("import cycle not allowed: {}", names.join(" imports "))));
+                    let mut path: Vec<String> = stack[from..].iter().map(|&(w, _)| graph.units[w].import_path.clone()).collect();
+                    path.push(graph.units[v].import_path.clone());
+                    cuts.push((u, i, ImportFailure::Cycle { path }));
                 }
                 Mark::Done => {}
             }
         }
     }
-    for (u, i, message) in cuts {
-        graph.units[u].imports[i].target = Err(message);
+    for (u, i, failure) in cuts {
+        graph.units[u].imports[i].target = Err(failure);
     }
 }
 

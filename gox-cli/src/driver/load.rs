@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use gox_common::{Diagnostic, FileSet, SourceFile, SourceMap, Span};
-use gox_module::{PackageId, ResolvedPackage};
+use gox_module::{PackageId, ResolveError, ResolvedPackage};
 use gox_syntax::ast;
 use rayon::prelude::*;
 
@@ -32,7 +32,44 @@ pub struct Import {
     pub span: Span,
     /// Index of the imported unit in [`PackageGraph::units`], or why the
     /// import cannot be resolved.
-    pub target: Result<usize, String>,
+    pub target: Result<usize, ImportFailure>,
+}
+
+/// Why an import names no package the checker can use. The message (see
+/// [`ImportFailure::message`]) is reported at the import spec.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ImportFailure {
+    /// The path resolves to no directory (or breaks a path rule).
+    Resolve(ResolveError),
+    /// The directory holds a `package main`.
+    Program { import_path: String },
+    /// The directory holds no `.gox` file of the build (`reason` says which
+    /// kind: "no .gox files", ...), or cannot be read.
+    NoPackage { dir: PathBuf, reason: String },
+    /// Importing it would close a cycle: the import paths around it.
+    Cycle { path: Vec<String> },
+}
+
+impl ImportFailure {
+    /// The message, with paths shown relative to `base`.
+    pub fn message(&self, base: &Path) -> String {
+        match self {
+            ImportFailure::Resolve(e) => e.message(base),
+            ImportFailure::Program { import_path } => format!("import \"{import_path}\" is a program, not an importable package"),
+            ImportFailure::NoPackage { dir, reason } => format!("{reason} in {}", display_dir(dir, base)),
+            ImportFailure::Cycle { path } => format!("import cycle not allowed: {}", path.join(" imports ")),
+        }
+    }
+}
+
+/// A directory as messages show it: `.` for `base` itself, else as
+/// [`gox_common::display_path`] shows paths.
+pub fn display_dir(dir: &Path, base: &Path) -> String {
+    if dir == base {
+        ".".to_string()
+    } else {
+        gox_common::display_path(dir, Some(base))
+    }
 }
 
 /// A package of the build, before checking.
@@ -68,6 +105,8 @@ impl Unit {
 }
 
 pub struct PackageGraph {
+    /// The directory messages show paths relative to (where gox runs).
+    pub base: PathBuf,
     pub units: Vec<Unit>,
     pub index: HashMap<PackageId, usize>,
     /// Problems that belong to no package of the graph: a directory named
@@ -134,10 +173,10 @@ struct Loaded {
 }
 
 struct Unusable {
-    /// Said at the directory: `no .gox files`.
+    /// Said at the directory: `no .gox files in directory`.
     at_dir: String,
-    /// Said at an import of it: `no .gox files in ./dir`.
-    at_import: String,
+    /// Said at an import of it.
+    at_import: ImportFailure,
 }
 
 fn load_package(ws: &Workspace, map: &SourceMap, rp: &ResolvedPackage, named: Option<&[PathBuf]>) -> Loaded {
@@ -149,7 +188,10 @@ fn load_package(ws: &Workspace, map: &SourceMap, rp: &ResolvedPackage, named: Op
             Err(err) => {
                 let reason = format!("cannot read directory: {}", err.reason());
                 loaded.diagnostics.push(path_diagnostic(map, &rp.dir, &reason));
-                loaded.unusable = Some(Unusable { at_import: format!("{}: {reason}", ws.display(&rp.dir)), at_dir: reason });
+                loaded.unusable = Some(Unusable {
+                    at_import: ImportFailure::NoPackage { dir: rp.dir.clone(), reason: reason.clone() },
+                    at_dir: reason,
+                });
                 return loaded;
             }
         },
@@ -197,7 +239,10 @@ fn load_package(ws: &Workspace, map: &SourceMap, rp: &ResolvedPackage, named: Op
         } else {
             "build constraints exclude all .gox files"
         };
-        loaded.unusable = Some(Unusable { at_import: format!("{reason} in {}", ws.display(&rp.dir)), at_dir: format!("{reason} in directory") });
+        loaded.unusable = Some(Unusable {
+            at_import: ImportFailure::NoPackage { dir: rp.dir.clone(), reason: reason.to_string() },
+            at_dir: format!("{reason} in directory"),
+        });
     }
     loaded
 }
@@ -275,7 +320,7 @@ pub fn load_graph(ws: &Workspace, map: &SourceMap, roots: Vec<Root>) -> PackageG
                         });
                         Ok(idx)
                     }
-                    Err(err) => Err(err.message(&ws.cwd)),
+                    Err(err) => Err(ImportFailure::Resolve(err)),
                 };
                 unit.imports.push(Import { path: spec.path.clone(), external: spec.is_external(), span: spec.path_span, target });
             }
@@ -291,8 +336,7 @@ pub fn load_graph(ws: &Workspace, map: &SourceMap, roots: Vec<Root>) -> PackageG
             if let Some(why) = &unusable[t] {
                 units[u].imports[i].target = Err(why.at_import.clone());
             } else if units[t].name == "main" {
-                units[u].imports[i].target =
-                    Err(format!("import \"{}\" is a program, not an importable package", units[t].import_path));
+                units[u].imports[i].target = Err(ImportFailure::Program { import_path: units[t].import_path.clone() });
             }
         }
     }
@@ -318,5 +362,5 @@ pub fn load_graph(ws: &Workspace, map: &SourceMap, roots: Vec<Root>) -> PackageG
         kept.push(unit);
     }
     let index = kept.iter().enumerate().map(|(i, u)| (u.id.clone(), i)).collect();
-    PackageGraph { units: kept, index, diagnostics }
+    PackageGraph { base: ws.cwd.clone(), units: kept, index, diagnostics }
 }
