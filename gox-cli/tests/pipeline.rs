@@ -92,7 +92,7 @@ fn a_whole_project_in_memory_checks_clean() {
 #[test]
 fn info_is_kept_when_asked() {
     let ws = open(Arc::new(project(&healthy()))).expect("workspace");
-    let analysis = analyze_project_with(&ws, &[".".to_string()], Options { cache: None, info: true }).expect("analysis");
+    let analysis = analyze_project_with(&ws, &[".".to_string()], Options { cache: None, info: true, ..Options::default() }).expect("analysis");
     let main = analysis.units.iter().find(|u| u.unit.import_path == "example.com/app").expect("main package");
     let info = main.info.as_ref().expect("info of the main package");
     // Every use of an imported package name and function is recorded.

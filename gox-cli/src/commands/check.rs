@@ -47,7 +47,7 @@ pub fn run(args: &CheckArgs, mode: Mode) -> Result<Status> {
         }
     }
     let cache = Cache::open(cache_dir());
-    let analysis = match analyze_project_with(&ws, &patterns, Options { cache: Some(&cache), info: false }) {
+    let analysis = match analyze_project_with(&ws, &patterns, Options { cache: Some(&cache), ..Options::default() }) {
         Ok(a) => a,
         Err(err) => {
             print_message(Severity::Error, &err.to_string(), format);

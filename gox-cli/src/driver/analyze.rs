@@ -49,6 +49,10 @@ pub struct Options<'a> {
     /// expressions, definitions, uses): for tools. Every package is
     /// checked; the cache is neither read nor written.
     pub info: bool,
+    /// Keep the full Info of the packages this selects only (an editor's
+    /// open packages): they are always checked; the others are taken from
+    /// `cache` when unchanged.
+    pub info_for: Option<&'a (dyn Fn(&Unit) -> bool + Sync)>,
 }
 
 /// Where the time went.
@@ -136,7 +140,8 @@ struct Run<'a> {
     graph: &'a PackageGraph,
     map: &'a Arc<SourceMap>,
     cache: Option<&'a Cache>,
-    info: bool,
+    /// Per unit: whether to keep its full Info (then it is always checked).
+    info: Vec<bool>,
     slots: Vec<Slot>,
     /// Imports not yet finished, per package.
     pending: Vec<AtomicUsize>,
@@ -174,7 +179,7 @@ impl Run<'_> {
                         return package;
                     }
                 }
-                let (package, diags, info, parse, time) = check_unit(self.graph, &self.slots, self.map, u, self.info);
+                let (package, diags, info, parse, time) = check_unit(self.graph, &self.slots, self.map, u, self.info[u]);
                 let _ = slot.checked_diagnostics.set(diags);
                 *slot.info.lock().unwrap_or_else(|e| e.into_inner()) = info;
                 *slot.parse.lock().unwrap_or_else(|e| e.into_inner()) += parse;
@@ -190,7 +195,7 @@ impl Run<'_> {
         let lookup = Instant::now();
         let key = self.cache.map(|_| unit_key(self.ws, self.graph, &self.slots, u));
         let hit = match (self.cache, &key) {
-            (Some(cache), Some(key)) => cache.get(key, self.map),
+            (Some(cache), Some(key)) if !self.info[u] => cache.get(key, self.map),
             _ => None,
         };
         *self.cache_time.lock().unwrap_or_else(|e| e.into_inner()) += lookup.elapsed();
@@ -305,7 +310,7 @@ fn unit_key(ws: &Workspace, graph: &PackageGraph, slots: &[Slot], u: usize) -> H
 /// Loads, parses and checks the packages matched by `patterns` and all they
 /// import, each once. With `cache`, unchanged packages are not checked again.
 pub fn analyze_project_cached(ws: &Workspace, patterns: &[String], cache: Option<&Cache>) -> Result<Analysis, PatternError> {
-    analyze_project_with(ws, patterns, Options { cache, info: false })
+    analyze_project_with(ws, patterns, Options { cache, ..Options::default() })
 }
 
 /// The library entry point: the packages `patterns` match in `ws` and all
@@ -339,7 +344,7 @@ pub fn analyze_project_with(ws: &Workspace, patterns: &[String], options: Option
         graph: &graph,
         map: &map,
         cache,
-        info: options.info,
+        info: graph.units.iter().map(|u| options.info || options.info_for.is_some_and(|wants| wants(u))).collect(),
         slots: (0..n).map(|_| Slot::default()).collect(),
         pending,
         importers,
