@@ -4,6 +4,7 @@
 
 pub mod cli;
 pub mod driver;
+pub mod help_topics;
 pub mod output;
 
 pub use driver::analyze::{analyze_project, Analysis, CheckedUnit};

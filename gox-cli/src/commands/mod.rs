@@ -94,6 +94,12 @@ pub fn run(command: Command) -> Result<Status> {
 }
 
 fn help(path: &[String]) -> Result<Status> {
+    if let [name] = path {
+        if let Some(topic) = gox_cli::help_topics::topic(name) {
+            print!("{}", topic.text);
+            return Ok(Status::Success);
+        }
+    }
     let mut cmd = Cli::command();
     let mut current = &mut cmd;
     for name in path {
@@ -106,6 +112,9 @@ fn help(path: &[String]) -> Result<Status> {
         }
     }
     current.print_long_help()?;
+    if path.is_empty() {
+        print!("\n{}", gox_cli::help_topics::topic_list());
+    }
     Ok(Status::Success)
 }
 
