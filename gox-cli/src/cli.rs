@@ -21,6 +21,10 @@ pub enum Command {
     Init {
         /// The module path; defaults to the directory name
         module_path: Option<String>,
+        /// Also add /.goxdeps/ to .gitignore (created if missing): gox.lock
+        /// pins every dependency, and `gox mod download` restores them
+        #[arg(long)]
+        gitignore: bool,
     },
     /// Type-check packages and everything they import
     Check(CheckArgs),
@@ -70,16 +74,36 @@ pub enum ColorChoice {
     Never,
 }
 
+/// How diagnostics are laid out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FormatChoice {
+    /// `path:line:col: message`, one line each, as `go build` prints them
+    Go,
+    /// The source line with the span underlined (the default on a terminal)
+    Rich,
+    /// One JSON object per line
+    Json,
+}
+
 #[derive(Args, Debug, Clone)]
 pub struct CheckArgs {
     /// Package patterns: ., ./..., ./dir, ./dir/..., import paths, or .gox files
     pub packages: Vec<String>,
-    /// When to show the rich source view with colours
+    /// When to use colours (auto: on a terminal, unless NO_COLOR is set or TERM=dumb; CLICOLOR_FORCE forces them)
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorChoice,
-    /// One JSON object per line per diagnostic
+    /// Layout of diagnostics (default: rich on a terminal, go otherwise)
+    #[arg(long, value_enum)]
+    pub format: Option<FormatChoice>,
+    /// Same as --format json: one JSON object per line per diagnostic
     #[arg(long)]
     pub json: bool,
+    /// Name each package as it is checked or taken from the cache
+    #[arg(short, long, conflicts_with = "quiet")]
+    pub verbose: bool,
+    /// Print only the diagnostics: no summary, no warnings
+    #[arg(short, long)]
+    pub quiet: bool,
     /// Include _test.gox files
     #[arg(long)]
     pub tests: bool,

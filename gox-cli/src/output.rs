@@ -11,7 +11,7 @@ use gox_common::render::{display_path, render_go_style, render_rich};
 use gox_common::{Diagnostic, Severity, SourceMap, Span};
 use serde::Serialize;
 
-use crate::cli::ColorChoice;
+use crate::cli::{ColorChoice, FormatChoice};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
@@ -21,16 +21,39 @@ pub enum Format {
 }
 
 impl Format {
-    pub fn choose(json: bool, color: ColorChoice) -> Format {
-        if json {
-            return Format::Json;
+    /// The layout (`--format`, `--json`; rich on a terminal, else Go style)
+    /// and, for the rich view, colour (`--color`, then the environment).
+    pub fn choose(format: Option<FormatChoice>, json: bool, color: ColorChoice) -> Format {
+        let terminal = std::io::stdout().is_terminal();
+        let env = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+        let layout = if json { FormatChoice::Json } else { format.unwrap_or(if terminal { FormatChoice::Rich } else { FormatChoice::Go }) };
+        match layout {
+            FormatChoice::Json => Format::Json,
+            FormatChoice::Go => Format::GoStyle,
+            FormatChoice::Rich => Format::Rich {
+                color: color_wanted(
+                    color,
+                    terminal,
+                    env("NO_COLOR").is_some(),
+                    env("CLICOLOR_FORCE").is_some_and(|v| v != "0"),
+                    env("TERM").is_some_and(|t| t == "dumb"),
+                ),
+            },
         }
-        match color {
-            ColorChoice::Always => Format::Rich { color: true },
-            ColorChoice::Never => Format::GoStyle,
-            ColorChoice::Auto if std::io::stdout().is_terminal() => Format::Rich { color: true },
-            ColorChoice::Auto => Format::GoStyle,
-        }
+    }
+}
+
+/// Whether to colour, by the conventions of the ecosystem
+/// (no-color.org, bixense.com/clicolors): an explicit `--color` wins;
+/// then `NO_COLOR`, then `CLICOLOR_FORCE`; then a terminal that is not
+/// `TERM=dumb`.
+pub fn color_wanted(choice: ColorChoice, terminal: bool, no_color: bool, force: bool, dumb: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto if no_color => false,
+        ColorChoice::Auto if force => true,
+        ColorChoice::Auto => terminal && !dumb,
     }
 }
 

@@ -554,13 +554,25 @@ impl fmt::Display for ModFile {
 }
 
 /// Writes `contents` to `path` atomically: a temporary file in the same
-/// directory, then a rename over `path`.
+/// directory, synced, then renamed over `path`. The new file keeps the
+/// permissions of the file it replaces; a new file gets 0666 less the
+/// user's umask (0644 usually), as any editor would create it.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    let mut builder = tempfile::Builder::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // The mode goes to open(2), so the umask applies to a new file.
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder.tempfile_in(dir)?;
+    if let Ok(meta) = std::fs::metadata(path) {
+        tmp.as_file().set_permissions(meta.permissions())?;
+    }
     tmp.write_all(contents)?;
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;

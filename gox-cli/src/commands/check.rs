@@ -24,7 +24,7 @@ pub fn build_config(args: &CheckArgs) -> BuildConfig {
 
 pub fn run(args: &CheckArgs, mode: Mode) -> Result<Status> {
     let started = Instant::now();
-    let format = Format::choose(args.json, args.color);
+    let format = Format::choose(args.format, args.json, args.color);
     let mut patterns = args.packages.clone();
     let ws = match open_workspace(&patterns, build_config(args), format)? {
         Opened::Workspace(ws) => ws,
@@ -46,17 +46,31 @@ pub fn run(args: &CheckArgs, mode: Mode) -> Result<Status> {
             }
         }
     }
-    let cache = Cache::open(cache_dir());
-    let analysis = match analyze_project_with(&ws, &patterns, Options { cache: Some(&cache), ..Options::default() }) {
+    let cache = match cache_dir() {
+        Ok(dir) => dir.map(Cache::open),
+        Err(message) => {
+            print_message(Severity::Error, &message, format);
+            return Ok(Status::Usage);
+        }
+    };
+    // -v: each package as it is finished, on stderr (stdout carries diagnostics).
+    let verbose = |path: &str, cached: bool| eprintln!("{path}{}", if cached { " (cached)" } else { "" });
+    let options = Options { cache: cache.as_ref(), progress: args.verbose.then_some(&verbose as _), ..Options::default() };
+    let analysis = match analyze_project_with(&ws, &patterns, options) {
         Ok(a) => a,
         Err(err) => {
             print_message(Severity::Error, &err.to_string(), format);
             return Ok(Status::Usage);
         }
     };
-    cache.trim();
+    if let Some(cache) = &cache {
+        cache.trim();
+    }
     let shown = analysis.diagnostics_by_package();
     print_diagnostics(&shown, &analysis.map, &ws.cwd, format)?;
+    if args.quiet {
+        return Ok(if shown.iter().any(|(d, _)| d.is_error()) { Status::Failure } else { Status::Success });
+    }
     for warning in &analysis.warnings {
         print_message(Severity::Warning, warning, format);
     }

@@ -72,7 +72,7 @@ impl From<Status> for std::process::ExitCode {
 
 pub fn run(command: Command) -> Result<Status> {
     match command {
-        Command::Init { module_path } => init::run(module_path.as_deref()),
+        Command::Init { module_path, gitignore } => init::run(module_path.as_deref(), gitignore),
         Command::Parse { ast, files } => parse::run(&files, ast),
         Command::Version => {
             println!("gox version {} {}/{}", env!("CARGO_PKG_VERSION"), std::env::consts::OS, std::env::consts::ARCH);
@@ -123,7 +123,14 @@ fn clean(cache: bool) -> Result<Status> {
         eprintln!("gox clean: nothing to do; use -cache to empty the build cache");
         return Ok(Status::Usage);
     }
-    let dir = gox_cli::driver::cache::cache_dir();
+    let dir = match gox_cli::driver::cache::cache_dir() {
+        Ok(Some(dir)) => dir,
+        Ok(None) => return Ok(Status::Success),
+        Err(message) => {
+            eprintln!("gox: {message}");
+            return Ok(Status::Usage);
+        }
+    };
     if dir.exists() {
         std::fs::remove_dir_all(&dir).map_err(|e| anyhow::anyhow!("removing {}: {e}", dir.display()))?;
     }

@@ -53,6 +53,10 @@ pub struct Options<'a> {
     /// open packages): they are always checked; the others are taken from
     /// `cache` when unchanged.
     pub info_for: Option<&'a (dyn Fn(&Unit) -> bool + Sync)>,
+    /// Told of each package as it is finished: its import path and whether
+    /// it came from the cache (`gox check -v`). Called from the pool's
+    /// threads, in the order packages finish.
+    pub progress: Option<&'a (dyn Fn(&str, bool) + Sync)>,
 }
 
 /// Where the time went.
@@ -142,6 +146,7 @@ struct Run<'a> {
     cache: Option<&'a Cache>,
     /// Per unit: whether to keep its full Info (then it is always checked).
     info: Vec<bool>,
+    progress: Option<&'a (dyn Fn(&str, bool) + Sync)>,
     slots: Vec<Slot>,
     /// Imports not yet finished, per package.
     pending: Vec<AtomicUsize>,
@@ -222,6 +227,9 @@ impl Run<'_> {
                 Outcome { fingerprint, diagnostics, cached: false }
             }
         };
+        if let Some(progress) = self.progress {
+            progress(&self.graph.units[u].import_path, outcome.cached);
+        }
         let _ = self.slots[u].outcome.set(outcome);
     }
 
@@ -345,6 +353,7 @@ pub fn analyze_project_with(ws: &Workspace, patterns: &[String], options: Option
         map: &map,
         cache,
         info: graph.units.iter().map(|u| options.info || options.info_for.is_some_and(|wants| wants(u))).collect(),
+        progress: options.progress,
         slots: (0..n).map(|_| Slot::default()).collect(),
         pending,
         importers,

@@ -34,17 +34,28 @@ const TRIM_STAMP: &str = "trim.txt";
 /// Bumped when the entry format or the meaning of a key changes.
 const FORMAT: &str = "gox-cache-4";
 
-pub fn cache_dir() -> PathBuf {
+/// Where the build cache lives: `$GOXCACHE`, else `$XDG_CACHE_HOME/gox`,
+/// else `~/.cache/gox`. `GOXCACHE=off` turns the cache off (`Ok(None)`); a
+/// relative `GOXCACHE` is an error, as Go treats `GOCACHE`: it would name a
+/// different directory in every directory gox runs in.
+pub fn cache_dir() -> Result<Option<PathBuf>, String> {
     if let Some(dir) = std::env::var_os("GOXCACHE").filter(|d| !d.is_empty()) {
-        return PathBuf::from(dir);
+        if dir == "off" {
+            return Ok(None);
+        }
+        let dir = PathBuf::from(dir);
+        if !dir.is_absolute() {
+            return Err(format!("GOXCACHE is not an absolute path: {}", dir.display()));
+        }
+        return Ok(Some(dir));
     }
     if let Some(dir) = std::env::var_os("XDG_CACHE_HOME").filter(|d| !d.is_empty()) {
-        return PathBuf::from(dir).join("gox");
+        return Ok(Some(PathBuf::from(dir).join("gox")));
     }
-    match std::env::var_os("HOME") {
+    Ok(Some(match std::env::var_os("HOME") {
         Some(home) => PathBuf::from(home).join(".cache").join("gox"),
         None => std::env::temp_dir().join("gox-cache"),
-    }
+    }))
 }
 
 /// A cache key or fingerprint: a SHA-256.

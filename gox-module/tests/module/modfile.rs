@@ -269,3 +269,23 @@ fn write_atomic_replaces_the_file() {
     let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert_eq!(names, vec![std::ffi::OsString::from("gox.mod")]);
 }
+
+#[cfg(unix)]
+#[test]
+fn write_atomic_keeps_permissions_and_creates_files_with_the_umask() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("gox.mod");
+    std::fs::write(&path, "old").unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+    write_atomic(&path, b"module m\n").unwrap();
+    assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o640);
+    // A new file: what open(2) with 0666 gives under this process's umask,
+    // the same as a plain std::fs::write.
+    let fresh = dir.path().join("gox.lock");
+    write_atomic(&fresh, b"version = 1\n").unwrap();
+    let plain = dir.path().join("plain");
+    std::fs::write(&plain, "x").unwrap();
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&fresh), mode(&plain));
+}
