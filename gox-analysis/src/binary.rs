@@ -20,8 +20,40 @@ impl<'a> Checker<'a> {
         op: BinaryOp,
         op_span: Span,
     ) -> Operand<'a> {
-        let mut x = self.expr(lhs);
-        let mut y = self.expr(rhs);
+        // A left-nested chain (`a + b + c + ...`: the parser's shape for a
+        // long sum) is evaluated bottom-up in a loop rather than by
+        // recursion, in the same order.
+        let mut spine: Vec<&'a ast::Expr> = Vec::new();
+        let mut first = lhs;
+        while let ast::ExprKind::Binary { x, .. } = &first.kind {
+            spine.push(first);
+            first = x;
+        }
+        let mut x = self.expr(first);
+        for node in spine.into_iter().rev() {
+            let ast::ExprKind::Binary { x: l, y: r, op, op_span } = &node.kind else {
+                continue;
+            };
+            let y = self.expr(r);
+            let v = self.binary_operands(Some(node), l, r, x, y, *op, *op_span);
+            x = self.finish_expr(node, v);
+        }
+        let y = self.expr(rhs);
+        self.binary_operands(e, lhs, rhs, x, y, op, op_span)
+    }
+
+    /// `x op y` with both operands evaluated.
+    #[allow(clippy::too_many_arguments)]
+    fn binary_operands(
+        &mut self,
+        e: Option<&'a ast::Expr>,
+        lhs: &'a ast::Expr,
+        rhs: &'a ast::Expr,
+        mut x: Operand<'a>,
+        mut y: Operand<'a>,
+        op: BinaryOp,
+        op_span: Span,
+    ) -> Operand<'a> {
         if x.is_invalid() {
             return x;
         }

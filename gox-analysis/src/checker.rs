@@ -214,6 +214,12 @@ pub struct Checker<'a> {
     /// The function expression of the call being checked (a selector
     /// there may denote a method).
     pub(crate) calling: Option<NodeKey>,
+    /// Whether a named type of this package is valid (not infinitely
+    /// expanding), by object key, once walked: each is walked once.
+    pub(crate) valid_types: HashMap<usize, bool>,
+    /// The declaration nesting limit ([`crate::MAX_DECL_NESTING`]) was
+    /// hit and reported.
+    pub(crate) nesting_reported: bool,
     /// Checks to run once all package-level types are set up.
     pub(crate) later: Vec<Box<dyn FnOnce(&mut Checker<'a>) + 'a>>,
 }
@@ -255,6 +261,8 @@ impl<'a> Checker<'a> {
             fake_imports: Vec::new(),
             shift_lhs: Default::default(),
             calling: None,
+            valid_types: Default::default(),
+            nesting_reported: false,
             later: Vec::new(),
         }
     }

@@ -4,6 +4,8 @@
 
 use std::sync::Arc;
 
+use rustc_hash::FxHashMap as HashMap;
+
 use gox_common::Label;
 use gox_syntax::ast::{self, GenKind, Spec};
 
@@ -68,6 +70,29 @@ impl<'a> Checker<'a> {
         if !self.decls.contains_key(&key) {
             return;
         }
+        if self.obj_path.len() >= crate::MAX_DECL_NESTING {
+            // Reported once; the declarations cut off this way are invalid.
+            if !self.nesting_reported {
+                self.nesting_reported = true;
+                self.error(
+                    obj.span,
+                    format!(
+                        "declaration nesting too deep: more than {} declarations in progress",
+                        crate::MAX_DECL_NESTING
+                    ),
+                );
+            }
+            obj.set_type(Type::invalid());
+            self.colors.insert(key, Color::Black);
+            return;
+        }
+        stacker::maybe_grow(crate::RED_ZONE, crate::STACK_SEGMENT, || {
+            self.obj_decl_body(obj, key)
+        });
+    }
+
+    /// [`Checker::obj_decl`] of an object not yet checked.
+    fn obj_decl_body(&mut self, obj: &Obj, key: usize) {
         self.colors.insert(key, Color::Grey);
         self.obj_path.push(obj.clone());
         let saved_env = std::mem::take(&mut self.env);
@@ -327,6 +352,8 @@ impl<'a> Checker<'a> {
             return;
         }
         let named = self.new_named(obj);
+        let t = named.clone();
+        self.later(move |c| c.valid_type(&t));
         let rhs = self.defined_type(&spec.ty, Some(&named));
         // `type A B; type B A`: a chain of declared types leading back.
         if rhs.is_named() {
@@ -413,7 +440,6 @@ impl<'a> Checker<'a> {
                 n.set_underlying(u);
             }
         }
-        self.valid_type(obj, &named);
         // Collect the methods declared for this type.
         if let Some(ms) = self.methods.remove(&obj_key(obj)) {
             for m in ms {
@@ -454,64 +480,72 @@ impl<'a> Checker<'a> {
         n.add_method(m.clone());
     }
 
-    /// Reports `type T struct { f T }`-style infinite types.
-    fn valid_type(&mut self, obj: &Obj, t: &Type) {
+    /// Reports `type T struct { f T }`-style infinite types (go/types
+    /// `validType`). Runs once all package-level types are declared; a
+    /// named type's verdict is remembered, so each type is walked once
+    /// however often it is embedded (`type S2 struct{ a, b S1 }`, ...).
+    fn valid_type(&mut self, t: &Type) {
         let mut path: Vec<Obj> = Vec::new();
-        self.valid_type_walk(obj, t, &mut path, 0);
+        let mut on_path: HashMap<usize, usize> = HashMap::default();
+        self.valid_type_walk(t, &mut path, &mut on_path);
     }
 
-    fn valid_type_walk(&mut self, root: &Obj, t: &Type, path: &mut Vec<Obj>, depth: u32) -> bool {
-        if depth > 64 {
-            return true;
-        }
+    fn valid_type_walk(
+        &mut self,
+        t: &Type,
+        path: &mut Vec<Obj>,
+        on_path: &mut HashMap<usize, usize>,
+    ) -> bool {
+        stacker::maybe_grow(crate::RED_ZONE, crate::STACK_SEGMENT, || {
+            self.valid_type_walk_inner(t, path, on_path)
+        })
+    }
+
+    fn valid_type_walk_inner(
+        &mut self,
+        t: &Type,
+        path: &mut Vec<Obj>,
+        on_path: &mut HashMap<usize, usize>,
+    ) -> bool {
         match t.kind() {
-            TypeKind::Array { elem, .. } => self.valid_type_walk(root, elem, path, depth + 1),
-            TypeKind::Interface(i) => {
-                for e in &i.embeddeds {
-                    if !self.valid_type_walk(root, e, path, depth + 1) {
-                        return false;
-                    }
-                }
-                true
-            }
-            TypeKind::Struct(s) => {
-                for f in &s.fields {
-                    if !self.valid_type_walk(root, &f.ty(), path, depth + 1) {
-                        return false;
-                    }
-                }
-                true
-            }
+            TypeKind::Array { elem, .. } => self.valid_type_walk(elem, path, on_path),
+            TypeKind::Interface(i) => i
+                .embeddeds
+                .iter()
+                .all(|e| self.valid_type_walk(e, path, on_path)),
+            TypeKind::Struct(s) => s
+                .fields
+                .iter()
+                .all(|f| self.valid_type_walk(&f.ty(), path, on_path)),
             TypeKind::Named(n) => {
-                if Arc::ptr_eq(&n.obj, root) && !path.is_empty()
-                    || (Arc::ptr_eq(&n.obj, root) && depth > 0)
-                {
-                    let mut cycle = vec![root.clone()];
-                    cycle.extend(path.iter().filter(|o| !Arc::ptr_eq(o, root)).cloned());
-                    self.cycle_error(&cycle);
-                    if let Some(rn) = root.ty().as_named() {
-                        rn.set_underlying(Type::invalid());
-                    }
-                    return false;
-                }
-                if path.iter().any(|o| Arc::ptr_eq(o, &n.obj)) {
-                    return true;
+                let key = obj_key(&n.obj);
+                if let Some(&verdict) = self.valid_types.get(&key) {
+                    return verdict;
                 }
                 // Only types of this package can form new cycles.
                 if n.obj.pkg.as_ref().map(|p| p.path.as_str()) != Some(self.pkg.path.as_str()) {
                     return true;
                 }
-                path.push(n.obj.clone());
                 let u = n
                     .underlying
                     .read()
                     .unwrap_or_else(|e| e.into_inner())
                     .clone();
-                let ok = match u {
-                    Some(u) => self.valid_type_walk(root, &u, path, depth + 1),
-                    None => true,
+                let Some(u) = u.filter(|u| !u.is_invalid()) else {
+                    return false;
                 };
+                if let Some(&start) = on_path.get(&key) {
+                    let cycle: Vec<Obj> = path[start..].to_vec();
+                    self.cycle_error(&cycle);
+                    n.set_underlying(Type::invalid());
+                    return false;
+                }
+                on_path.insert(key, path.len());
+                path.push(n.obj.clone());
+                let ok = self.valid_type_walk(&u, path, on_path);
                 path.pop();
+                on_path.remove(&key);
+                self.valid_types.insert(key, ok);
                 ok
             }
             _ => true,

@@ -137,7 +137,13 @@ impl<'a> Checker<'a> {
         hint: Option<&Type>,
         _type_ok: bool,
     ) -> Operand<'a> {
-        let mut x = self.expr_internal(e, hint);
+        let mut x = stacker::maybe_grow(crate::RED_ZONE, crate::STACK_SEGMENT, || self.expr_internal(e, hint));
+        self.record_operand(e, &mut x);
+        x
+    }
+
+    /// Records `x` as the result of `e` (as [`Checker::raw_expr`] does).
+    fn record_operand(&mut self, e: &'a ast::Expr, x: &mut Operand<'a>) {
         x.expr = Some(e);
         if !x.is_invalid() || !x.ty.is_invalid() {
             let ty = if x.is_invalid() {
@@ -147,6 +153,14 @@ impl<'a> Checker<'a> {
             };
             self.record_type(e, x.mode.clone(), ty);
         }
+    }
+
+    /// Finishes `x`, computed for `e` outside [`Checker::raw_expr`], as
+    /// [`Checker::expr`] does.
+    pub(crate) fn finish_expr(&mut self, e: &'a ast::Expr, mut x: Operand<'a>) -> Operand<'a> {
+        self.record_operand(e, &mut x);
+        self.exclude(&mut x, true);
+        self.single_value(&mut x);
         x
     }
 
@@ -403,6 +417,20 @@ impl<'a> Checker<'a> {
             self.error(op_span, "constant result is not representable");
             return;
         }
+        if let Value::String(s) = v {
+            if s.len() > constant::MAX_STRING_LEN {
+                self.error(
+                    op_span,
+                    format!(
+                        "constant string too long: {} bytes (limit {})",
+                        s.len(),
+                        constant::MAX_STRING_LEN
+                    ),
+                );
+                x.mode = Mode::Constant(Value::Unknown);
+                return;
+            }
+        }
         if !x.ty.is_untyped() {
             if let Some(k) = x.ty.basic_kind() {
                 self.representable(x, k, &x.ty.underlying());
@@ -538,6 +566,10 @@ impl<'a> Checker<'a> {
     /// type; non-constant shifts whose untyped left operand becomes a
     /// non-integer type are reported here.
     pub(crate) fn update_expr_type(&mut self, e: &'a ast::Expr, t: &Type, final_: bool) {
+        stacker::maybe_grow(crate::RED_ZONE, crate::STACK_SEGMENT, || self.update_expr_type_inner(e, t, final_))
+    }
+
+    fn update_expr_type_inner(&mut self, e: &'a ast::Expr, t: &Type, final_: bool) {
         let key = (e.span.file, e.id);
         let Some(old) = self.info.types.get(&key).cloned() else {
             return;

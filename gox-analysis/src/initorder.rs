@@ -3,7 +3,8 @@
 //! order; dependencies through functions and methods count. A variable
 //! that depends on itself is an initialisation cycle.
 
-use std::collections::{HashMap, HashSet};
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap, HashSet};
 
 use gox_common::Label;
 
@@ -72,8 +73,19 @@ impl<'a> Checker<'a> {
 
         let mut emitted: HashSet<usize> = HashSet::new();
         // Repeatedly take the pending node with the fewest outstanding
-        // dependencies, earliest in source order.
-        while let Some(n) = (0..nodes.len()).filter(|&i| !nodes[i].done).min_by_key(|&i| (nodes[i].ndeps, nodes[i].order)) {
+        // dependencies, earliest in source order: a priority queue (as
+        // go/types' nodeQueue) whose stale entries, left behind when a
+        // node's count drops, are skipped.
+        let mut queue: BinaryHeap<Reverse<(usize, usize, usize)>> = nodes
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| !n.done)
+            .map(|(i, n)| Reverse((n.ndeps, n.order, i)))
+            .collect();
+        while let Some(Reverse((ndeps, _, n))) = queue.pop() {
+            if nodes[n].done || nodes[n].ndeps != ndeps {
+                continue;
+            }
             nodes[n].done = true;
             let obj = nodes[n].obj.clone();
             if nodes[n].ndeps > 0 {
@@ -85,6 +97,9 @@ impl<'a> Checker<'a> {
             let preds: Vec<usize> = nodes[n].pred.iter().copied().collect();
             for p in preds {
                 nodes[p].ndeps = nodes[p].ndeps.saturating_sub(1);
+                if !nodes[p].done {
+                    queue.push(Reverse((nodes[p].ndeps, nodes[p].order, p)));
+                }
             }
             if !obj.is_var() {
                 continue;
@@ -126,6 +141,10 @@ impl<'a> Checker<'a> {
     /// A path of dependencies from `from` to `to`, as go/types' findPath:
     /// `[to, ..., d1]` for `from -> d1 -> ... -> to`.
     fn find_path(&self, from: &Obj, to: &Obj, seen: &mut HashSet<usize>) -> Option<Vec<Obj>> {
+        stacker::maybe_grow(crate::RED_ZONE, crate::STACK_SEGMENT, || self.find_path_inner(from, to, seen))
+    }
+
+    fn find_path_inner(&self, from: &Obj, to: &Obj, seen: &mut HashSet<usize>) -> Option<Vec<Obj>> {
         if !seen.insert(obj_key(from)) {
             return None;
         }

@@ -105,6 +105,10 @@ impl<'a> Checker<'a> {
     }
 
     fn stmt_branches(&mut self, pass: &mut LabelPass<'a>, b: usize, st: &mut BlockState<'a>, s: &'a ast::Stmt) {
+        stacker::maybe_grow(crate::RED_ZONE, crate::STACK_SEGMENT, || self.stmt_branches_inner(pass, b, st, s))
+    }
+
+    fn stmt_branches_inner(&mut self, pass: &mut LabelPass<'a>, b: usize, st: &mut BlockState<'a>, s: &'a ast::Stmt) {
         match &s.kind {
             StmtKind::Decl(d) if d.kind == GenKind::Var => st.record_var_decl(d.span),
             StmtKind::Assign { op: AssignOp::Define, .. } => st.record_var_decl(s.span),

@@ -73,6 +73,23 @@ mod typexpr;
 
 use std::sync::Arc;
 
+/// Stack growth for the checker's recursive walks (declarations, type
+/// expressions, expressions, statements, type predicates): when less than
+/// `RED_ZONE` bytes of stack remain, `stacker::maybe_grow` continues on a new
+/// `STACK_SEGMENT`-byte segment, as rustc does, so deep input needs no big
+/// thread stack. Total depth is bounded by the parser's limits and by
+/// [`MAX_DECL_NESTING`].
+pub(crate) const RED_ZONE: usize = 128 * 1024;
+pub(crate) const STACK_SEGMENT: usize = 1024 * 1024;
+
+/// How many package-level declarations may be in progress at once (`const
+/// c0 = c1 + 1; const c1 = c2 + 1; ...` checks c1 inside c0, and so on). The
+/// declaration that would exceed it is reported once, `declaration nesting
+/// too deep`, and treated as invalid; this bounds the memory a chain of
+/// declarations written in reverse dependency order can take. Real packages
+/// nest a few dozen deep.
+pub const MAX_DECL_NESTING: usize = 5_000;
+
 pub use checker::{Info, Initializer, NodeKey, Selection, SelectionKind, TypeAndValue};
 pub use constant::Value;
 pub use importer::{ImportError, ImportRequest, Importer, MapImporter};

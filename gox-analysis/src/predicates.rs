@@ -5,15 +5,34 @@ use crate::types::{BasicKind, Type, TypeKind};
 
 /// Type identity (the spec's "Type identity"). Struct tags count.
 pub fn identical(x: &Type, y: &Type) -> bool {
-    identical_in(x, y, &mut Vec::new(), false)
+    identical_in(x, y, &mut Pairs::default(), false)
 }
 
 /// Type identity ignoring struct tags (for conversions).
 pub fn identical_ignore_tags(x: &Type, y: &Type) -> bool {
-    identical_in(x, y, &mut Vec::new(), true)
+    identical_in(x, y, &mut Pairs::default(), true)
 }
 
-fn identical_in(x: &Type, y: &Type, seen: &mut Vec<(usize, usize)>, it: bool) -> bool {
+/// Pairs of composite types (by node address) that are identical or
+/// assumed so while being compared. Identity is a conjunction all the way
+/// up, so a pair that turned out different made the whole answer false:
+/// every pair left in the set may be trusted. Each pair is compared once,
+/// which keeps types that share subtrees (`type U2 = struct{ a, b U1 }`,
+/// ...) linear, and ends the walk at recursive interfaces.
+type Pairs = rustc_hash::FxHashSet<(usize, usize)>;
+
+/// Whether pair `(x, y)` is already known (or assumed) identical; records
+/// it otherwise.
+fn known_pair(x: &Type, y: &Type, seen: &mut Pairs) -> bool {
+    let key = (std::sync::Arc::as_ptr(&x.0) as usize, std::sync::Arc::as_ptr(&y.0) as usize);
+    !seen.insert(key)
+}
+
+fn identical_in(x: &Type, y: &Type, seen: &mut Pairs, it: bool) -> bool {
+    stacker::maybe_grow(crate::RED_ZONE, crate::STACK_SEGMENT, || identical_in_inner(x, y, seen, it))
+}
+
+fn identical_in_inner(x: &Type, y: &Type, seen: &mut Pairs, it: bool) -> bool {
     if x.ptr_eq(y) {
         return true;
     }
@@ -25,7 +44,7 @@ fn identical_in(x: &Type, y: &Type, seen: &mut Vec<(usize, usize)>, it: bool) ->
         (TypeKind::Slice(a), TypeKind::Slice(b)) => identical_in(a, b, seen, it),
         (TypeKind::Struct(a), TypeKind::Struct(b)) => {
             a.fields.len() == b.fields.len()
-                && a.fields
+                && (known_pair(x, y, seen) || a.fields
                     .iter()
                     .zip(&b.fields)
                     .enumerate()
@@ -36,46 +55,41 @@ fn identical_in(x: &Type, y: &Type, seen: &mut Vec<(usize, usize)>, it: bool) ->
                                     == b.tags.get(i).cloned().flatten().unwrap_or_default())
                             && f.same_id(g.pkg.as_deref(), g.name)
                             && identical_in(&f.ty(), &g.ty(), seen, it)
-                    })
+                    }))
         }
         (TypeKind::Pointer(a), TypeKind::Pointer(b)) => identical_in(a, b, seen, it),
         (TypeKind::Tuple(a), TypeKind::Tuple(b)) => {
-            a.len() == b.len() && a.iter().zip(b).all(|(s, t)| identical_in(s, t, seen, it))
+            a.len() == b.len()
+                && (known_pair(x, y, seen) || a.iter().zip(b).all(|(s, t)| identical_in(s, t, seen, it)))
         }
         (TypeKind::Signature(a), TypeKind::Signature(b)) => {
             a.variadic == b.variadic
                 && a.params.len() == b.params.len()
                 && a.results.len() == b.results.len()
-                && a.params
+                && (known_pair(x, y, seen)
+                    || a.params
                     .iter()
                     .zip(&b.params)
                     .all(|(p, q)| identical_in(&p.ty(), &q.ty(), seen, it))
                 && a.results
                     .iter()
                     .zip(&b.results)
-                    .all(|(p, q)| identical_in(&p.ty(), &q.ty(), seen, it))
+                    .all(|(p, q)| identical_in(&p.ty(), &q.ty(), seen, it)))
         }
         (TypeKind::Interface(a), TypeKind::Interface(b)) => {
             let (am, bm) = (a.all_methods(), b.all_methods());
             if am.len() != bm.len() {
                 return false;
             }
-            let key = (
-                std::sync::Arc::as_ptr(&x.0) as usize,
-                std::sync::Arc::as_ptr(&y.0) as usize,
-            );
-            if seen.contains(&key) {
+            if known_pair(x, y, seen) {
                 return true;
             }
-            seen.push(key);
-            let r = am.iter().zip(bm.iter()).all(|(m, n)| {
+            am.iter().zip(bm.iter()).all(|(m, n)| {
                 m.same_id(n.pkg.as_deref(), n.name) && identical_in(&m.ty(), &n.ty(), seen, it)
-            });
-            seen.pop();
-            r
+            })
         }
         (TypeKind::Map { key: k1, elem: e1 }, TypeKind::Map { key: k2, elem: e2 }) => {
-            identical_in(k1, k2, seen, it) && identical_in(e1, e2, seen, it)
+            known_pair(x, y, seen) || identical_in(k1, k2, seen, it) && identical_in(e1, e2, seen, it)
         }
         (TypeKind::Chan { dir: d1, elem: e1 }, TypeKind::Chan { dir: d2, elem: e2 }) => {
             d1 == d2 && identical_in(e1, e2, seen, it)
@@ -87,15 +101,21 @@ fn identical_in(x: &Type, y: &Type, seen: &mut Vec<(usize, usize)>, it: bool) ->
 
 /// Whether values of type `t` can be compared with `==` (spec "Comparison operators").
 pub fn comparable(t: &Type) -> bool {
-    comparable_in(t, &mut Vec::new())
+    comparable_in(t, &mut rustc_hash::FxHashSet::default())
 }
 
-fn comparable_in(t: &Type, seen: &mut Vec<usize>) -> bool {
+fn comparable_in(t: &Type, seen: &mut rustc_hash::FxHashSet<usize>) -> bool {
+    stacker::maybe_grow(crate::RED_ZONE, crate::STACK_SEGMENT, || comparable_in_inner(t, seen))
+}
+
+fn comparable_in_inner(t: &Type, seen: &mut rustc_hash::FxHashSet<usize>) -> bool {
+    // Comparability is a conjunction too: a type seen before either was
+    // comparable or is being decided (a cycle through an invalid type), so
+    // each type is examined once.
     let key = std::sync::Arc::as_ptr(&t.0) as usize;
-    if seen.contains(&key) {
+    if !seen.insert(key) {
         return true;
     }
-    seen.push(key);
     let u = t.underlying();
     let r = match u.kind() {
         TypeKind::Basic(b) => b.kind != BasicKind::UntypedNil,
@@ -104,7 +124,6 @@ fn comparable_in(t: &Type, seen: &mut Vec<usize>) -> bool {
         TypeKind::Array { elem, .. } => comparable_in(elem, seen),
         _ => false,
     };
-    seen.pop();
     r
 }
 

@@ -19,6 +19,10 @@ impl<'a> Checker<'a> {
     }
 
     pub(crate) fn is_terminating(&self, s: &ast::Stmt, label: Option<Symbol>) -> bool {
+        stacker::maybe_grow(crate::RED_ZONE, crate::STACK_SEGMENT, || self.is_terminating_inner(s, label))
+    }
+
+    fn is_terminating_inner(&self, s: &ast::Stmt, label: Option<Symbol>) -> bool {
         match &s.kind {
             StmtKind::Return { .. } => true,
             StmtKind::Branch { kind: BranchKind::Goto | BranchKind::Fallthrough, .. } => true,
@@ -72,6 +76,10 @@ fn ends_in_fallthrough(list: &[ast::Stmt]) -> bool {
 /// Whether `list` contains a break referring to the enclosing statement
 /// (unlabelled when `implicit`, or labelled with `label`).
 fn has_break(list: &[ast::Stmt], label: Option<Symbol>, implicit: bool) -> bool {
+    stacker::maybe_grow(crate::RED_ZONE, crate::STACK_SEGMENT, || has_break_inner(list, label, implicit))
+}
+
+fn has_break_inner(list: &[ast::Stmt], label: Option<Symbol>, implicit: bool) -> bool {
     list.iter().any(|s| stmt_has_break(s, label, implicit))
 }
 

@@ -197,6 +197,10 @@ impl<'a> Checker<'a> {
 
     /// Type-checks statement `s`.
     fn stmt(&mut self, ctxt: StmtContext, s: &'a ast::Stmt) {
+        stacker::maybe_grow(crate::RED_ZONE, crate::STACK_SEGMENT, || self.stmt_inner(ctxt, s))
+    }
+
+    fn stmt_inner(&mut self, ctxt: StmtContext, s: &'a ast::Stmt) {
         let inner = ctxt.without(StmtContext::FALLTHROUGH_OK | StmtContext::FINAL_SWITCH_CASE | StmtContext::IN_TYPE_SWITCH);
         match &s.kind {
             StmtKind::Bad | StmtKind::Empty { .. } => {}

@@ -210,26 +210,45 @@ impl Interface {
 
     /// Every method including embedded ones, sorted by name.
     pub fn all_methods(&self) -> std::borrow::Cow<'_, [Obj]> {
+        let mut complete = true;
+        self.all_methods_in(&mut complete, &mut rustc_hash::FxHashSet::default())
+    }
+
+    /// The full method set, computed once: each embedded interface's set is
+    /// itself computed once and then shared, so interfaces embedding
+    /// overlapping interfaces (`T2 interface{ T1; T1 }`, ... go/types'
+    /// issue6977) take linear time. A set that depends on a named interface
+    /// still being declared is not kept (`complete` is cleared). `path`
+    /// holds the interfaces being computed: an embedding cycle (an invalid
+    /// type, reported by the checker) stops there.
+    fn all_methods_in(&self, complete: &mut bool, path: &mut rustc_hash::FxHashSet<usize>) -> std::borrow::Cow<'_, [Obj]> {
         if let Some(v) = self.all.get() {
             return std::borrow::Cow::Borrowed(v.as_slice());
         }
-        let mut complete = true;
-        let v = self.compute_all(&mut complete, 0);
-        if complete {
-            let _ = self.all.set(v);
-            if let Some(v) = self.all.get() {
-                return std::borrow::Cow::Borrowed(v.as_slice());
-            }
+        let key = self as *const Interface as usize;
+        if !path.insert(key) {
+            *complete = false;
             return std::borrow::Cow::Owned(Vec::new());
         }
-        std::borrow::Cow::Owned(v)
+        let mut own_complete = true;
+        let v = stacker::maybe_grow(crate::RED_ZONE, crate::STACK_SEGMENT, || {
+            self.compute_all(&mut own_complete, path)
+        });
+        path.remove(&key);
+        if !own_complete {
+            *complete = false;
+            return std::borrow::Cow::Owned(v);
+        }
+        let _ = self.all.set(v);
+        match self.all.get() {
+            Some(v) => std::borrow::Cow::Borrowed(v.as_slice()),
+            None => std::borrow::Cow::Owned(Vec::new()),
+        }
     }
 
-    fn compute_all(&self, complete: &mut bool, depth: u32) -> Vec<Obj> {
+    fn compute_all(&self, complete: &mut bool, path: &mut rustc_hash::FxHashSet<usize>) -> Vec<Obj> {
         let mut all = self.methods.clone();
-        if depth > 64 {
-            return all;
-        }
+        let mut names: rustc_hash::FxHashSet<gox_syntax::Symbol> = all.iter().map(|m| m.name).collect();
         for e in &self.embeddeds {
             let u = match e.as_named() {
                 Some(n) => {
@@ -242,13 +261,9 @@ impl Interface {
                 None => e.clone(),
             };
             if let TypeKind::Interface(i) = u.kind() {
-                let ms = match i.all.get() {
-                    Some(v) => v.clone(),
-                    None => i.compute_all(complete, depth + 1),
-                };
-                for m in ms {
-                    if !all.iter().any(|o| o.name == m.name) {
-                        all.push(m);
+                for m in i.all_methods_in(complete, path).iter() {
+                    if names.insert(m.name) {
+                        all.push(m.clone());
                     }
                 }
             }

@@ -38,6 +38,10 @@ struct Writer<'a> {
 
 impl Writer<'_> {
     fn typ(&mut self, t: &Type) {
+        stacker::maybe_grow(crate::RED_ZONE, crate::STACK_SEGMENT, || self.typ_inner(t))
+    }
+
+    fn typ_inner(&mut self, t: &Type) {
         let key = std::sync::Arc::as_ptr(&t.0) as usize;
         if self.seen.contains(&key) {
             self.buf.push_str("<cycle>");
@@ -271,6 +275,10 @@ fn write_sig(s: &mut String, ft: &ast::FuncType) {
 }
 
 fn write_expr(s: &mut String, e: &ast::Expr) {
+    stacker::maybe_grow(crate::RED_ZONE, crate::STACK_SEGMENT, || write_expr_inner(s, e))
+}
+
+fn write_expr_inner(s: &mut String, e: &ast::Expr) {
     match &e.kind {
         ExprKind::Bad => s.push_str("(bad expr)"),
         ExprKind::Ident(id) => s.push_str(id.name.as_str()),

@@ -103,7 +103,7 @@ impl<'a> Checker<'a> {
     /// with `e` as its definition (its underlying type is set as soon as
     /// known, so that recursive references through pointers work).
     pub(crate) fn defined_type(&mut self, e: &'a ast::Expr, def: Option<&Type>) -> Type {
-        let t = self.typ_internal(e, def);
+        let t = stacker::maybe_grow(crate::RED_ZONE, crate::STACK_SEGMENT, || self.typ_internal(e, def));
         self.record_type(e, Mode::TypeExpr, t.clone());
         t
     }

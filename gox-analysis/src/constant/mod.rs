@@ -32,6 +32,14 @@ use std::fmt;
 /// Untyped integer constants may use at most this many bits (go/types).
 pub const MAX_INT_BITS: u64 = 512;
 
+/// The longest string constant an operation may build (concatenation is
+/// lazy, so `s1 = s0 + s0; s2 = s1 + s1; ...` would otherwise double the
+/// memory with each line). Go's compiler has no limit; 16 MiB is far
+/// beyond any constant written by hand and the bytes of one such string
+/// stay cheap to flatten, compare and export. A longer result is reported
+/// `constant string too long` at the operator and becomes unknown.
+pub const MAX_STRING_LEN: usize = 16 << 20;
+
 /// Constant shift counts above this are invalid (go/types `shiftBound`:
 /// large enough to express the smallest float64, 1023 - 1 + 52).
 pub const MAX_SHIFT: u64 = 1023 - 1 + 52;
