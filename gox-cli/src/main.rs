@@ -91,7 +91,7 @@ fn main() -> ExitCode {
 /// The go command spells long flags with one dash (`gox list -json -deps`);
 /// accept those spellings of our long flags too.
 fn go_style_flags(args: impl Iterator<Item = std::ffi::OsString>) -> Vec<std::ffi::OsString> {
-    const LONG: &[&str] = &["-json", "-deps", "-tests", "-timings", "-ast", "-dot", "-offline", "-cache", "-alias", "-color", "-tags"];
+    const LONG: &[&str] = &["-json", "-format", "-deps", "-tests", "-timings", "-ast", "-dot", "-offline", "-cache", "-alias", "-color", "-tags"];
     args.map(|a| match a.to_str() {
         Some(s) if LONG.iter().any(|l| s == *l || s.starts_with(&format!("{l}="))) => format!("-{s}").into(),
         _ => a,
