@@ -5,6 +5,7 @@
 pub mod cli;
 pub mod driver;
 pub mod help_topics;
+pub mod lsp;
 pub mod output;
 
 pub use driver::analyze::{analyze_project, Analysis, CheckedUnit};

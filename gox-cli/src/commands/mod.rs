@@ -4,8 +4,10 @@ mod check;
 mod get;
 mod init;
 mod list;
+mod lsp;
 mod modcmd;
 mod parse;
+mod watch;
 
 
 use std::path::PathBuf;
@@ -84,7 +86,9 @@ pub fn run(command: Command) -> Result<Status> {
             Ok(Status::Success)
         }
         Command::Help { command } => help(&command),
+        Command::Check(args) if args.watch => watch::run(&args),
         Command::Check(args) => check::run(&args, check::Mode::Check),
+        Command::Lsp => lsp::run(),
         Command::Build(args) => check::run(&args, check::Mode::Build),
         Command::Get(args) => get::run(&args),
         Command::List(args) => list::run(&args),

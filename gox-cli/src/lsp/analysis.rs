@@ -1,0 +1,237 @@
+//! The analysis worker: one thread that checks what the buffers say and
+//! publishes diagnostics. It always works on the newest [`Job`]: jobs that
+//! queued up while it ran are dropped, so typing never queues up work.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crossbeam_channel::{Receiver, Sender};
+use gox_common::{Diagnostic, FileSystem, RealFs, Severity, SourceMap};
+use lsp_server::{Message, Notification};
+use lsp_types::notification::{Notification as _, PublishDiagnostics};
+use lsp_types::{DiagnosticRelatedInformation, DiagnosticSeverity, Location, PublishDiagnosticsParams};
+
+use super::convert::{self, Encoding, StdMirror};
+use super::overlay::{Buffers, OverlayFs};
+use super::snapshot::Snapshot;
+use super::Settings;
+use crate::driver::analyze::{analyze_project_with, Analysis, Options};
+use crate::driver::cache::Cache;
+use crate::driver::load::Unit;
+use crate::Workspace;
+
+/// What to check: the buffers at one generation.
+pub struct Job {
+    pub generation: u64,
+    pub root: PathBuf,
+    pub buffers: Buffers,
+    /// Document versions, for the diagnostics published for open files.
+    pub versions: Arc<HashMap<PathBuf, i32>>,
+}
+
+/// Starts the worker. It sends each snapshot of the open packages to
+/// `snapshots` and publishes diagnostics through `client`.
+pub fn spawn(settings: Settings, enc: Encoding, mirror: Arc<StdMirror>, client: Sender<Message>, snapshots: Sender<Arc<Snapshot>>) -> Sender<Job> {
+    let (jobs, rx) = crossbeam_channel::unbounded::<Job>();
+    std::thread::Builder::new()
+        .name("gox-lsp-analysis".into())
+        .spawn(move || {
+            let mut worker = Worker { settings, enc, mirror, client, published: HashMap::new() };
+            worker.run(rx, snapshots);
+        })
+        .expect("spawning the analysis thread");
+    jobs
+}
+
+struct Worker {
+    settings: Settings,
+    enc: Encoding,
+    mirror: Arc<StdMirror>,
+    client: Sender<Message>,
+    /// What the editor was last told, per file.
+    published: HashMap<PathBuf, Vec<lsp_types::Diagnostic>>,
+}
+
+impl Worker {
+    fn run(&mut self, jobs: Receiver<Job>, snapshots: Sender<Arc<Snapshot>>) {
+        while let Ok(mut job) = jobs.recv() {
+            while let Ok(newer) = jobs.try_recv() {
+                job = newer;
+            }
+            let snapshot = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.check_open(&job)));
+            let snapshot = snapshot.unwrap_or_else(|_| Snapshot::new(job.generation, job.root.clone(), job.buffers.clone(), None));
+            if snapshots.send(Arc::new(snapshot)).is_err() {
+                return;
+            }
+            if !jobs.is_empty() {
+                continue;
+            }
+            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.check_module(&job)));
+        }
+    }
+
+    fn workspace(&mut self, job: &Job) -> Result<Workspace, ()> {
+        let fs: Arc<dyn FileSystem> = Arc::new(OverlayFs::new(RealFs, job.buffers.clone()));
+        match Workspace::open_in(fs.clone(), &job.root, self.settings.build.clone()) {
+            Ok(ws) => Ok(ws),
+            Err(err) => {
+                // A broken gox.mod: shown in gox.mod, and nothing else is
+                // checked until it is fixed.
+                let map = SourceMap::new();
+                let mut by_file = HashMap::new();
+                by_file.insert(job.root.join("gox.mod"), Vec::new());
+                if let Some(d) = err.diagnostic(&*fs, &map) {
+                    let path = map.path(d.span.file);
+                    by_file.entry(path).or_insert_with(Vec::new).push(d);
+                }
+                self.publish(&map, by_file, job, true);
+                Err(())
+            }
+        }
+    }
+
+    /// The open packages, with full Info; everything else from the cache.
+    fn check_open(&mut self, job: &Job) -> Snapshot {
+        let Ok(ws) = self.workspace(job) else {
+            return Snapshot::new(job.generation, job.root.clone(), job.buffers.clone(), None);
+        };
+        let mut patterns = Vec::new();
+        let mut open_dirs = HashSet::new();
+        for path in job.buffers.keys() {
+            let Some(dir) = path.parent() else { continue };
+            open_dirs.insert(dir.to_path_buf());
+            if let Some(pattern) = pattern_for(&job.root, dir) {
+                if !patterns.contains(&pattern) {
+                    patterns.push(pattern);
+                }
+            }
+        }
+        patterns.sort();
+        let cache = self.settings.cache_dir.clone().map(Cache::open);
+        let wants_info = |u: &Unit| open_dirs.contains(&u.dir);
+        let options = Options { cache: cache.as_ref(), info_for: Some(&wants_info), ..Options::default() };
+        let analysis = if patterns.is_empty() { None } else { analyze_project_with(&ws, &patterns, options).ok() };
+        let Some(analysis) = analysis else {
+            return Snapshot::new(job.generation, job.root.clone(), job.buffers.clone(), None);
+        };
+        let mut by_file = files_of(&analysis, |u| u.is_root, &job.root);
+        by_file.insert(job.root.join("gox.mod"), Vec::new());
+        add_diagnostics(&analysis, &mut by_file);
+        self.publish(&analysis.map, by_file, job, true);
+        Snapshot::new(job.generation, job.root.clone(), job.buffers.clone(), Some((ws, analysis)))
+    }
+
+    /// Every package of the module from the cache: importers of a package
+    /// whose API changed are checked again.
+    fn check_module(&mut self, job: &Job) {
+        let Ok(ws) = self.workspace(job) else { return };
+        let cache = self.settings.cache_dir.clone().map(Cache::open);
+        let options = Options { cache: cache.as_ref(), ..Options::default() };
+        let Ok(analysis) = analyze_project_with(&ws, &["./...".to_string()], options) else { return };
+        let mut by_file = files_of(&analysis, |_| true, &job.root);
+        // Files that had diagnostics and are no longer checked (deleted).
+        for path in self.published.keys() {
+            by_file.entry(path.clone()).or_default();
+        }
+        add_diagnostics(&analysis, &mut by_file);
+        self.publish(&analysis.map, by_file, job, false);
+    }
+
+    /// Publishes the diagnostics of each file in `by_file` that changed
+    /// since last told (and, with `open_too`, those of open files anyway).
+    fn publish(&mut self, map: &SourceMap, by_file: HashMap<PathBuf, Vec<Diagnostic>>, job: &Job, open_too: bool) {
+        let mut paths: Vec<&PathBuf> = by_file.keys().collect();
+        paths.sort();
+        for path in paths {
+            let diagnostics: Vec<lsp_types::Diagnostic> = by_file[path].iter().filter_map(|d| self.to_lsp(map, d)).collect();
+            let unchanged = self.published.get(path).map_or(diagnostics.is_empty(), |old| *old == diagnostics);
+            let open = job.buffers.contains_key(path);
+            if unchanged && !(open_too && open) {
+                continue;
+            }
+            let params = PublishDiagnosticsParams {
+                uri: convert::path_to_uri(path),
+                diagnostics: diagnostics.clone(),
+                version: job.versions.get(path).copied(),
+            };
+            let note = Notification::new(PublishDiagnostics::METHOD.to_string(), params);
+            let _ = self.client.send(Message::Notification(note));
+            if diagnostics.is_empty() {
+                self.published.remove(path);
+            } else {
+                self.published.insert(path.clone(), diagnostics);
+            }
+        }
+    }
+
+    fn to_lsp(&self, map: &SourceMap, d: &Diagnostic) -> Option<lsp_types::Diagnostic> {
+        let file = map.get(d.span.file)?;
+        let range = convert::range(&file, d.span, self.enc);
+        let related: Vec<DiagnosticRelatedInformation> = d
+            .notes
+            .iter()
+            .filter_map(|note| {
+                let file = map.get(note.span.file)?;
+                let uri = convert::path_to_uri(&self.mirror.to_disk(&file.path));
+                Some(DiagnosticRelatedInformation {
+                    location: Location { uri, range: convert::range(&file, note.span, self.enc) },
+                    message: note.message.clone(),
+                })
+            })
+            .collect();
+        Some(lsp_types::Diagnostic {
+            range,
+            severity: Some(match d.severity {
+                Severity::Error => DiagnosticSeverity::ERROR,
+                Severity::Warning => DiagnosticSeverity::WARNING,
+                Severity::Note => DiagnosticSeverity::INFORMATION,
+            }),
+            source: Some("gox".to_string()),
+            message: d.message.clone(),
+            related_information: (!related.is_empty()).then_some(related),
+            ..lsp_types::Diagnostic::default()
+        })
+    }
+}
+
+/// The pattern naming the package in `dir`: `./rel` in the module, the
+/// import path of a std package; `None` for a dependency's directory or
+/// one outside the module.
+fn pattern_for(root: &Path, dir: &Path) -> Option<String> {
+    if let Ok(rel) = dir.strip_prefix(gox_module::std::STD_ROOT) {
+        return Some(rel.to_string_lossy().into_owned()).filter(|p| !p.is_empty());
+    }
+    if dir.starts_with(root.join(".goxdeps")) {
+        return None;
+    }
+    let rel = dir.strip_prefix(root).ok()?;
+    Some(if rel.as_os_str().is_empty() { ".".to_string() } else { format!("./{}", rel.to_string_lossy()) })
+}
+
+/// Every file of the units `select` picks that belongs to the module, with
+/// no diagnostics yet.
+fn files_of(analysis: &Analysis, select: impl Fn(&Unit) -> bool, root: &Path) -> HashMap<PathBuf, Vec<Diagnostic>> {
+    let deps = root.join(".goxdeps");
+    analysis
+        .units
+        .iter()
+        .filter(|u| select(&u.unit))
+        .flat_map(|u| &u.unit.files)
+        .filter(|f| f.path.starts_with(root) && !f.path.starts_with(&deps))
+        .map(|f| (f.path.clone(), Vec::new()))
+        .collect()
+}
+
+/// Adds each diagnostic of the analysis to its file, for the files in `by_file`.
+fn add_diagnostics(analysis: &Analysis, by_file: &mut HashMap<PathBuf, Vec<Diagnostic>>) {
+    for d in analysis.diagnostics() {
+        let file = analysis.map.file(d.span.file);
+        if file.path_only {
+            continue;
+        }
+        if let Some(list) = by_file.get_mut(&file.path) {
+            list.push(d.clone());
+        }
+    }
+}
