@@ -55,16 +55,15 @@ pub enum Command {
         #[arg(long = "cache", short = 'c')]
         cache: bool,
     },
-    /// Serve the Language Server Protocol over stdin and stdout (for editors)
-    Lsp,
     /// Print gox's version
     Version,
     /// Print a shell completion script
     Completion {
         shell: clap_complete::Shell,
     },
-    /// Help about a command
+    /// Help about a command or a topic (modules, proxies, environment, caching)
     Help {
+        /// A command (`gox help mod download`) or a topic (`gox help modules`)
         command: Vec<String>,
     },
 }
@@ -112,9 +111,6 @@ pub struct CheckArgs {
     /// Print where the time went
     #[arg(long)]
     pub timings: bool,
-    /// Check again whenever a .gox file, gox.mod or gox.lock changes, printing what changed (Ctrl-C stops)
-    #[arg(long)]
-    pub watch: bool,
     /// Extra build tags, comma-separated
     #[arg(long, value_delimiter = ',')]
     pub tags: Vec<String>,
@@ -154,6 +150,7 @@ pub enum ModCommand {
     },
     /// Fetch every module of the closure that .goxdeps lacks
     Download {
+        /// Use only what .goxdeps already holds: fail instead of reaching the network
         #[arg(long)]
         offline: bool,
     },

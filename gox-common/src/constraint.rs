@@ -115,12 +115,24 @@ const KNOWN_ARCH: &[&str] = &[
     "wasm",
 ];
 
+/// The newest Go release whose language GoX is: `go1.1` ... `go1.17` hold.
+pub const GO_RELEASE: u32 = 17;
+
+fn is_release_tag(name: &str) -> bool {
+    name.strip_prefix("go1.").and_then(|minor| minor.parse::<u32>().ok()).is_some_and(|m| (1..=GO_RELEASE).contains(&m))
+        && !name.starts_with("go1.0")
+}
+
 impl BuildConfig {
     /// Whether the build tag `name` is satisfied: GOOS, GOARCH, `gox`, `unix`
-    /// on unix-like systems, the caller's tags, and Go's implied systems
-    /// (`android` satisfies `linux`, `illumos` `solaris`, `ios` `darwin`).
+    /// on unix-like systems, the caller's tags, Go's implied systems
+    /// (`android` satisfies `linux`, `illumos` `solaris`, `ios` `darwin`)
+    /// and the release tags `go1.1` to `go1.17`: GoX is the language of Go
+    /// 1.17 (the release before generics), so code for later releases is
+    /// left out as Go 1.17 leaves it out.
     pub fn matches_tag(&self, name: &str) -> bool {
-        name == self.goos
+        is_release_tag(name)
+            || name == self.goos
             || name == self.goarch
             || name == "gox"
             || (self.goos == "android" && name == "linux")
@@ -599,6 +611,14 @@ mod tests {
 
     // The header rules are tested through gox-syntax's comments:
     // gox-syntax/tests/constraint.rs.
+
+    #[test]
+    fn release_tags_are_those_of_go_1_17() {
+        let c = linux();
+        for (tag, want) in [("go1.1", true), ("go1.17", true), ("go1.18", false), ("go1.0", false), ("go1.01", false), ("go2.0", false)] {
+            assert_eq!(c.matches_tag(tag), want, "{tag}");
+        }
+    }
 
     #[test]
     fn plus_build_terms() {
