@@ -55,6 +55,8 @@ pub enum Command {
         #[arg(long = "cache", short = 'c')]
         cache: bool,
     },
+    /// Serve the Language Server Protocol over stdin and stdout (for editors)
+    Lsp,
     /// Print gox's version
     Version,
     /// Print a shell completion script
@@ -111,6 +113,9 @@ pub struct CheckArgs {
     /// Print where the time went
     #[arg(long)]
     pub timings: bool,
+    /// Check again whenever a .gox file, gox.mod or gox.lock changes, printing what changed (Ctrl-C stops)
+    #[arg(long)]
+    pub watch: bool,
     /// Extra build tags, comma-separated
     #[arg(long, value_delimiter = ',')]
     pub tags: Vec<String>,
