@@ -24,7 +24,7 @@ impl Importer for StdImporter {
         }
         let std = gox_module::std::EmbeddedStd::new();
         let dir = gox_module::std::std_dir(req.path);
-        let set = gox_common::FileSet::collect(&std, &dir, &gox_common::BuildConfig::default()).map_err(|e| ImportError::new(e.to_string()))?;
+        let set = gox_common::FileSet::list(&std, &dir, &gox_common::BuildConfig::default()).map_err(|e| ImportError::new(e.to_string()))?;
         let mut asts = Vec::new();
         for f in &set.files {
             let bytes = std.read(f).map_err(|e| ImportError::new(e.to_string()))?;

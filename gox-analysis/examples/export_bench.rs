@@ -33,7 +33,7 @@ impl StdImporter {
         }
         let std = gox_module::std::EmbeddedStd::new();
         let dir = gox_module::std::std_dir(path);
-        let set = gox_common::FileSet::collect(&std, &dir, &gox_common::BuildConfig::default()).map_err(|e| ImportError::new(e.to_string()))?;
+        let set = gox_common::FileSet::list(&std, &dir, &gox_common::BuildConfig::default()).map_err(|e| ImportError::new(e.to_string()))?;
         let mut asts = Vec::new();
         let mut lines = 0;
         for f in &set.files {

@@ -21,9 +21,11 @@
 //! the import).
 
 // Last measured (Go 1.19 testdata, 85 non-generic packages, 134 generic
-// ones skipped): 1629 expected errors, 1542 found on the right line (1204
-// with a matching message), 53 missing + 34 on GoX-cut lines; 35 errors on
-// lines where Go expects none + 347 on GoX-cut lines; no checker panics.
+// ones skipped): 1629 expected errors, 1548 found on the right line (1233
+// with a matching message), 50 missing + 31 on GoX-cut lines; 28 errors on
+// lines where Go expects none + 342 on GoX-cut lines; no checker panics.
+// The whole run takes under a second (fixedbugs/issue6977.go alone took
+// over 3 minutes before interface method sets and validType were memoized).
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
