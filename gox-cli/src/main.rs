@@ -70,9 +70,9 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    // Deeply nested source (long operator chains, nested literals) is
-    // parsed and checked recursively on the worker threads: give them room.
-    let _ = rayon::ThreadPoolBuilder::new().stack_size(256 << 20).build_global();
+    // No big thread stacks: deep source (long operator chains, nested
+    // literals, long declaration chains) is parsed and checked with
+    // `stacker`, which grows the stack on the heap where it must.
     if let Some(dir) = &cli.dir {
         if let Err(err) = std::env::set_current_dir(dir) {
             eprintln!("gox: -C {}: {err}", dir.display());
