@@ -43,6 +43,16 @@
 //! | `f := x.M`, `T.M` | `method value not supported; use a func literal` |
 //! | unused import | `"strings" imported and not used`, `"strings" imported as s and not used` |
 //! | type cycles | `invalid recursive type T` with notes `T refers to U` ... |
+//! | more than [`MAX_DECL_NESTING`] package-level declarations in progress (`const c0 = c1 + 1; const c1 = c2 + 1; ...`) | `declaration nesting too deep: more than 5000 declarations in progress`, once, at the first declaration past the limit |
+//! | a constant string operation yielding more than 16 MiB | `constant string too long: 33554432 bytes (limit 16777216)` at the operator |
+//!
+//! # Adversarial input
+//!
+//! Checking stays linear on types that share subtrees (interface method
+//! sets, validType verdicts, identity and comparability are computed once
+//! per type or pair) and needs no big thread stack: the recursive walks
+//! grow their stack on the heap ([`stacker`]) and long left-nested binary
+//! chains are evaluated in a loop. `tests/adversarial.rs` holds the shapes.
 
 pub mod constant;
 pub mod export;
