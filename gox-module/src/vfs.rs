@@ -213,26 +213,11 @@ fn check_import_path(path: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Levenshtein distance, for "did you mean".
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != *cb);
-            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
-
 /// The declared alias closest to `alias`, if close enough to be a typo.
 fn closest_alias<'a>(alias: &str, declared: impl Iterator<Item = &'a str>) -> Option<String> {
     let limit = (alias.chars().count() / 3).clamp(1, 2);
     declared
-        .map(|d| (if d.eq_ignore_ascii_case(alias) { 0 } else { edit_distance(alias, d) }, d))
+        .map(|d| (if d.eq_ignore_ascii_case(alias) { 0 } else { strsim::levenshtein(alias, d) }, d))
         .filter(|&(dist, _)| dist <= limit && dist < alias.chars().count())
         .min_by_key(|&(dist, _)| dist)
         .map(|(_, d)| d.to_string())
