@@ -122,10 +122,20 @@ fn add_import(ctx: &Ctx, file: &SourceFile, ast: &ast::File, d: &Diagnostic, nam
         .collect();
     let edit = match import_decls.last() {
         Some(g) if g.lparen.is_some() => {
-            // Before the closing parenthesis' line.
-            let close = g.span.hi.saturating_sub(1);
-            let line = file.line_col(close).line;
-            let at = file.line_range(line).map_or(close, |(lo, _)| lo);
+            // With the std imports: on the line after the last of them,
+            // else before the closing parenthesis' line.
+            let last_std = g.specs.iter().rev().find_map(|s| match s {
+                Spec::Import(i) if !i.is_external() && gox_module::is_std_package(&i.path) => Some(i.span.hi),
+                _ => None,
+            });
+            let anchor = last_std.map_or(g.span.hi.saturating_sub(1), |hi| {
+                let line = file.line_col(hi).line;
+                file.line_range(line + 1).map_or(hi, |(lo, _)| lo)
+            });
+            let at = match last_std {
+                Some(_) => anchor,
+                None => file.line_range(file.line_col(anchor).line).map_or(anchor, |(lo, _)| lo),
+            };
             (at, at, format!("\t{path:?}\n"))
         }
         Some(g) => (g.span.hi, g.span.hi, format!("\nimport {path:?}")),

@@ -21,6 +21,10 @@ use crate::driver::cache::Cache;
 use crate::driver::load::Unit;
 use crate::Workspace;
 
+/// How long the buffers must stay unchanged before the whole module is
+/// checked again (importers of the changed packages).
+const MODULE_PASS_DELAY: std::time::Duration = std::time::Duration::from_millis(100);
+
 /// What to check: the buffers at one generation.
 pub struct Job {
     pub generation: u64,
@@ -55,7 +59,15 @@ struct Worker {
 
 impl Worker {
     fn run(&mut self, jobs: Receiver<Job>, snapshots: Sender<Arc<Snapshot>>) {
-        while let Ok(mut job) = jobs.recv() {
+        let mut next = None;
+        loop {
+            let mut job = match next.take() {
+                Some(job) => job,
+                None => match jobs.recv() {
+                    Ok(job) => job,
+                    Err(_) => return,
+                },
+            };
             while let Ok(newer) = jobs.try_recv() {
                 job = newer;
             }
@@ -64,10 +76,16 @@ impl Worker {
             if snapshots.send(Arc::new(snapshot)).is_err() {
                 return;
             }
-            if !jobs.is_empty() {
-                continue;
+            // The whole module once the typing pauses: a keystroke that
+            // comes meanwhile is checked first (the module pass cannot be
+            // interrupted once it runs).
+            match jobs.recv_timeout(MODULE_PASS_DELAY) {
+                Ok(newer) => next = Some(newer),
+                Err(crossbeam_channel::RecvTimeoutError::Timeout) => {
+                    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.check_module(&job)));
+                }
+                Err(crossbeam_channel::RecvTimeoutError::Disconnected) => return,
             }
-            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.check_module(&job)));
         }
     }
 

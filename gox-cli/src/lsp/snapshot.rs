@@ -125,9 +125,7 @@ impl Ctx<'_> {
 
     /// Where `obj` is declared; `None` for predeclared objects.
     pub fn declaration(&self, obj: &Obj) -> Option<Location> {
-        if obj.pkg.is_none() || obj.span.is_empty() && obj.span.lo == 0 && obj.span.hi == 0 && obj.span.file.0 == 0 {
-            return None;
-        }
+        obj.pkg.as_ref()?;
         self.location(obj.span)
     }
 }

@@ -69,9 +69,14 @@ fn type_symbol(t: &ast::TypeSpec) -> Symbol {
     };
     let mut children = Vec::new();
     for field in fields.map(|f| f.list.as_slice()).unwrap_or(&[]) {
+        let ty = gox_analysis::typestring::expr_string(&field.ty);
         for n in &field.names {
-            let detail = Some(gox_analysis::typestring::expr_string(&field.ty));
-            children.push(Symbol { name: n.name.to_string(), detail, kind: member_kind, span: field.span, name_span: n.span, children: Vec::new() });
+            children.push(Symbol { name: n.name.to_string(), detail: Some(ty.clone()), kind: member_kind, span: field.span, name_span: n.span, children: Vec::new() });
+        }
+        if field.names.is_empty() {
+            // An embedded field (or interface) is named by its type's name.
+            let name = ty.trim_start_matches('*').rsplit('.').next().unwrap_or(&ty).to_string();
+            children.push(Symbol { name, detail: Some(ty.clone()), kind: member_kind, span: field.span, name_span: field.ty.span, children: Vec::new() });
         }
     }
     let detail = Some(match kind {

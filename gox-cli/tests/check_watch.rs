@@ -1,0 +1,90 @@
+//! `gox check --watch` through the real binary: the first check prints
+//! everything, a save prints only what changed, Ctrl-C (SIGINT) exits 0.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+const MAIN: &str = "package main\n\nimport \"fmt\"\n\nfunc main() {\n\tvar n int = \"one\"\n\tfmt.Println(n)\n}\n";
+
+/// Lines of a child's stream, tagged, as they come.
+fn lines(stream: impl std::io::Read + Send + 'static, tag: &'static str, tx: mpsc::Sender<String>) {
+    std::thread::spawn(move || {
+        for line in BufReader::new(stream).lines().map_while(Result::ok) {
+            if tx.send(format!("{tag}{line}")).is_err() {
+                break;
+            }
+        }
+    });
+}
+
+/// Collects lines until each of `wanted` has matched one (the two streams
+/// interleave in any order); returns (stdout lines, stderr lines).
+fn until(rx: &mpsc::Receiver<String>, wanted: &[&dyn Fn(&str) -> bool]) -> (Vec<String>, Vec<String>) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut seen: Vec<String> = Vec::new();
+    while !wanted.iter().all(|w| seen.iter().any(|l| w(l))) {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let line = rx.recv_timeout(left).unwrap_or_else(|_| panic!("timed out; output so far: {seen:#?}"));
+        seen.push(line);
+    }
+    let pick = |tag: &str| seen.iter().filter_map(|l| l.strip_prefix(tag)).map(str::to_string).collect();
+    (pick("out: "), pick("err: "))
+}
+
+#[test]
+fn watch_prints_what_each_save_changes_and_exits_on_ctrl_c() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("app");
+    std::fs::create_dir_all(&root).unwrap();
+    std::fs::write(root.join("gox.mod"), "module example.com/app\n").unwrap();
+    std::fs::write(root.join("main.gox"), MAIN).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gox"))
+        .args(["check", "--watch", "--format", "go", "./..."])
+        .current_dir(&root)
+        .env("GOXCACHE", tmp.path().join("cache"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (tx, rx) = mpsc::channel();
+    lines(child.stdout.take().unwrap(), "out: ", tx.clone());
+    lines(child.stderr.take().unwrap(), "err: ", tx);
+
+    let (out, err) = until(&rx, &[&|l| l.contains("watching for changes"), &|l| l.starts_with("out: ")]);
+    assert_eq!(out, ["./main.gox:6:14: cannot use \"one\" (untyped string constant) as int value in variable declaration"]);
+    assert!(err[0].starts_with("gox: 1 error ("), "{err:?}");
+
+    // Fix the error and add another: one new, one fixed.
+    std::fs::write(root.join("main.gox"), MAIN.replace("var n int = \"one\"", "var n int = 1\n\tn = \"two\"")).unwrap();
+    let (out, err) = until(&rx, &[&|l| l.starts_with("err: gox: 1 error:"), &|l| l.starts_with("out: fixed:")]);
+    assert_eq!(
+        out,
+        [
+            "./main.gox:7:6: cannot use \"two\" (untyped string constant) as int value in assignment",
+            "fixed: ./main.gox:6:14: cannot use \"one\" (untyped string constant) as int value in variable declaration",
+        ]
+    );
+    assert!(err[0].starts_with("gox: 1 error: 1 new, 1 fixed ("), "{err:?}");
+
+    // A file that is no source changes nothing; fixing the last error does.
+    std::fs::write(root.join("notes.txt"), "x").unwrap();
+    std::fs::write(root.join("main.gox"), MAIN.replace("var n int = \"one\"", "var n int = 1")).unwrap();
+    let (out, err) = until(&rx, &[&|l| l.starts_with("err: gox: no errors"), &|l| l.starts_with("out: fixed:")]);
+    assert_eq!(out, ["fixed: ./main.gox:7:6: cannot use \"two\" (untyped string constant) as int value in assignment"]);
+    assert!(err[0].starts_with("gox: no errors: 0 new, 1 fixed ("), "{err:?}");
+
+    let pid = child.id().to_string();
+    assert!(Command::new("kill").args(["-INT", &pid]).status().unwrap().success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "gox check --watch did not exit on SIGINT");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(status.code(), Some(0));
+}
