@@ -107,6 +107,9 @@ pub struct CheckArgs {
     /// Print only the diagnostics: no summary, no warnings
     #[arg(short, long)]
     pub quiet: bool,
+    /// A shared cache server in Bazel's HTTP cache layout (also GOXREMOTECACHE; see `gox help caching`)
+    #[arg(long, value_name = "URL")]
+    pub remote_cache: Option<String>,
     /// Include _test.gox files
     #[arg(long)]
     pub tests: bool,

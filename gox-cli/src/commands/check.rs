@@ -6,6 +6,7 @@ use anyhow::Result;
 use gox_cli::cli::CheckArgs;
 use gox_cli::driver::analyze::{analyze_project_with, Options};
 use gox_cli::driver::cache::{cache_dir, Cache};
+use gox_cli::driver::remote::{Remote, RemoteConfig};
 use gox_cli::output::{print_diagnostics, print_message, Format};
 use gox_common::{BuildConfig, Diagnostic, Severity, SourceMap};
 
@@ -46,12 +47,9 @@ pub fn run(args: &CheckArgs, mode: Mode) -> Result<Status> {
             }
         }
     }
-    let cache = match cache_dir() {
-        Ok(dir) => dir.map(Cache::open),
-        Err(message) => {
-            print_message(Severity::Error, &message, format);
-            return Ok(Status::Usage);
-        }
+    let cache = match open_cache(args, format) {
+        Ok(cache) => cache,
+        Err(status) => return Ok(status),
     };
     // -v: each package as it is finished, on stderr (stdout carries diagnostics).
     let verbose = |path: &str, cached: bool| eprintln!("{path}{}", if cached { " (cached)" } else { "" });
@@ -85,8 +83,12 @@ pub fn run(args: &CheckArgs, mode: Mode) -> Result<Status> {
         summary.push_str(&format!(", {}", plural(warnings, "warning")));
     }
     eprintln!("{summary}");
+    // Results are out; what is left is pushing them to a shared cache.
+    if let Some(remote) = cache.as_ref().and_then(Cache::remote) {
+        remote.finish();
+    }
     if args.timings {
-        print_timings(&analysis, started.elapsed());
+        print_timings(&analysis, cache.as_ref(), started.elapsed());
     }
     Ok(if errors > 0 { Status::Failure } else { Status::Success })
 }
@@ -99,7 +101,30 @@ fn plural(n: usize, noun: &str) -> String {
     }
 }
 
-fn print_timings(analysis: &gox_cli::Analysis, wall: std::time::Duration) {
+/// The local build cache (`GOXCACHE`), backed by the shared one when
+/// `--remote-cache` or `GOXREMOTECACHE` names it. `Err` once a usage error
+/// has been printed.
+fn open_cache(args: &CheckArgs, format: Format) -> Result<Option<Cache>, Status> {
+    let usage = |message: &str| {
+        print_message(Severity::Error, message, format);
+        Status::Usage
+    };
+    let dir = cache_dir().map_err(|m| usage(&m))?;
+    let remote = RemoteConfig::from_env(args.remote_cache.as_deref()).map_err(|m| usage(&m))?;
+    let Some(dir) = dir else {
+        if remote.is_some() {
+            print_message(Severity::Warning, "GOXCACHE=off: the remote cache is not used either", format);
+        }
+        return Ok(None);
+    };
+    let cache = Cache::open(dir);
+    Ok(Some(match remote {
+        Some(config) => cache.with_remote(Remote::new(config).map_err(|m| usage(&m))?),
+        None => cache,
+    }))
+}
+
+fn print_timings(analysis: &gox_cli::Analysis, cache: Option<&Cache>, wall: std::time::Duration) {
     let t = &analysis.timings;
     let cached = analysis.units.iter().filter(|u| u.cached).count();
     let checked = analysis.units.iter().filter(|u| u.package.is_some()).count();
@@ -109,6 +134,20 @@ fn print_timings(analysis: &gox_cli::Analysis, wall: std::time::Duration) {
     eprintln!("  cache (cpu)     {:>10.1?}", t.cache);
     eprintln!("  parse (cpu)     {:>10.1?}", t.parse);
     eprintln!("  check (cpu)     {:>10.1?}", t.check);
+    if let Some(cache) = cache {
+        eprintln!("  local cache     {} hits", cache.local_hits());
+    }
+    if let Some(remote) = cache.and_then(Cache::remote) {
+        let r = remote.stats();
+        eprintln!(
+            "  remote cache    {} hits, {} misses, {} rejected, {} pushed; {} B down, {} B up; {:.1?} waiting",
+            r.hits, r.misses, r.rejected, r.pushed, r.bytes_down, r.bytes_up, r.network
+        );
+        if let Some(why) = r.disabled {
+            eprintln!("  remote cache    given up: {why}");
+        }
+    }
+    // Last: the slowest packages follow it.
     eprintln!("  total (wall)    {:>10.1?}", wall);
     for (path, time) in t.packages.iter().take(10) {
         eprintln!("    {time:>10.1?}  {path}");

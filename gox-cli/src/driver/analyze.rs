@@ -200,7 +200,7 @@ impl Run<'_> {
         let lookup = Instant::now();
         let key = self.cache.map(|_| unit_key(self.ws, self.graph, &self.slots, u));
         let hit = match (self.cache, &key) {
-            (Some(cache), Some(key)) if !self.info[u] => cache.get(key, self.map),
+            (Some(cache), Some(key)) if !self.info[u] => cache.get(key, self.map, &self.ws.root),
             _ => None,
         };
         *self.cache_time.lock().unwrap_or_else(|e| e.into_inner()) += lookup.elapsed();
@@ -221,7 +221,7 @@ impl Run<'_> {
                 let fingerprint = fingerprint(&export);
                 if let (Some(cache), Some(key)) = (self.cache, &key) {
                     let store = Instant::now();
-                    cache.put(key, &fingerprint, &diagnostics, &export, &self.graph.units[u].files, self.map);
+                    cache.put(key, &fingerprint, &diagnostics, &export, &self.graph.units[u].files, self.map, &self.ws.root);
                     *self.cache_time.lock().unwrap_or_else(|e| e.into_inner()) += store.elapsed();
                 }
                 Outcome { fingerprint, diagnostics, cached: false }
@@ -289,6 +289,18 @@ fn check_unit(
     (checked.package, diagnostics, info.then_some(checked.info), parse, started.elapsed())
 }
 
+/// Packages finished at once when a remote cache answers lookups.
+const REMOTE_PARALLELISM: usize = 32;
+
+/// `path` relative to the module root when under it (as `@root/...`),
+/// else as it is (the std's virtual paths).
+fn relative_to_root(ws: &Workspace, path: &std::path::Path) -> String {
+    match gox_common::paths::relative_slash(&ws.root, path) {
+        Some(rel) => format!("@root/{rel}"),
+        None => path.to_string_lossy().into_owned(),
+    }
+}
+
 /// The cache key of a unit, once its imports' fingerprints are known.
 fn unit_key(ws: &Workspace, graph: &PackageGraph, slots: &[Slot], u: usize) -> Hash {
     let unit = &graph.units[u];
@@ -300,9 +312,12 @@ fn unit_key(ws: &Workspace, graph: &PackageGraph, slots: &[Slot], u: usize) -> H
         .part("tags", build.tags.join(",").as_bytes())
         .part("tests", &[build.tests as u8])
         // Messages name paths relative to where gox runs.
-        .part("cwd", ws.cwd.to_string_lossy().as_bytes());
+        // Messages name paths relative to where gox runs; entries serve the
+        // project wherever it is checked out, so paths are keyed relative
+        // to the module root.
+        .part("cwd", relative_to_root(ws, &ws.cwd).as_bytes());
     for file in &unit.files {
-        key.part("file", file.path.to_string_lossy().as_bytes());
+        key.part("file", relative_to_root(ws, &file.path).as_bytes());
         key.part("sha256", &Sha256::digest(file.text.as_bytes()));
     }
     for import in &unit.imports {
@@ -360,7 +375,15 @@ pub fn analyze_project_with(ws: &Workspace, patterns: &[String], options: Option
         cache_time: Mutex::new(Duration::ZERO),
         by_path,
     };
-    run.run_all();
+    match run.cache.and_then(Cache::remote) {
+        // Finding results on a server is waiting, not computing: look up
+        // every package whose key is known at once, many more than cores.
+        Some(_) => match rayon::ThreadPoolBuilder::new().num_threads(REMOTE_PARALLELISM).build() {
+            Ok(pool) => pool.install(|| run.run_all()),
+            Err(_) => run.run_all(),
+        },
+        None => run.run_all(),
+    }
     timings.cache = run.cache_time.into_inner().unwrap_or_else(|e| e.into_inner());
     let slots = run.slots;
 

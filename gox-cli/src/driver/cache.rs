@@ -16,7 +16,10 @@
 //! deletes the entries nobody used for five days (`trim.txt` records when).
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
+
+use super::remote::Remote;
 
 use gox_common::{Diagnostic, Label, Severity, SourceMap, Span};
 use serde::{Deserialize, Serialize};
@@ -32,7 +35,7 @@ const TRIM_INTERVAL: Duration = Duration::from_secs(24 * 60 * 60);
 const TRIM_STAMP: &str = "trim.txt";
 
 /// Bumped when the entry format or the meaning of a key changes.
-const FORMAT: &str = "gox-cache-4";
+const FORMAT: &str = "gox-cache-5";
 
 /// Where the build cache lives: `$GOXCACHE`, else `$XDG_CACHE_HOME/gox`,
 /// else `~/.cache/gox`. `GOXCACHE=off` turns the cache off (`Ok(None)`); a
@@ -64,25 +67,12 @@ pub type Hash = [u8; 32];
 /// Builds a key from tagged parts.
 pub struct KeyBuilder(Sha256);
 
-/// Identifies this gox binary beyond its version number (a rebuilt
-/// checker may judge the same sources differently): the executable's size
-/// and modification time.
+/// Identifies this gox build beyond its version number (a rebuilt checker
+/// may judge the same sources differently): a hash of the sources it was
+/// built from (see gox-cli/build.rs), the same on every machine that built
+/// them, so that a shared cache serves them all.
 fn build_id() -> &'static str {
-    static ID: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    ID.get_or_init(|| {
-        let meta = std::env::current_exe().and_then(std::fs::metadata);
-        match meta {
-            Ok(m) => {
-                let mtime = m
-                    .modified()
-                    .ok()
-                    .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                    .map_or(0, |d| d.as_nanos());
-                format!("{}:{mtime}", m.len())
-            }
-            Err(_) => String::new(),
-        }
-    })
+    env!("GOX_BUILD_ID")
 }
 
 impl KeyBuilder {
@@ -172,21 +162,89 @@ pub struct Cache {
     dir: PathBuf,
     /// Set once this run has made sure `dir` exists.
     made: std::sync::OnceLock<bool>,
+    /// The shared cache behind this one, if any.
+    remote: Option<Remote>,
+    local_hits: AtomicU64,
+}
+
+/// Where a stored path is relative to: the root of the module being
+/// checked, so that entries serve the same project checked out anywhere.
+const ROOT_PREFIX: &str = "@root/";
+
+fn store_path(path: &Path, root: &Path) -> String {
+    match gox_common::paths::relative_slash(root, path) {
+        Some(rel) => format!("{ROOT_PREFIX}{rel}"),
+        None => path.to_string_lossy().into_owned(),
+    }
+}
+
+fn load_path(stored: &str, root: &Path) -> PathBuf {
+    match stored.strip_prefix(ROOT_PREFIX) {
+        Some(rel) => root.join(rel),
+        None => PathBuf::from(stored),
+    }
 }
 
 impl Cache {
     pub fn open(dir: PathBuf) -> Cache {
-        Cache { dir, made: std::sync::OnceLock::new() }
+        Cache { dir, made: std::sync::OnceLock::new(), remote: None, local_hits: AtomicU64::new(0) }
+    }
+
+    /// This cache, backed by a shared one: local misses are looked up
+    /// there, results stored here are pushed there.
+    pub fn with_remote(mut self, remote: Remote) -> Cache {
+        self.remote = Some(remote);
+        self
+    }
+
+    pub fn remote(&self) -> Option<&Remote> {
+        self.remote.as_ref()
+    }
+
+    /// Entries found in the local directory this run.
+    pub fn local_hits(&self) -> u64 {
+        self.local_hits.load(Ordering::Relaxed)
     }
 
     fn path(&self, key: &Hash) -> PathBuf {
         self.dir.join(hex::encode(key))
     }
 
-    /// The entry for `key`, or `None` when absent, corrupt, or naming a file
-    /// the current build does not have.
-    pub fn get(&self, key: &Hash, map: &SourceMap) -> Option<Entry> {
-        let mut bytes = read_and_refresh(&self.path(key))?;
+    /// The entry for `key` (paths in it relative to `root`), from the local
+    /// directory or else the remote cache; `None` when absent, corrupt, or
+    /// naming a file the current build does not have.
+    pub fn get(&self, key: &Hash, map: &SourceMap, root: &Path) -> Option<Entry> {
+        if let Some(bytes) = read_and_refresh(&self.path(key)) {
+            if let Some(entry) = decode(bytes, map, root) {
+                self.local_hits.fetch_add(1, Ordering::Relaxed);
+                return Some(entry);
+            }
+        }
+        let remote = self.remote.as_ref()?;
+        let bytes = remote.fetch(&hex::encode(key))?;
+        if !*self.made.get_or_init(|| std::fs::create_dir_all(&self.dir).is_ok()) {
+            return decode(bytes, map, root).or_else(|| {
+                remote.reject();
+                None
+            });
+        }
+        let local = bytes.clone();
+        match decode(bytes, map, root) {
+            Some(entry) => {
+                write_atomic(&self.dir, &self.path(key), &local);
+                Some(entry)
+            }
+            None => {
+                remote.reject();
+                None
+            }
+        }
+    }
+}
+
+/// An entry from its bytes: checksum, JSON line, export data.
+fn decode(mut bytes: Vec<u8>, map: &SourceMap, root: &Path) -> Option<Entry> {
+    {
         let (body, sum) = bytes.split_at(bytes.len().checked_sub(64)?);
         if hex::encode(Sha256::digest(body)).as_bytes() != sum {
             return None;
@@ -195,7 +253,7 @@ impl Cache {
         let stored: StoredEntry = serde_json::from_slice(&body[..json_len]).ok()?;
         let fingerprint: Hash = hex::decode(&stored.fingerprint).ok()?.try_into().ok()?;
         let span = |file: &str, lo: u32, hi: u32| -> Option<Span> {
-            let id = map.find(Path::new(file))?;
+            let id = map.find(&load_path(file, root))?;
             let len = map.file(id).text.len() as u32;
             (lo <= hi && hi <= len).then(|| Span::new(id, lo, hi))
         };
@@ -212,11 +270,14 @@ impl Cache {
             }
             diagnostics.push(Diagnostic { severity, span: span(&d.file, d.lo, d.hi)?, message: d.message, notes });
         }
-        let files = stored.files.iter().map(|(old, path)| (*old, map.find(Path::new(path)))).collect();
+        let files = stored.files.iter().map(|(old, path)| (*old, map.find(&load_path(path, root)))).collect();
         bytes.truncate(bytes.len() - 64);
         let export = bytes.split_off(json_len + 1);
         Some(Entry { fingerprint, diagnostics, export, files })
     }
+}
+
+impl Cache {
 
     /// Stores an entry; failures (read-only or full disk) only cost speed.
     pub fn put(
@@ -227,8 +288,9 @@ impl Cache {
         export: &[u8],
         files: &[std::sync::Arc<gox_common::SourceFile>],
         map: &SourceMap,
+        root: &Path,
     ) {
-        let path_of = |span: Span| map.path(span.file).to_string_lossy().into_owned();
+        let path_of = |span: Span| store_path(&map.path(span.file), root);
         let stored = StoredEntry {
             fingerprint: hex::encode(fingerprint),
             diagnostics: diagnostics
@@ -250,7 +312,7 @@ impl Cache {
                         .collect(),
                 })
                 .collect(),
-            files: files.iter().map(|f| (f.id.0, f.path.to_string_lossy().into_owned())).collect(),
+            files: files.iter().map(|f| (f.id.0, store_path(&f.path, root))).collect(),
         };
         // Compact JSON has no raw newline: it ends the JSON line.
         let Ok(mut body) = serde_json::to_vec(&stored) else { return };
@@ -258,10 +320,12 @@ impl Cache {
         body.extend_from_slice(export);
         let sum = hex::encode(Sha256::digest(&body));
         body.extend_from_slice(sum.as_bytes());
-        if !*self.made.get_or_init(|| std::fs::create_dir_all(&self.dir).is_ok()) {
-            return;
+        if *self.made.get_or_init(|| std::fs::create_dir_all(&self.dir).is_ok()) {
+            write_atomic(&self.dir, &self.path(key), &body);
         }
-        write_atomic(&self.dir, &self.path(key), &body);
+        if let Some(remote) = &self.remote {
+            remote.push(hex::encode(key), body);
+        }
     }
 }
 

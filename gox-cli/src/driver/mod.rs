@@ -8,4 +8,5 @@ pub mod load;
 pub mod source;
 pub mod verify;
 pub mod patterns;
+pub mod remote;
 pub mod workspace;
