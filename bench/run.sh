@@ -148,6 +148,29 @@ echo "bench: gox check, one function body edited in $EDIT_PKG" >&2
 best gox-edit edit_body "$GOX" -C "$WORK/gox" check ./...
 EDIT_S=${BEST_SECS_OF[gox-edit]} EDIT_RSS=${BEST_RSS_OF[gox-edit]}
 set_seed 17
+
+# A cold local cache with a warm shared cache: nginx (WebDAV, the repository's
+# test config) on 127.0.0.1, filled by one push run, then timed from an empty
+# GOXCACHE each run. Skipped without nginx.
+REMOTE_S=""
+NGINX=$(command -v nginx || ls /usr/sbin/nginx 2>/dev/null || true)
+if [ -n "$NGINX" ]; then
+	NG=$WORK/nginx
+	rm -rf "$NG"; mkdir -p "$NG/data" "$NG/tmp"
+	PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	sed -e "s|@ROOT@|$NG|g; s|@PORT@|$PORT|g" "$ROOT/gox-cli/tests/remote_cache/nginx.conf" >"$NG/nginx.conf"
+	"$NGINX" -c "$NG/nginx.conf" -p "$NG" >/dev/null 2>&1 &
+	NGINX_PID=$!
+	sleep 0.5
+	echo "bench: cold local cache, warm shared cache (nginx on 127.0.0.1:$PORT)" >&2
+	empty_cache
+	GOXREMOTECACHE=http://127.0.0.1:$PORT "$GOX" -C "$WORK/gox" check ./... >/dev/null 2>&1 || true
+	best gox-remote empty_cache env GOXREMOTECACHE=http://127.0.0.1:$PORT "$GOX" -C "$WORK/gox" check ./...
+	REMOTE_S=${BEST_SECS_OF[gox-remote]} REMOTE_RSS=${BEST_RSS_OF[gox-remote]}
+	kill "$NGINX_PID" 2>/dev/null || true
+else
+	echo "bench: nginx not installed: no shared-cache row (apt-get install nginx-core)" >&2
+fi
 # One more cold run with --timings for the record (not timed).
 empty_cache
 "$GOX" -C "$WORK/gox" check --timings ./... >"$LOGS/gox-timings.log" 2>&1 || true
@@ -179,6 +202,7 @@ rows = [
     ("gox check ./..., cold (empty GOXCACHE)", "$COLD_S", lps("$COLD_S"), mib("$COLD_RSS")),
     ("gox check ./..., no-op re-check", "$NOOP_S", "-", mib("$NOOP_RSS")),
     ("gox check ./..., one function body edited in $EDIT_PKG (imported by %d)" % info["max_fan_in"], "$EDIT_S", "-", mib("$EDIT_RSS")),
+] + ([("gox check ./..., cold local cache, warm shared cache (nginx, 127.0.0.1)", "$REMOTE_S", "-", mib("${REMOTE_RSS:-0}"))] if "$REMOTE_S" else []) + [
     ("go/types, 1 goroutine (std from source + module)", "$GT1_S", lps("$GT1_S"), mib("$GT1_RSS")),
     ("go/types, $NPROC goroutines (std from source + module)", "$GTN_S", lps("$GTN_S"), mib("$GTN_RSS")),
 ]
