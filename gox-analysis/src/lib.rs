@@ -123,6 +123,11 @@ pub struct Config {
     /// package are the same; the checker allocates far less. For callers
     /// that only report diagnostics.
     pub no_info: bool,
+    /// Report "missing function body" for every function and method
+    /// declared without one. go/types allows them (their code may be
+    /// assembly), so this is off by default; gox's driver sets it for every
+    /// package but the std's, whose declarations are an API without code.
+    pub require_bodies: bool,
 }
 
 /// The result of [`check_package`].

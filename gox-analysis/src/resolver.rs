@@ -180,6 +180,9 @@ impl<'a> Checker<'a> {
                             None,
                         );
                         let is_method = f.recv.as_ref().is_some_and(|r| r.num_fields() > 0);
+                        if f.body.is_none() && self.config.require_bodies {
+                            self.error(f.name.span, "missing function body");
+                        }
                         if !is_method {
                             if let Some(r) = &f.recv {
                                 self.error(r.open, "method is missing receiver");
@@ -201,7 +204,7 @@ impl<'a> Checker<'a> {
                             }
                             if name == "init" {
                                 self.record_def(&f.name, Some(obj.clone()));
-                                if f.body.is_none() {
+                                if f.body.is_none() && !self.config.require_bodies {
                                     self.error(f.name.span, "missing function body");
                                 }
                             } else {

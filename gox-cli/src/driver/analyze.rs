@@ -275,7 +275,9 @@ fn check_unit(
         };
         importer.insert(&import.path, import.external, result);
     }
-    let config = Config { sources: Some(map.clone()), no_info: !info, ..Config::default() };
+    // The std is declarations only: its functions have no bodies.
+    let require_bodies = !matches!(unit.id, gox_module::PackageId::Std(_));
+    let config = Config { sources: Some(map.clone()), no_info: !info, require_bodies, ..Config::default() };
     let checked = check_package(&unit.import_path, &asts, &mut importer, &config);
     let mut diagnostics = unit.diagnostics.clone();
     let has_syntax_errors = syntax.iter().any(Diagnostic::is_error) || unit.diagnostics.iter().any(Diagnostic::is_error);
