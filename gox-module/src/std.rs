@@ -141,6 +141,14 @@ pub fn is_std_package(import_path: &str) -> bool {
     is_package_dir(&std, &std_dir(import_path))
 }
 
+/// Why Go's std package `import_path` is not in GoX's std, when it is one
+/// of Go 1.19's packages the generator left out (`std/NOT_IN_STD.txt`):
+/// `Some("GoX has no unsafe")` for `unsafe`.
+pub fn not_in_std_reason(import_path: &str) -> Option<&'static str> {
+    static LIST: &str = include_str!("../std/NOT_IN_STD.txt");
+    LIST.lines().filter(|l| !l.starts_with('#')).find_map(|line| line.strip_prefix(import_path)?.strip_prefix(": "))
+}
+
 /// The virtual directory of std package `import_path`: `/$std/<import_path>`.
 pub fn std_dir(import_path: &str) -> PathBuf {
     let mut dir = PathBuf::from(STD_ROOT);
@@ -262,6 +270,18 @@ mod tests {
         assert!(!is_std_package(""));
         assert!(!is_std_package("no/such/package"));
         assert_eq!(std_dir("encoding/json"), PathBuf::from("/$std/encoding/json"));
+    }
+
+    #[test]
+    fn go_packages_left_out_of_the_std_have_a_reason() {
+        assert_eq!(not_in_std_reason("unsafe"), Some("GoX has no unsafe"));
+        assert_eq!(not_in_std_reason("go/ast"), Some("tools for Go source, not for GoX programs"));
+        assert_eq!(not_in_std_reason("crypto/tls"), Some("not generated yet"));
+        assert_eq!(not_in_std_reason("fmt"), None);
+        assert_eq!(not_in_std_reason("gopher"), None);
+        assert_eq!(not_in_std_reason("mycompany/unsafe"), None);
+        assert_eq!(not_in_std_reason("go"), None);
+        assert_eq!(not_in_std_reason("internal/db"), None);
     }
 
     #[test]

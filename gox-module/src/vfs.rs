@@ -169,9 +169,10 @@ impl ResolveError {
                     write!(f, "package {path} is not in std ({})", show(dir))
                 }
             }
-            ResolveError::NotFound { import_path, place, dir } => {
-                write!(f, "package {import_path} is not in {place} (no directory {})", show(dir))
-            }
+            ResolveError::NotFound { import_path, place, dir } => match crate::std::not_in_std_reason(import_path) {
+                Some(reason) => write!(f, "package {import_path} is not in GoX's std ({reason})"),
+                None => write!(f, "package {import_path} is not in {place} (no directory {})", show(dir)),
+            },
             ResolveError::Internal { import_path } => write!(f, "use of internal package {import_path} not allowed"),
             ResolveError::UnknownModule { module } => write!(f, "module {module} is not in the module closure"),
         }
