@@ -220,3 +220,93 @@ fn processes_sharing_the_cache_agree_and_leave_whole_entries() {
     assert_eq!(out.as_bytes(), outputs[0].stdout.as_slice());
     assert!(walk(cache.path()).iter().all(|e| !e.file_name().unwrap().to_string_lossy().starts_with(".tmp")), "no temporary files left");
 }
+
+/// Runs gox with a deadline: a hang is a failure, not a stuck test.
+fn gox_within(dir: &Path, cache: &Path, args: &[&str], limit: std::time::Duration) -> (String, String, i32) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gox"))
+        .args(args)
+        .current_dir(dir)
+        .env("GOXCACHE", cache)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("running gox");
+    let started = std::time::Instant::now();
+    loop {
+        if child.try_wait().expect("waiting").is_some() {
+            let out = child.wait_with_output().expect("output");
+            return (
+                String::from_utf8_lossy(&out.stdout).into_owned(),
+                String::from_utf8_lossy(&out.stderr).into_owned(),
+                out.status.code().unwrap_or(-1),
+            );
+        }
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            panic!("gox {args:?} did not finish within {limit:?}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+/// The entries of a cache directory (not its bookkeeping files).
+fn entries(cache: &Path) -> Vec<std::path::PathBuf> {
+    let mut v: Vec<_> = std::fs::read_dir(cache)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_file() && p.file_name().unwrap().len() == 64)
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn an_entry_under_another_key_is_a_miss() {
+    let p = project();
+    let cache = tempfile::tempdir().unwrap();
+    let (first, _, code) = gox(p.path(), cache.path(), &["check", "./..."]);
+    let all = entries(cache.path());
+    assert!(all.len() >= 2);
+    // Every entry replaced by its neighbour's valid bytes: nothing matches its key.
+    let bytes: Vec<Vec<u8>> = all.iter().map(|e| std::fs::read(e).unwrap()).collect();
+    for (i, e) in all.iter().enumerate() {
+        std::fs::write(e, &bytes[(i + 1) % bytes.len()]).unwrap();
+    }
+    let (out, err, again) = gox_within(p.path(), cache.path(), &["check", "--timings", "./..."], std::time::Duration::from_secs(30));
+    assert_eq!((out, again), (first, code), "{err}");
+    assert_eq!(counts(&err).0, 0, "no entry may be taken for another package: {err}");
+}
+
+#[cfg(unix)]
+#[test]
+fn only_regular_files_of_bounded_size_are_read() {
+    let p = project();
+    let cache = tempfile::tempdir().unwrap();
+    let (first, _, code) = gox(p.path(), cache.path(), &["check", "./..."]);
+    let all = entries(cache.path());
+    // A FIFO would block a reader forever; a link to /dev/zero never ends.
+    std::fs::remove_file(&all[0]).unwrap();
+    assert!(Command::new("mkfifo").arg(&all[0]).status().unwrap().success());
+    std::fs::remove_file(&all[1]).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", &all[1]).unwrap();
+    let (out, err, again) = gox_within(p.path(), cache.path(), &["check", "--timings", "./..."], std::time::Duration::from_secs(30));
+    assert_eq!((out, again), (first, code), "{err}");
+}
+
+#[test]
+fn a_killed_runs_temporary_files_are_removed_by_the_next_run() {
+    let p = project();
+    let cache = tempfile::tempdir().unwrap();
+    gox(p.path(), cache.path(), &["check", "./..."]);
+    let tmp = cache.path().join("tmp");
+    std::fs::create_dir_all(&tmp).unwrap();
+    let (old, young) = (tmp.join(".tmpKILLED"), tmp.join(".tmpWRITING"));
+    std::fs::write(&old, b"half an entry").unwrap();
+    std::fs::write(&young, b"being written right now").unwrap();
+    let file = std::fs::File::options().write(true).open(&old).unwrap();
+    file.set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(3600)).unwrap();
+    gox(p.path(), cache.path(), &["check", "./..."]);
+    assert!(!old.exists(), "an abandoned temporary file stays");
+    assert!(young.exists(), "a file another run may be writing was removed");
+}

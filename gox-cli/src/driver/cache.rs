@@ -131,6 +131,10 @@ struct StoredDiagnostic {
 
 #[derive(Serialize, Deserialize)]
 struct StoredEntry {
+    /// The key the entry was written for (hex): an entry found under
+    /// another key (copied, or served by a confused or hostile server) is
+    /// a miss, never another package's result.
+    key: String,
     fingerprint: String,
     diagnostics: Vec<StoredDiagnostic>,
     /// The file of each file id in the export data's positions.
@@ -215,7 +219,7 @@ impl Cache {
     /// naming a file the current build does not have.
     pub fn get(&self, key: &Hash, map: &SourceMap, root: &Path) -> Option<Entry> {
         if let Some(bytes) = read_and_refresh(&self.path(key)) {
-            if let Some(entry) = decode(bytes, map, root) {
+            if let Some(entry) = decode(bytes, key, map, root) {
                 self.local_hits.fetch_add(1, Ordering::Relaxed);
                 return Some(entry);
             }
@@ -223,13 +227,13 @@ impl Cache {
         let remote = self.remote.as_ref()?;
         let bytes = remote.fetch(&hex::encode(key))?;
         if !*self.made.get_or_init(|| std::fs::create_dir_all(&self.dir).is_ok()) {
-            return decode(bytes, map, root).or_else(|| {
+            return decode(bytes, key, map, root).or_else(|| {
                 remote.reject();
                 None
             });
         }
         let local = bytes.clone();
-        match decode(bytes, map, root) {
+        match decode(bytes, key, map, root) {
             Some(entry) => {
                 write_atomic(&self.dir, &self.path(key), &local);
                 Some(entry)
@@ -243,7 +247,7 @@ impl Cache {
 }
 
 /// An entry from its bytes: checksum, JSON line, export data.
-fn decode(mut bytes: Vec<u8>, map: &SourceMap, root: &Path) -> Option<Entry> {
+fn decode(mut bytes: Vec<u8>, key: &Hash, map: &SourceMap, root: &Path) -> Option<Entry> {
     {
         let (body, sum) = bytes.split_at(bytes.len().checked_sub(64)?);
         if hex::encode(Sha256::digest(body)).as_bytes() != sum {
@@ -251,6 +255,9 @@ fn decode(mut bytes: Vec<u8>, map: &SourceMap, root: &Path) -> Option<Entry> {
         }
         let json_len = body.iter().position(|&b| b == b'\n')?;
         let stored: StoredEntry = serde_json::from_slice(&body[..json_len]).ok()?;
+        if stored.key != hex::encode(key) {
+            return None;
+        }
         let fingerprint: Hash = hex::decode(&stored.fingerprint).ok()?.try_into().ok()?;
         let span = |file: &str, lo: u32, hi: u32| -> Option<Span> {
             let id = map.find(&load_path(file, root))?;
@@ -292,6 +299,7 @@ impl Cache {
     ) {
         let path_of = |span: Span| store_path(&map.path(span.file), root);
         let stored = StoredEntry {
+            key: hex::encode(key),
             fingerprint: hex::encode(fingerprint),
             diagnostics: diagnostics
                 .iter()
@@ -335,6 +343,7 @@ impl Cache {
     /// [`TRIM_INTERVAL`] ago. Failures only leave files behind.
     pub fn trim(&self) {
         let now = SystemTime::now();
+        remove_abandoned(&self.dir, now);
         let stamp = self.dir.join(TRIM_STAMP);
         if modified(&stamp).is_some_and(|t| age(now, t) < TRIM_INTERVAL) {
             return;
@@ -376,19 +385,48 @@ fn age(now: SystemTime, then: SystemTime) -> Duration {
 /// time is older than [`REFRESH_AFTER`].
 fn read_and_refresh(path: &Path) -> Option<Vec<u8>> {
     use std::io::Read;
-    let mut file = std::fs::File::open(path).ok()?;
-    let meta = file.metadata().ok()?;
+    // Only regular files of a sane size: opening a FIFO would block, and a
+    // link to a device could be read forever.
+    let meta = std::fs::metadata(path).ok()?;
+    if !meta.is_file() || meta.len() > MAX_ENTRY {
+        return None;
+    }
+    let file = std::fs::File::open(path).ok()?;
     let now = SystemTime::now();
     if meta.modified().is_ok_and(|t| age(now, t) >= REFRESH_AFTER) {
         let _ = file.set_modified(now);
     }
     let mut bytes = Vec::with_capacity(meta.len() as usize);
-    file.read_to_end(&mut bytes).ok()?;
-    Some(bytes)
+    file.take(MAX_ENTRY + 1).read_to_end(&mut bytes).ok()?;
+    (bytes.len() as u64 <= MAX_ENTRY).then_some(bytes)
+}
+
+/// The largest entry read (export data of a huge package is a few MB).
+const MAX_ENTRY: u64 = 256 << 20;
+
+/// Temporary files are written here and renamed into the cache: a run
+/// killed while writing leaves its file here, and the next run removes
+/// files older than [`ABANDONED_AFTER`] (no write takes that long).
+const TMP_DIR: &str = "tmp";
+const ABANDONED_AFTER: Duration = Duration::from_secs(10 * 60);
+
+/// Removes temporary files left by killed runs.
+fn remove_abandoned(dir: &Path, now: SystemTime) {
+    let Ok(entries) = std::fs::read_dir(dir.join(TMP_DIR)) else { return };
+    for entry in entries.flatten() {
+        if modified(&entry.path()).is_some_and(|t| age(now, t) >= ABANDONED_AFTER) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// Writes `bytes` to a temporary file in `dir` and renames it to `path`.
 fn write_atomic(dir: &Path, path: &Path, bytes: &[u8]) -> bool {
-    let Ok(mut tmp) = tempfile::NamedTempFile::new_in(dir) else { return false };
+    let tmp_dir = dir.join(TMP_DIR);
+    let Ok(mut tmp) = tempfile::NamedTempFile::new_in(&tmp_dir)
+        .or_else(|_| std::fs::create_dir_all(&tmp_dir).and_then(|()| tempfile::NamedTempFile::new_in(&tmp_dir)))
+    else {
+        return false;
+    };
     std::io::Write::write_all(&mut tmp, bytes).is_ok() && tmp.persist(path).is_ok()
 }
