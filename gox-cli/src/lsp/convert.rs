@@ -132,25 +132,25 @@ impl StdMirror {
     }
 
     /// The path to show the editor for `path`: a std file's mirror (written
-    /// now if it is missing), any other path as it is.
+    /// now if it is missing or differs), any other path as it is.
     pub fn to_disk(&self, path: &Path) -> PathBuf {
         let Ok(rel) = path.strip_prefix(STD_ROOT) else { return path.to_path_buf() };
         let target = self.dir.join(rel);
-        if !target.is_file() {
-            let std = gox_module::std::StdOverlayFs::new(gox_common::MemoryFs::new());
-            if let Ok(bytes) = gox_common::FileSystem::read(&std, path) {
-                let written = target.parent().map_or(Ok(()), std::fs::create_dir_all).and_then(|()| {
-                    // Written aside and renamed: another server may be here too.
-                    let tmp = target.with_extension(format!("tmp{}", std::process::id()));
-                    std::fs::write(&tmp, bytes)?;
-                    let mut perms = std::fs::metadata(&tmp)?.permissions();
-                    perms.set_readonly(true);
-                    std::fs::set_permissions(&tmp, perms)?;
-                    std::fs::rename(&tmp, &target)
-                });
-                if written.is_err() {
-                    return path.to_path_buf();
-                }
+        let std = gox_module::std::StdOverlayFs::new(gox_common::MemoryFs::new());
+        let Ok(bytes) = gox_common::FileSystem::read(&std, path) else { return path.to_path_buf() };
+        // Written again when another gox build left a different std there.
+        if std::fs::read(&target).ok().as_deref() != Some(&bytes[..]) {
+            let written = target.parent().map_or(Ok(()), std::fs::create_dir_all).and_then(|()| {
+                // Written aside and renamed: another server may be here too.
+                let tmp = target.with_extension(format!("tmp{}", std::process::id()));
+                std::fs::write(&tmp, &bytes)?;
+                let mut perms = std::fs::metadata(&tmp)?.permissions();
+                perms.set_readonly(true);
+                std::fs::set_permissions(&tmp, perms)?;
+                std::fs::rename(&tmp, &target)
+            });
+            if written.is_err() {
+                return path.to_path_buf();
             }
         }
         target
