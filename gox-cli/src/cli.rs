@@ -30,8 +30,14 @@ pub enum Command {
     Check(CheckArgs),
     /// Verify dependencies offline, then check (default: the module's main packages)
     Build(CheckArgs),
-    /// Add or change a dependency: fetch it into .goxdeps, record it in gox.mod and gox.lock
-    #[command(after_help = "Environment:\n  \
+    /// Add, change, upgrade or remove dependencies: fetch into .goxdeps, record in gox.mod and gox.lock
+    #[command(after_help = "module@none removes a require (refused while code of the module imports its alias), its \
+        gox.lock entry and every module no longer needed, from gox.lock and .goxdeps.\n\n\
+        Pins below what a dependency needs are refused: when gox.mod requires a module at a lower version than a \
+        module of the build requires, that module was written against the newer version and usually fails to \
+        compile (GoX's rule: the root's require decides). --force pins anyway; gox get then warns, naming the \
+        requiring module. A pin above what a dependency requires is allowed, with the same warning.\n\n\
+        Environment:\n  \
         GOXPROXY        where modules come from, as Go's GOPROXY: proxy URLs (https://, file://), direct (git), off; \
         separated by ',' (next on not found) or '|' (next on any error); default direct\n  \
         GOXHTTPTIMEOUT  seconds an HTTP request may wait for a response or for more of a download; default 60")]
@@ -41,6 +47,9 @@ pub enum Command {
     /// Module maintenance
     #[command(subcommand)]
     Mod(ModCommand),
+    /// Workspaces: develop several modules together (gox.work)
+    #[command(subcommand)]
+    Work(WorkCommand),
     /// Parse files and report syntax errors
     Parse {
         /// Print the syntax tree
@@ -126,9 +135,17 @@ pub struct CheckArgs {
 
 #[derive(Args, Debug, Clone)]
 pub struct GetArgs {
-    /// module-path@version (version: v1.2.3, v1, v1.2 or latest), or alias@version
-    #[arg(required = true)]
+    /// module-path@version (version: v1.2.3, v1, v1.2, latest, or none to remove), or alias@version
+    #[arg(required_unless_present = "update")]
     pub targets: Vec<String>,
+    /// Upgrade to the newest release (-u) or the newest patch release (-u=patch): the named modules,
+    /// or without any, every direct dependency. Never downgrades
+    #[arg(short = 'u', num_args = 0..=1, require_equals = true, default_missing_value = "latest",
+          value_parser = ["latest", "patch"], value_name = "patch")]
+    pub update: Option<String>,
+    /// Pin a version below what a dependency requires (refused otherwise)
+    #[arg(long)]
+    pub force: bool,
     /// The alias to import the module by (default: its last path element)
     #[arg(long)]
     pub alias: Option<String>,
@@ -139,7 +156,14 @@ pub struct GetArgs {
 
 #[derive(Args, Debug, Clone)]
 pub struct ListArgs {
+    /// Packages; with -m: modules (`all` for every module of the build; none: the main module)
     pub packages: Vec<String>,
+    /// List modules instead of packages
+    #[arg(short = 'm')]
+    pub modules: bool,
+    /// With -m: add the newest release of each module when it is newer, as [vX.Y.Z] (asks GOXPROXY)
+    #[arg(short = 'u', requires = "modules")]
+    pub updates: bool,
     /// Print JSON objects
     #[arg(long = "json", alias = "j")]
     pub json: bool,
@@ -164,4 +188,35 @@ pub enum ModCommand {
     },
     /// Check every module in .goxdeps against gox.lock
     Verify,
+    /// Drop requires no code imports, gox.lock entries and .goxdeps modules outside the build
+    #[command(long_about = "Drop each require whose alias no .gox file of the module imports (every package, \
+        test files and files of every build configuration included), then every gox.lock entry and every \
+        .goxdeps module version the build no longer contains. gox.mod keeps its comments and layout. An import \
+        of an alias no require declares is reported at its file and line (a require cannot be guessed from \
+        an alias), and then nothing is written.")]
+    Tidy {
+        /// Use only what .goxdeps already holds: fail instead of reaching the network
+        #[arg(long)]
+        offline: bool,
+    },
+    /// Show the shortest import chain from the main module to a package or module
+    Why {
+        /// Import paths of packages, or module paths
+        #[arg(required = true)]
+        targets: Vec<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum WorkCommand {
+    /// Write gox.work in the current directory, using each given module directory
+    Init {
+        /// Module directories (default: none)
+        dirs: Vec<String>,
+    },
+    /// Add module directories to the gox.work above the current directory
+    Use {
+        #[arg(required = true)]
+        dirs: Vec<String>,
+    },
 }

@@ -64,18 +64,17 @@ fn direct_get_resolves_a_prefix_from_tags_and_records_the_commits() {
     let greet_hash = zip_hash_of(&w, GREET_GIT, "v1.2.0", &[("gox.mod", &m), ("greet.gox", &src)]);
     let strutil_mod = format!("module {STRUTIL_GIT}\n");
     let strutil_hash = zip_hash_of(&w, STRUTIL_GIT, "v1.0.0", &[("gox.mod", &strutil_mod), ("strutil.gox", STRUTIL_SRC)]);
-    let repos = w.repos();
+    // The lock names the content (hash, commit), never the repository
+    // URL the insteadOf rule led to.
     assert_eq!(
         read(app.join("gox.lock")),
         format!(
             "version = 1\n\n\
              [[module]]\npath = \"git.example/greet\"\nversion = \"v1.2.0\"\n\
-             source = \"git+file://{}/greet#{}\"\nhash = \"{greet_hash}\"\n\n\
+             hash = \"{greet_hash}\"\ncommit = \"{}\"\n\n\
              [[module]]\npath = \"git.example/strutil\"\nversion = \"v1.0.0\"\n\
-             source = \"git+file://{}/strutil#{}\"\nhash = \"{strutil_hash}\"\n",
-            repos.display(),
+             hash = \"{strutil_hash}\"\ncommit = \"{}\"\n",
             r.greet[2].1,
-            repos.display(),
             r.strutil
         )
     );
@@ -113,7 +112,8 @@ fn proxy_not_knowing_the_module_falls_back_to_direct() {
     assert_eq!(out.code, 0, "{out:?}");
     assert!(server.requests().contains(&"/git.example/greet/@v/v1.0.0.info".to_string()), "{:?}", server.requests());
     let lock = read(app.join("gox.lock"));
-    assert!(lock.contains(&format!("source = \"git+file://{}/greet#{}\"", w.repos().display(), r.greet[0].1)), "{lock}");
+    assert!(lock.contains(&format!("commit = \"{}\"", r.greet[0].1)), "{lock}");
+    assert!(!lock.contains("source"), "{lock}");
 }
 
 #[test]

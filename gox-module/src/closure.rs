@@ -21,8 +21,7 @@ use semver::Version;
 use crate::error::FilePos;
 use crate::modfile::{ModError, ModFile};
 
-/// The directory, under the root project, holding every dependency.
-pub const GOXDEPS_DIR: &str = ".goxdeps";
+pub use crate::goxdeps::{dep_dir, GOXDEPS_DIR};
 /// The name of a module's manifest.
 pub const MOD_FILE_NAME: &str = "gox.mod";
 
@@ -32,9 +31,13 @@ pub struct Module {
     pub path: String,
     /// `None` for the root module.
     pub version: Option<Version>,
-    /// The module root: the project directory, or `.goxdeps/<path>@<version>`.
+    /// The module root: the project directory, `.goxdeps/<path>@<version>`,
+    /// or a workspace module's own directory.
     pub dir: PathBuf,
     pub mod_file: ModFile,
+    /// Used from its directory because gox.work lists it: `version` is the
+    /// version required, not what is built, and nothing is verified.
+    pub workspace: bool,
 }
 
 impl Module {
@@ -64,6 +67,43 @@ pub struct Requirement {
     pub selected: usize,
 }
 
+/// A module a workspace (gox.work) uses from its directory instead of its
+/// `.goxdeps` copy.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WorkModule {
+    pub path: String,
+    pub dir: PathBuf,
+}
+
+/// A root require that overrides another module's require of the same path.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Override {
+    pub path: String,
+    /// What the root requires, which the build uses.
+    pub root_version: Version,
+    /// `path@version` of the module whose require is overridden.
+    pub requirer: String,
+    pub required: Version,
+}
+
+impl Override {
+    /// Whether the root pins the module below what `requirer` needs.
+    pub fn is_downgrade(&self) -> bool {
+        self.root_version < self.required
+    }
+}
+
+impl fmt::Display for Override {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let how = if self.is_downgrade() { "lower" } else { "higher" };
+        write!(
+            f,
+            "gox.mod requires {} v{}, {how} than v{} required by {}; the root's version is used",
+            self.path, self.root_version, self.required, self.requirer
+        )
+    }
+}
+
 /// A failure to build the closure.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ClosureError {
@@ -88,7 +128,7 @@ impl fmt::Display for ClosureError {
             ClosureError::Mod(e) => write!(f, "{e}"),
             ClosureError::Missing { pos, path, version, chain } => write!(
                 f,
-                "{pos}: missing module {path}@v{version} in {GOXDEPS_DIR} (required by {}); run: gox get {path}@v{version}",
+                "{pos}: missing module {path}@v{version} in {GOXDEPS_DIR} (required by {}); run: gox mod download",
                 chain.join(" -> ")
             ),
             ClosureError::Conflict { pos, path, chains, suggestion } => {
@@ -150,17 +190,6 @@ pub struct ModuleClosure {
     requirements: Vec<Requirement>,
 }
 
-/// `dir/.goxdeps/<path>@v<version>`.
-pub fn dep_dir(root_dir: &Path, path: &str, version: &Version) -> PathBuf {
-    let mut dir = root_dir.join(GOXDEPS_DIR);
-    for elem in path.split('/') {
-        dir.push(elem);
-    }
-    let last = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    dir.set_file_name(format!("{last}@v{version}"));
-    dir
-}
-
 fn read_mod_file<F: FileSystem + ?Sized>(fs: &F, dir: &Path) -> Result<ModFile, ClosureError> {
     let path = dir.join(MOD_FILE_NAME);
     let text = fs.read_to_string(&path).map_err(ClosureError::Read)?;
@@ -171,11 +200,31 @@ impl ModuleClosure {
     /// Reads `root_dir/gox.mod` and, recursively, the gox.mod of every
     /// required module under `root_dir/.goxdeps`, applying the version rule.
     pub fn load<F: FileSystem + ?Sized>(fs: &F, root_dir: &Path) -> Result<ModuleClosure, ClosureError> {
+        ModuleClosure::load_with(fs, root_dir, &[])
+    }
+
+    /// [`ModuleClosure::load`] in a workspace: a required module that
+    /// `work` lists is used from its directory (whatever version is
+    /// required, so versions of it never conflict), and a dependency missing
+    /// from the root's `.goxdeps` is looked for in each workspace module's
+    /// `.goxdeps`, in order.
+    pub fn load_with<F: FileSystem + ?Sized>(
+        fs: &F,
+        root_dir: &Path,
+        work: &[WorkModule],
+    ) -> Result<ModuleClosure, ClosureError> {
         let root_mod = read_mod_file(fs, root_dir)?;
         let root_path = root_mod.module_path().to_string();
         let decided: HashMap<String, Version> =
             root_mod.requires().iter().map(|r| (r.module_path.clone(), r.version.clone())).collect();
-        let mut modules = vec![Module { path: root_path.clone(), version: None, dir: root_dir.to_path_buf(), mod_file: root_mod }];
+        let mut modules = vec![Module {
+            path: root_path.clone(),
+            version: None,
+            dir: root_dir.to_path_buf(),
+            mod_file: root_mod,
+            workspace: false,
+        }];
+        let used = |path: &str| work.iter().find(|w| w.path == path && w.path != root_path);
         // For each module: the chain from the root to it.
         let mut chains: Vec<Vec<String>> = vec![vec![root_path.clone()]];
         let mut index: HashMap<String, usize> = HashMap::from([(root_path.clone(), 0)]);
@@ -196,7 +245,7 @@ impl ModuleClosure {
                 if let Some(&selected) = index.get(&r.module_path) {
                     let have = &modules[selected];
                     if let Some(v) = &have.version {
-                        if !decided.contains_key(&r.module_path) && v != &r.version {
+                        if !decided.contains_key(&r.module_path) && v != &r.version && !have.workspace {
                             let mut second = chains[from].clone();
                             second.push(format!("{}@{}", r.module_path, r.version_text));
                             let high = if v > &r.version { (v.clone(), selected) } else { (r.version.clone(), usize::MAX) };
@@ -226,7 +275,20 @@ impl ModuleClosure {
                     });
                     continue;
                 }
-                let dir = dep_dir(root_dir, &r.module_path, chosen);
+                let workspace = used(&r.module_path).is_some();
+                let mut dir = match used(&r.module_path) {
+                    Some(w) => w.dir.clone(),
+                    None => dep_dir(root_dir, &r.module_path, chosen),
+                };
+                if !workspace && !fs.is_file(&dir.join(MOD_FILE_NAME)) {
+                    if let Some(other) = work
+                        .iter()
+                        .map(|w| dep_dir(&w.dir, &r.module_path, chosen))
+                        .find(|d| fs.is_file(&d.join(MOD_FILE_NAME)))
+                    {
+                        dir = other;
+                    }
+                }
                 if !fs.is_file(&dir.join(MOD_FILE_NAME)) {
                     // There but unreadable (permissions): say so, not "missing".
                     match fs.read(&dir.join(MOD_FILE_NAME)) {
@@ -259,7 +321,7 @@ impl ModuleClosure {
                 chain.push(format!("{}@v{chosen}", r.module_path));
                 chains.push(chain);
                 index.insert(r.module_path.clone(), selected);
-                modules.push(Module { path: r.module_path.clone(), version: Some(chosen.clone()), dir, mod_file });
+                modules.push(Module { path: r.module_path.clone(), version: Some(chosen.clone()), dir, mod_file, workspace });
                 requirements.push(Requirement {
                     from,
                     alias: r.alias.clone(),
@@ -290,6 +352,29 @@ impl ModuleClosure {
     /// The module with this path.
     pub fn module(&self, path: &str) -> Option<&Module> {
         self.modules.iter().find(|m| m.path == path)
+    }
+
+    /// Where a root require decides another version than a module of the
+    /// build requires (lower or higher), one per such require.
+    pub fn overrides(&self) -> Vec<Override> {
+        let root = &self.modules[0];
+        self.requirements
+            .iter()
+            .filter(|q| q.from != 0 && q.selected != 0)
+            .filter_map(|q| {
+                let selected = &self.modules[q.selected];
+                let root_version = root.mod_file.require_by_path(&q.path)?.version.clone();
+                if selected.workspace || root_version == q.version {
+                    return None;
+                }
+                Some(Override {
+                    path: q.path.clone(),
+                    root_version,
+                    requirer: self.modules[q.from].display_name(),
+                    required: q.version.clone(),
+                })
+            })
+            .collect()
     }
 
     /// The requirement graph, one edge per require of every module.

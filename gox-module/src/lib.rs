@@ -4,15 +4,19 @@
 pub mod closure;
 pub mod error;
 pub mod fetch;
+pub mod files;
+pub mod goxdeps;
 pub mod hash;
 pub mod lockfile;
 pub mod modfile;
+pub mod project;
 pub mod std;
 pub mod vfs;
+pub mod workfile;
 
-pub use closure::{ClosureError, Module, ModuleClosure, Requirement};
+pub use closure::{ClosureError, Module, ModuleClosure, Override, Requirement, WorkModule};
 pub use error::FilePos;
-pub use lockfile::{LockEntry, LockError, LockFile, Source};
+pub use lockfile::{LockEntry, LockError, LockFile};
 pub use modfile::{write_atomic, ModError, ModFile, Require};
 pub use crate::std::{is_std_package, EmbeddedStd, StdOverlayFs, STD_ROOT};
 pub use vfs::{FsKind, LocalVfs, ModVfs, PackageId, ResolveError, ResolvedPackage, StdVfs, Vfs};

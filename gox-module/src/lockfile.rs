@@ -1,6 +1,6 @@
-//! `gox.lock`: what each module of the closure is, where it came from and
-//! the hash of its tree. TOML, edited with `toml_edit` so that a change
-//! touches only the lines it must, and fields gox does not know are kept.
+//! `gox.lock`: what identifies each module of the closure. TOML, edited
+//! with `toml_edit` so that a change touches only the lines it must, and
+//! fields gox does not know are kept.
 //!
 //! ```toml
 //! version = 1
@@ -8,18 +8,23 @@
 //! [[module]]
 //! path = "github.com/gin-gonic/gin"
 //! version = "v1.9.0"
-//! source = "git+https://github.com/gin-gonic/gin#7d147928ad7ba0b2bf8cd5e2cb2e5ad44d2d1b86"
 //! hash = "h1:4idEAncQnU5cB7BeOkPtxjfCSye0AAm1R0RVIqJ+Jmg="
+//! commit = "7d147928ad7ba0b2bf8cd5e2cb2e5ad44d2d1b86"
 //! ```
 //!
 //! * `version` names the format; this crate reads and writes version 1.
-//! * `source` is one string, as in `Cargo.lock`: `git+<url>#<commit>` for a
-//!   module cloned from git at that commit, or `proxy+<url>` for a module
-//!   downloaded as an archive from that URL.
 //! * `hash` is the module content hash computed by `crate::hash` (Go's
 //!   dirhash "h1:": base64 of SHA-256 over the sorted lines
 //!   `<sha256-hex>  <relative path>\n` of every file of the module tree).
 //!   This file only stores and compares it: it must start with `h1:`.
+//! * `commit`, for a module fetched from git: the commit its version tag
+//!   pointed to.
+//!
+//! The lock records what identifies the content, never the mirror it came
+//! from: the same hash fetched from another proxy changes nothing. Files
+//! written by earlier gox versions carry a `source` string
+//! (`git+<url>#<commit>` or `proxy+<url>`); it is read (its commit kept) and
+//! dropped when the file is next written.
 //!
 //! Entries are keyed by (module path, version); a new entry is appended.
 
@@ -47,47 +52,33 @@ impl fmt::Display for LockError {
 
 impl std::error::Error for LockError {}
 
-/// Where a module's tree came from.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Source {
-    /// Cloned from the git repository at `url`, checked out at `commit`.
-    Git { url: String, commit: String },
-    /// Downloaded as an archive from `url`.
-    Proxy { url: String },
+/// The commit of a legacy `source = "git+<url>#<commit>"`; `Ok(None)` for
+/// `proxy+<url>`; the error is the reason the string is malformed.
+fn legacy_source_commit(text: &str) -> Result<Option<String>, String> {
+    if let Some(rest) = text.strip_prefix("git+") {
+        let Some((url, commit)) = rest.rsplit_once('#') else {
+            return Err("missing \"#<commit>\" after the git URL".to_string());
+        };
+        if url.is_empty() {
+            return Err("empty git URL".to_string());
+        }
+        check_commit(commit)?;
+        return Ok(Some(commit.to_string()));
+    }
+    if let Some(url) = text.strip_prefix("proxy+") {
+        if url.is_empty() {
+            return Err("empty proxy URL".to_string());
+        }
+        return Ok(None);
+    }
+    Err("unknown kind of source".to_string())
 }
 
-impl Source {
-    /// Parses `git+<url>#<commit>` or `proxy+<url>`; the error is the reason.
-    pub fn parse(text: &str) -> Result<Source, String> {
-        if let Some(rest) = text.strip_prefix("git+") {
-            let Some((url, commit)) = rest.rsplit_once('#') else {
-                return Err("missing \"#<commit>\" after the git URL".to_string());
-            };
-            if url.is_empty() {
-                return Err("empty git URL".to_string());
-            }
-            if commit.is_empty() || !commit.chars().all(|c| c.is_ascii_hexdigit()) {
-                return Err(format!("commit \"{commit}\" is not a hexadecimal commit id"));
-            }
-            return Ok(Source::Git { url: url.to_string(), commit: commit.to_string() });
-        }
-        if let Some(url) = text.strip_prefix("proxy+") {
-            if url.is_empty() {
-                return Err("empty proxy URL".to_string());
-            }
-            return Ok(Source::Proxy { url: url.to_string() });
-        }
-        Err("unknown kind of source".to_string())
+fn check_commit(commit: &str) -> Result<(), String> {
+    if commit.is_empty() || !commit.chars().all(|c| c.is_ascii_hexdigit()) {
+        return Err(format!("commit \"{commit}\" is not a hexadecimal commit id"));
     }
-}
-
-impl fmt::Display for Source {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Source::Git { url, commit } => write!(f, "git+{url}#{commit}"),
-            Source::Proxy { url } => write!(f, "proxy+{url}"),
-        }
-    }
+    Ok(())
 }
 
 /// One `[[module]]` of `gox.lock`.
@@ -95,9 +86,11 @@ impl fmt::Display for Source {
 pub struct LockEntry {
     pub path: String,
     pub version: Version,
-    pub source: Source,
     /// `h1:` followed by the base64 of the tree's SHA-256.
     pub hash: String,
+    /// The git commit the version's tag pointed to, for a module fetched
+    /// from git.
+    pub commit: Option<String>,
 }
 
 impl LockEntry {
@@ -151,18 +144,27 @@ impl Checker<'_> {
         let version = parse_version(version).map_err(|why| {
             self.error(span, format!("invalid version \"{version}\": {why}; expected an exact version like v1.2.3"))
         })?;
-        let (source, span) = self.string_field(table, "source", index)?;
-        let source = Source::parse(source).map_err(|why| {
-            self.error(
-                span,
-                format!("invalid source \"{source}\": {why}; expected \"git+<url>#<commit>\" or \"proxy+<url>\""),
-            )
-        })?;
         let (hash, span) = self.string_field(table, "hash", index)?;
         if !hash.starts_with("h1:") || hash.len() == 3 {
             return Err(self.error(span, format!("invalid hash \"{hash}\"; expected \"h1:<base64 of SHA-256>\"")));
         }
-        Ok(LockEntry { path: path.to_string(), version, source, hash: hash.to_string() })
+        let mut commit = None;
+        if table.contains_key("commit") {
+            let (text, span) = self.string_field(table, "commit", index)?;
+            check_commit(text).map_err(|why| self.error(span, format!("invalid commit: {why}")))?;
+            commit = Some(text.to_string());
+        }
+        if table.contains_key("source") {
+            let (source, span) = self.string_field(table, "source", index)?;
+            let legacy = legacy_source_commit(source).map_err(|why| {
+                self.error(
+                    span,
+                    format!("invalid source \"{source}\": {why}; expected \"git+<url>#<commit>\" or \"proxy+<url>\""),
+                )
+            })?;
+            commit = commit.or(legacy);
+        }
+        Ok(LockEntry { path: path.to_string(), version, hash: hash.to_string(), commit })
     }
 
     fn check(&self, doc: &ImDocument<&str>) -> Result<Vec<LockEntry>, LockError> {
@@ -201,8 +203,10 @@ fn entry_table(entry: &LockEntry) -> Table {
     let mut t = Table::new();
     t.insert("path", toml_edit::value(entry.path.as_str()));
     t.insert("version", toml_edit::value(entry.version_text()));
-    t.insert("source", toml_edit::value(entry.source.to_string()));
     t.insert("hash", toml_edit::value(entry.hash.as_str()));
+    if let Some(commit) = &entry.commit {
+        t.insert("commit", toml_edit::value(commit.as_str()));
+    }
     t
 }
 
@@ -255,22 +259,56 @@ impl LockFile {
         }
     }
 
-    /// Inserts `entry`, or updates the source and hash of the entry with the
-    /// same module path and version (other fields of that entry are kept).
+    /// Inserts `entry`, or updates the entry with the same module path and
+    /// version. An entry with the same hash is left as it is (a commit it
+    /// lacks is added): where the same content came from does not matter.
+    /// A different hash replaces hash and commit; other fields are kept.
     pub fn upsert(&mut self, entry: LockEntry) {
         let index = self.entries.iter().position(|e| e.path == entry.path && e.version == entry.version);
+        let old = index.map(|i| self.entries[i].clone());
         let array = self.array_mut();
-        match index.and_then(|i| array.get_mut(i)) {
-            Some(table) => {
-                set_string(table, "source", &entry.source.to_string());
-                set_string(table, "hash", &entry.hash);
+        let Some(table) = index.and_then(|i| array.get_mut(i)) else {
+            array.push(entry_table(&entry));
+            self.entries.push(entry);
+            return;
+        };
+        let old = old.unwrap_or_else(|| entry.clone());
+        let merged = if old.hash == entry.hash {
+            LockEntry { commit: old.commit.clone().or(entry.commit), ..old.clone() }
+        } else {
+            entry
+        };
+        set_string(table, "hash", &merged.hash);
+        match &merged.commit {
+            Some(commit) => set_string(table, "commit", commit),
+            None => {
+                table.remove("commit");
             }
-            None => array.push(entry_table(&entry)),
         }
-        match index {
-            Some(i) => self.entries[i] = entry,
-            None => self.entries.push(entry),
+        if merged != old {
+            table.remove("source");
         }
+        if let Some(i) = index {
+            self.entries[i] = merged;
+        }
+    }
+
+    /// Drops the `source` strings files of earlier gox versions carry (the
+    /// mirror a module happened to come from), keeping a git source's
+    /// commit as `commit`. Returns whether anything changed.
+    pub fn drop_legacy_sources(&mut self) -> bool {
+        let entries = self.entries.clone();
+        let mut changed = false;
+        let array = self.array_mut();
+        for (table, entry) in array.iter_mut().zip(&entries) {
+            if table.remove("source").is_some() {
+                changed = true;
+                if let Some(commit) = &entry.commit {
+                    set_string(table, "commit", commit);
+                }
+            }
+        }
+        changed
     }
 
     /// Removes the entry of `module_path` at `version`; false if absent.

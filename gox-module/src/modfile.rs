@@ -22,8 +22,9 @@
 //! change only the bytes of the require concerned; [`write_atomic`] writes
 //! the result through a temporary file and a rename.
 
+pub use crate::files::write_atomic;
+
 use std::fmt;
-use std::io::Write;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -158,15 +159,15 @@ pub fn check_alias(alias: &str) -> Result<(), String> {
 }
 
 /// A token of one line: its text and absolute byte range.
-struct Token<'a> {
-    text: &'a str,
-    range: Range<usize>,
+pub(crate) struct Token<'a> {
+    pub(crate) text: &'a str,
+    pub(crate) range: Range<usize>,
 }
 
 /// Splits one line (without terminator) starting at byte `base` into tokens,
 /// dropping a comment: `//` where a token would start (so `a//b` stays one
 /// token and is reported as a bad path rather than silently cut).
-fn tokenize(line: &str, base: usize) -> Vec<Token<'_>> {
+pub(crate) fn tokenize(line: &str, base: usize) -> Vec<Token<'_>> {
     let mut tokens = Vec::new();
     let mut start: Option<usize> = None;
     let mut code = line;
@@ -195,7 +196,7 @@ fn tokenize(line: &str, base: usize) -> Vec<Token<'_>> {
 }
 
 /// The lines of `text`: (range without terminator, range with terminator).
-fn lines(text: &str) -> Vec<(Range<usize>, Range<usize>)> {
+pub(crate) fn lines(text: &str) -> Vec<(Range<usize>, Range<usize>)> {
     let mut out = Vec::new();
     let mut start = 0;
     while start < text.len() {
@@ -551,30 +552,4 @@ impl fmt::Display for ModFile {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.text)
     }
-}
-
-/// Writes `contents` to `path` atomically: a temporary file in the same
-/// directory, synced, then renamed over `path`. The new file keeps the
-/// permissions of the file it replaces; a new file gets 0666 less the
-/// user's umask (0644 usually), as any editor would create it.
-pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let mut builder = tempfile::Builder::new();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        // The mode goes to open(2), so the umask applies to a new file.
-        builder.permissions(std::fs::Permissions::from_mode(0o666));
-    }
-    let mut tmp = builder.tempfile_in(dir)?;
-    if let Ok(meta) = std::fs::metadata(path) {
-        tmp.as_file().set_permissions(meta.permissions())?;
-    }
-    tmp.write_all(contents)?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
 }

@@ -24,7 +24,112 @@ struct JsonPackage<'a> {
     deps_errors: Vec<String>,
 }
 
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct JsonModule {
+    path: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    version: Option<String>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    main: bool,
+    dir: String,
+    gox_mod: String,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    indirect: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    update: Option<JsonUpdate>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct JsonUpdate {
+    path: String,
+    version: String,
+}
+
+/// `gox list -m [-u] [-json] [all | modules]`: the main module, every
+/// module of the build, or the named ones, as `go list -m` prints them;
+/// `-u` adds the newest release when it is newer (`M v1.0.0 [v1.2.0]`).
+fn list_modules(args: &ListArgs) -> Result<Status> {
+    let ws = match super::open_workspace(&[], BuildConfig::default(), Format::GoStyle)? {
+        super::Opened::Workspace(ws) => ws,
+        super::Opened::Reported(status) => return Ok(status),
+    };
+    let closure = ws.closure();
+    let mut modules: Vec<&gox_module::Module> = Vec::new();
+    if args.packages.is_empty() {
+        modules.push(closure.root());
+    }
+    for name in &args.packages {
+        if name == "all" {
+            modules.extend(closure.modules().iter());
+            continue;
+        }
+        match closure.module(name) {
+            Some(m) => modules.push(m),
+            None => {
+                eprintln!("gox list -m: module {name}: not a module of the build");
+                return Ok(Status::Failure);
+            }
+        }
+    }
+    let fetcher = if args.updates {
+        match gox_cli::driver::deps::fetcher(false) {
+            Ok(f) => Some(f.with_progress(Box::new(gox_module::fetch::NoProgress))),
+            Err(message) => {
+                eprintln!("gox: {message}");
+                return Ok(Status::Failure);
+            }
+        }
+    } else {
+        None
+    };
+    let mut status = Status::Success;
+    for m in modules {
+        let mut update = None;
+        if let (Some(fetcher), Some(version), false) = (&fetcher, &m.version, m.workspace) {
+            match fetcher.resolve(&m.path, &gox_module::fetch::Query::Latest) {
+                Ok(latest) if latest.semver() > version => update = Some(latest.to_string()),
+                Ok(_) => {}
+                Err(err) => {
+                    eprintln!("gox: {err}");
+                    status = Status::Failure;
+                }
+            }
+        }
+        if args.json {
+            let direct = closure.root().mod_file.require_by_path(&m.path).is_some();
+            let j = JsonModule {
+                path: m.path.clone(),
+                version: m.version.as_ref().map(|v| format!("v{v}")),
+                main: m.is_root(),
+                dir: m.dir.display().to_string(),
+                gox_mod: m.dir.join("gox.mod").display().to_string(),
+                indirect: !m.is_root() && !direct,
+                update: update.map(|version| JsonUpdate { path: m.path.clone(), version }),
+            };
+            println!("{}", serde_json::to_string_pretty(&j)?);
+            continue;
+        }
+        let mut line = m.path.clone();
+        if let Some(v) = &m.version {
+            line.push_str(&format!(" v{v}"));
+        }
+        if let Some(u) = update {
+            line.push_str(&format!(" [{u}]"));
+        }
+        if m.workspace {
+            line.push_str(&format!(" => {}", ws.display(&m.dir)));
+        }
+        println!("{line}");
+    }
+    Ok(status)
+}
+
 pub fn run(args: &ListArgs) -> Result<Status> {
+    if args.modules {
+        return list_modules(args);
+    }
     let ws = match super::open_workspace(&args.packages, BuildConfig::default(), Format::GoStyle)? {
         super::Opened::Workspace(ws) => ws,
         super::Opened::Reported(status) => return Ok(status),

@@ -8,6 +8,7 @@ mod lsp;
 mod modcmd;
 mod parse;
 mod watch;
+mod work;
 
 
 use std::path::PathBuf;
@@ -93,6 +94,7 @@ pub fn run(command: Command) -> Result<Status> {
         Command::Get(args) => get::run(&args),
         Command::List(args) => list::run(&args),
         Command::Mod(cmd) => modcmd::run(&cmd),
+        Command::Work(cmd) => work::run(&cmd),
         Command::Clean { cache } => clean(cache),
     }
 }

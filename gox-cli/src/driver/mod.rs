@@ -2,8 +2,10 @@
 
 pub mod analyze;
 pub mod cache;
+pub mod deps;
 pub mod graph;
 pub mod importer;
+pub mod imports;
 pub mod load;
 pub mod source;
 pub mod verify;

@@ -76,6 +76,20 @@ pub fn find_module_root_in<F: FileSystem + ?Sized>(fs: &F, start: &Path) -> Opti
     start.ancestors().find(|d| fs.is_file(&d.join("gox.mod"))).map(Path::to_path_buf)
 }
 
+/// The modules of the gox.work at or above `cwd` (or the file `GOXWORK`
+/// names; none with `GOXWORK=off`), each used from its directory.
+pub fn work_modules(fs: &dyn FileSystem, cwd: &Path) -> Result<Vec<gox_module::WorkModule>, ClosureError> {
+    let path = match std::env::var_os("GOXWORK").filter(|v| !v.is_empty()) {
+        Some(v) if v == "off" => return Ok(Vec::new()),
+        Some(v) => Some(cwd.join(v)),
+        None => gox_module::workfile::find_work_file(fs, cwd),
+    };
+    let Some(path) = path else { return Ok(Vec::new()) };
+    let text = fs.read_to_string(&path).map_err(ClosureError::Read)?;
+    let work = gox_module::workfile::WorkFile::parse(&path, &text).map_err(ClosureError::Mod)?;
+    work.modules(fs).map_err(ClosureError::Mod)
+}
+
 impl Workspace {
     /// The workspace of the module containing `cwd`.
     pub fn open(cwd: &Path, build: BuildConfig) -> Result<Workspace, WorkspaceError> {
@@ -89,7 +103,8 @@ impl Workspace {
     /// embedders and tests drive [`crate::analyze_project`] with.
     pub fn open_in(fs: Arc<dyn FileSystem>, cwd: &Path, build: BuildConfig) -> Result<Workspace, WorkspaceError> {
         let root = find_module_root_in(&*fs, cwd).ok_or_else(|| WorkspaceError::NoModule { cwd: cwd.to_path_buf() })?;
-        let closure = ModuleClosure::load(&*fs, &root).map_err(WorkspaceError::Closure)?;
+        let work = work_modules(&*fs, cwd).map_err(WorkspaceError::Closure)?;
+        let closure = ModuleClosure::load_with(&*fs, &root, &work).map_err(WorkspaceError::Closure)?;
         Ok(Workspace::new(cwd, root, fs, closure, build, None))
     }
 

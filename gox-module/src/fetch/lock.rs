@@ -1,7 +1,6 @@
 //! The exclusive lock on `.goxdeps/.lock` that serialises every change to
 //! `.goxdeps` (across threads and processes alike).
 
-use std::fs::File;
 use std::path::{Path, PathBuf};
 
 /// The name of the lock file inside `.goxdeps`.
@@ -12,7 +11,7 @@ pub const TEMP_PREFIX: &str = ".tmp-";
 /// Holds the exclusive lock on `<goxdeps>/.lock` until dropped.
 #[derive(Debug)]
 pub struct GoxdepsLock {
-    file: File,
+    _file: crate::files::LockedFile,
     dir: PathBuf,
 }
 
@@ -21,15 +20,8 @@ impl GoxdepsLock {
     /// Temporary directories left by interrupted downloads are removed once
     /// the lock is held (no one else can be using them then).
     pub fn acquire(goxdeps: &Path) -> std::io::Result<GoxdepsLock> {
-        std::fs::create_dir_all(goxdeps)?;
-        let file = std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(goxdeps.join(LOCK_FILE))?;
-        fs4::fs_std::FileExt::lock_exclusive(&file)?;
-        let lock = GoxdepsLock { file, dir: goxdeps.to_path_buf() };
+        let file = crate::files::LockedFile::exclusive(&goxdeps.join(LOCK_FILE))?;
+        let lock = GoxdepsLock { _file: file, dir: goxdeps.to_path_buf() };
         lock.remove_stale_temporaries();
         Ok(lock)
     }
@@ -47,11 +39,5 @@ impl GoxdepsLock {
                 let _ = std::fs::remove_dir_all(entry.path());
             }
         }
-    }
-}
-
-impl Drop for GoxdepsLock {
-    fn drop(&mut self) {
-        let _ = fs4::fs_std::FileExt::unlock(&self.file);
     }
 }

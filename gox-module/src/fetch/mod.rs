@@ -100,15 +100,11 @@ pub enum Origin {
 }
 
 impl Origin {
-    /// The gox.lock source for this origin; `None` for
-    /// [`Origin::AlreadyPresent`] (keep whatever gox.lock says).
-    pub fn lock_source(&self) -> Option<crate::lockfile::Source> {
+    /// The git commit the module was exported from, for gox.lock.
+    pub fn commit(&self) -> Option<&str> {
         match self {
-            Origin::Proxy { url } => Some(crate::lockfile::Source::Proxy { url: url.clone() }),
-            Origin::Git { url, commit } => {
-                Some(crate::lockfile::Source::Git { url: url.clone(), commit: commit.clone() })
-            }
-            Origin::AlreadyPresent => None,
+            Origin::Git { commit, .. } => Some(commit),
+            Origin::Proxy { .. } | Origin::AlreadyPresent => None,
         }
     }
 }
@@ -123,11 +119,6 @@ pub struct Fetched {
     pub origin: Origin,
     /// Its [`module_hash`] ("h1:...").
     pub hash: String,
-}
-
-/// `<goxdeps>/<module-path>@<version>`.
-pub fn module_dir(goxdeps: &Path, module: &str, version: &str) -> PathBuf {
-    goxdeps.join(format!("{module}@{version}"))
 }
 
 /// The hash recorded in gox.lock for the module tree at `dir`: Go's "h1:"
@@ -458,7 +449,7 @@ impl Fetcher {
     ) -> Result<Fetched, FetchError> {
         check_module(module)?;
         let v = version.as_str();
-        let target = module_dir(goxdeps, module, v);
+        let target = crate::goxdeps::module_dir(goxdeps, module, version.semver());
         if self.offline && !target.is_dir() {
             return Err(FetchError::Offline { module: module.to_string(), version: v.to_string() });
         }

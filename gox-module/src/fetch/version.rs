@@ -21,6 +21,16 @@ impl Version {
         Some(Version { text: text.to_string(), semver })
     }
 
+    /// The semantic version, without the `v`.
+    pub fn semver(&self) -> &semver::Version {
+        &self.semver
+    }
+
+    /// The version `v<semver>`.
+    pub fn from_semver(version: &semver::Version) -> Version {
+        Version { text: format!("v{version}"), semver: version.clone() }
+    }
+
     pub fn as_str(&self) -> &str {
         &self.text
     }

@@ -121,11 +121,11 @@ fn disagreeing_versions_show_both_chains_and_the_settling_require() {
 fn missing_module_names_the_chain_and_the_command() {
     assert_eq!(
         error(&[ROOT, A, B]),
-        "/p/.goxdeps/example.com/a@v1.0.0/gox.mod:2:11: missing module example.com/c@v1.2.0 in .goxdeps (required by myproject -> example.com/a@v1.0.0); run: gox get example.com/c@v1.2.0"
+        "/p/.goxdeps/example.com/a@v1.0.0/gox.mod:2:11: missing module example.com/c@v1.2.0 in .goxdeps (required by myproject -> example.com/a@v1.0.0); run: gox mod download"
     );
     assert_eq!(
         error(&[ROOT, B, C]),
-        "/p/gox.mod:3:11: missing module example.com/a@v1.0.0 in .goxdeps (required by myproject); run: gox get example.com/a@v1.0.0"
+        "/p/gox.mod:3:11: missing module example.com/a@v1.0.0 in .goxdeps (required by myproject); run: gox mod download"
     );
 }
 
