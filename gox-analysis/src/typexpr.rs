@@ -304,16 +304,20 @@ impl<'a> Checker<'a> {
     }
 
     /// The signature of a function type; parameters and results are
-    /// declared in `scope`. `recv` is the receiver list of a method.
+    /// declared in `scope`. `recv` is the receiver list of a method. As in
+    /// go/types, they are declared only after every type of the signature
+    /// is resolved: in `func f(url string, v url.Values)` the second `url`
+    /// is the package, not the parameter.
     pub fn func_type(
         &mut self,
         scope: &Arc<Scope>,
         recv: Option<&'a ast::FieldList>,
         ft: &'a ast::FuncType,
     ) -> Type {
+        let mut names = Vec::new();
         let mut recv_var = None;
         if let Some(rl) = recv {
-            let (rs, _) = self.collect_params(scope, rl, false);
+            let (rs, _) = self.collect_params(rl, false, &mut names);
             if rs.len() > 1 {
                 let last = rl.list.last().map_or(rl.open, |f| f.span);
                 self.error(last, "method must have exactly one receiver");
@@ -326,11 +330,14 @@ impl<'a> Checker<'a> {
                 recv_var = Some(r);
             }
         }
-        let (params, variadic) = self.collect_params(scope, &ft.params, true);
+        let (params, variadic) = self.collect_params(&ft.params, true, &mut names);
         let results = match &ft.results {
-            Some(r) => self.collect_params(scope, r, false).0,
+            Some(r) => self.collect_params(r, false, &mut names).0,
             None => Vec::new(),
         };
+        for (name, obj) in names {
+            self.declare(scope, Some(name), obj);
+        }
         Type::new(TypeKind::Signature(Signature {
             recv: recv_var,
             params,
@@ -389,11 +396,13 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// The parameters of one list; each named one is added to `names`, to
+    /// be declared once the whole signature is resolved.
     fn collect_params(
         &mut self,
-        scope: &Arc<Scope>,
         list: &'a ast::FieldList,
         variadic_ok: bool,
+        names: &mut Vec<(&'a ast::Ident, Obj)>,
     ) -> (Vec<Obj>, bool) {
         let mut params = Vec::new();
         let mut variadic = false;
@@ -443,7 +452,7 @@ impl<'a> Checker<'a> {
                         },
                         Some(typ.clone()),
                     );
-                    self.declare(scope, Some(name), par.clone());
+                    names.push((name, par.clone()));
                     params.push(par);
                 }
             }
