@@ -196,6 +196,36 @@ fn two_machines_share_results_through_nginx() {
 }
 
 #[test]
+fn a_server_killed_mid_run_leaves_a_correct_result() {
+    let Some(binary) = nginx() else {
+        eprintln!("SKIPPED a_server_killed_mid_run_leaves_a_correct_result: nginx is not installed (apt-get install nginx-core)");
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let project = tmp.path().join("p");
+    write_project(&project);
+    // Killed after 0 to 90 ms of the run: whenever it dies, lookups and
+    // pushes fail over to checking, and the result is the same.
+    for (i, after) in [0u64, 15, 30, 60, 90].iter().enumerate() {
+        let mut server = Server::start(&binary);
+        let cache = tmp.path().join(format!("c{i}"));
+        let pid = server.child.id();
+        let killer = std::thread::spawn({
+            let after = *after;
+            move || {
+                std::thread::sleep(Duration::from_millis(after));
+                let _ = Command::new("kill").arg("-9").arg(pid.to_string()).status();
+            }
+        });
+        let out = gox(&project, &cache, &server.url, &[("GOXREMOTECACHE_TIMEOUT", "1")]);
+        killer.join().unwrap();
+        let _ = server.child.wait();
+        assert_eq!((out.code, out.stdout.as_str()), (1, ERROR), "killed after {after} ms: {}", out.stderr);
+        assert!(out.stderr.matches("unavailable").count() <= 1, "{}", out.stderr);
+    }
+}
+
+#[test]
 fn a_dead_or_silent_server_costs_one_timeout_and_is_said_once() {
     let tmp = tempfile::tempdir().unwrap();
     let project = tmp.path().join("p");
