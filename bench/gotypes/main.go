@@ -6,7 +6,9 @@
 // DIR holds a go.mod. Every directory under it with .go files (not _test.go,
 // not testdata, not dot or underscore directories) is one package. Files are
 // parsed (in parallel with -j > 1), the standard library packages they import
-// are type-checked from GOROOT source (go/importer's "source" importer), then
+// are read from the compiler's export data (-std export, the default: what
+// the go command and gopls do) or type-checked from GOROOT source (-std
+// source), then
 // the module's packages are checked in dependency order: one at a time with
 // -j 1, or up to N at once, each as soon as its imports are done, with -j N.
 //
@@ -88,6 +90,20 @@ func (m *importerMap) ImportFrom(path, dir string, mode types.ImportMode) (*type
 	}
 	m.pkgs[path] = p
 	return p, nil
+}
+
+// stdImporter reads std packages from the compiler's export data (GOROOT/pkg,
+// which Go 1.19 ships) or type-checks them from source.
+func stdImporter(fset *token.FileSet, from string) types.ImporterFrom {
+	switch from {
+	case "source":
+		return importer.ForCompiler(fset, "source", nil).(types.ImporterFrom)
+	case "export":
+		return importer.ForCompiler(fset, "gc", nil).(types.ImporterFrom)
+	}
+	fmt.Fprintf(os.Stderr, "gotypes: -std %s: want export or source\n", from)
+	os.Exit(2)
+	return nil
 }
 
 func modulePath(root string) (string, error) {
@@ -243,6 +259,7 @@ func main() {
 	jobs := flag.Int("j", 1, "packages checked at once (0: GOMAXPROCS)")
 	record := flag.Bool("info", false, "record types.Info (Types, Defs, Uses, Implicits, Selections, Scopes) like go vet does")
 	asJSON := flag.Bool("json", false, "print one JSON object")
+	stdFrom := flag.String("std", "export", "where std packages come from: export (the compiled std's export data, as the go command uses it) or source (type-checked from GOROOT/src)")
 	flag.Usage = func() {
 		fmt.Fprintf(flag.CommandLine.Output(), "usage: gotypes [-j N] [-info] [-json] DIR\n")
 		flag.PrintDefaults()
@@ -306,7 +323,7 @@ func main() {
 
 	imp := &importerMap{
 		pkgs: map[string]*types.Package{},
-		std:  importer.ForCompiler(fset, "source", nil).(types.ImporterFrom),
+		std:  stdImporter(fset, *stdFrom),
 	}
 	nerr := 0
 	for _, p := range std {
