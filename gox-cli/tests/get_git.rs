@@ -143,3 +143,18 @@ fn unknown_tag_names_the_repository_url_tried() {
     );
     assert_eq!(read(app.join("gox.mod")), "module example.com/app\n");
 }
+
+#[test]
+fn verify_names_the_modified_file_of_a_module_fetched_from_git() {
+    let w = World::new();
+    repos(&w);
+    let app = w.project("app");
+    let out = w.gox(&app, "direct", &["get", "git.example/greet@v1.2.0"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    // The manifest records the commit next to the file hashes.
+    assert!(read(app.join(".goxdeps/git.example/greet@v1.2.0.files")).starts_with("commit "));
+    write(&app, &[(".goxdeps/git.example/greet@v1.2.0/greet.gox", "package greet\n")]);
+    let out = w.gox(&app, "off", &["mod", "verify"]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(out.stderr.contains("git.example/greet@v1.2.0: .goxdeps does not match gox.lock: greet.gox: file has been modified"), "{out:?}");
+}

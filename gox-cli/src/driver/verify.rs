@@ -1,13 +1,15 @@
 //! Verifying `.goxdeps` against `gox.lock`: every module of the closure is
 //! recorded, and its tree hashes to the recorded hash. Next to each module
-//! directory `gox get` keeps a manifest (`<module>@<version>.files`: one
-//! `<sha256>  <path>` line per file) whose own hash must equal the locked
-//! one; with it a mismatch names the first file that differs.
+//! directory gox keeps a manifest (`gox_module::goxdeps::Manifest`) whose
+//! own hash must equal the locked one; with it a mismatch names the first
+//! file that differs. Modules a workspace (gox.work) uses from their
+//! directories are working copies: not verified.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use gox_common::{FileSystem, RealFs};
-use gox_module::hash::{file_hashes, first_difference, hash_file_list, FileHash};
+use gox_module::goxdeps::Manifest;
+use gox_module::hash::{file_hashes, first_difference, hash_file_list};
 use gox_module::lockfile::lock_path;
 use gox_module::{LockFile, Module};
 
@@ -15,25 +17,6 @@ use gox_common::{Diagnostic, LineCol, SourceMap, Span};
 
 use super::source::path_diagnostic;
 use super::workspace::Workspace;
-
-/// The manifest file of a module directory.
-pub fn manifest_path(module_dir: &Path) -> PathBuf {
-    let mut name = module_dir.file_name().unwrap_or_default().to_os_string();
-    name.push(".files");
-    module_dir.with_file_name(name)
-}
-
-pub fn write_manifest(module_dir: &Path, files: &[FileHash]) -> std::io::Result<()> {
-    let text: String = files.iter().map(|f| format!("{}  {}\n", f.sha256, f.path)).collect();
-    gox_module::write_atomic(&manifest_path(module_dir), text.as_bytes())
-}
-
-fn read_manifest(module_dir: &Path) -> Option<Vec<FileHash>> {
-    let text = RealFs.read_to_string(&manifest_path(module_dir)).ok()?;
-    text.lines()
-        .map(|l| l.split_once("  ").map(|(h, p)| FileHash { sha256: h.to_string(), path: p.to_string() }))
-        .collect()
-}
 
 /// `h1:` hash prefix of a module: `<path>@v<version>`.
 pub fn hash_prefix(module: &Module) -> String {
@@ -54,6 +37,9 @@ pub fn read_lock(root: &Path) -> Result<LockFile, String> {
 /// paths shown relative to `base`.
 pub fn verify_module(lock: &LockFile, module: &Module, base: &Path) -> Result<(), String> {
     let Some(version) = &module.version else { return Ok(()) };
+    if module.workspace {
+        return Ok(());
+    }
     let name = module.display_name();
     let Some(entry) = lock.get(&module.path, version) else {
         return Err(format!("{name}: not recorded in gox.lock; run: gox get {name}"));
@@ -63,9 +49,9 @@ pub fn verify_module(lock: &LockFile, module: &Module, base: &Path) -> Result<()
     if actual == entry.hash {
         return Ok(());
     }
-    let detail = match read_manifest(&module.dir) {
-        Some(expected) if hash_file_list(&hash_prefix(module), &expected).ok().as_deref() == Some(entry.hash.as_str()) => {
-            match first_difference(&expected, &files) {
+    let detail = match Manifest::read(&module.dir) {
+        Some(expected) if expected.hash(&module.path, version).as_deref() == Some(entry.hash.as_str()) => {
+            match first_difference(&expected.files, &files) {
                 Some(diff) => format!("{diff}"),
                 None => "contents differ".to_string(),
             }
