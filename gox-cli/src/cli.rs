@@ -119,6 +119,9 @@ pub struct CheckArgs {
     /// A shared cache server in Bazel's HTTP cache layout (also GOXREMOTECACHE; see `gox help caching`)
     #[arg(long, value_name = "URL")]
     pub remote_cache: Option<String>,
+    /// Print every error (default: at most 10 per package, then "too many errors", as go build; JSON has all)
+    #[arg(short = 'e', long)]
+    pub all_errors: bool,
     /// Include _test.gox files
     #[arg(long)]
     pub tests: bool,

@@ -88,6 +88,9 @@ struct JsonDiagnostic<'a> {
     /// Other positions that explain the diagnostic ("other declaration").
     #[serde(skip_serializing_if = "Vec::is_empty")]
     related: Vec<JsonRelated<'a>>,
+    /// What to do about it ("did you mean Contains?").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help: Option<&'a str>,
 }
 
 fn severity_name(s: Severity) -> &'static str {
@@ -135,12 +138,47 @@ pub fn print_diagnostics(diags: &[(&Diagnostic, &str)], map: &SourceMap, base: &
                         .iter()
                         .filter_map(|n| Some(JsonRelated { position: json_position(n.span, map, base)?, message: &n.message }))
                         .collect(),
+                    help: d.help.as_deref(),
                 };
                 writeln!(out, "{}", serde_json::to_string(&json).unwrap_or_default())?;
             }
         }
     }
     out.flush()
+}
+
+/// At most `limit` errors per package, as `go build` shows them: after a
+/// package's `limit`th error comes `too many errors` at that error's
+/// position, and none of the package's other errors. Warnings and
+/// diagnostics of no package are all kept. Returns what to show and how
+/// many errors were left out.
+pub fn cap_errors_per_package<'a>(diags: &[(&Diagnostic, &'a str)], limit: usize) -> (Vec<(Diagnostic, &'a str)>, usize) {
+    let mut errors_of: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (d, package) in diags {
+        if d.is_error() && !package.is_empty() {
+            *errors_of.entry(package).or_default() += 1;
+        }
+    }
+    let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let mut shown = Vec::with_capacity(diags.len());
+    let mut hidden = 0;
+    for &(d, package) in diags {
+        if !d.is_error() || package.is_empty() {
+            shown.push((d.clone(), package));
+            continue;
+        }
+        let n = seen.entry(package).or_default();
+        *n += 1;
+        if *n > limit {
+            hidden += 1;
+            continue;
+        }
+        shown.push((d.clone(), package));
+        if *n == limit && errors_of[package] > limit {
+            shown.push((Diagnostic::error(d.span, "too many errors"), package));
+        }
+    }
+    (shown, hidden)
 }
 
 /// A message without a position (a usage error, a pattern that matched
@@ -154,6 +192,7 @@ pub fn print_message(severity: Severity, message: &str, format: Format) {
                 message,
                 package: "",
                 related: Vec::new(),
+                help: None,
             };
             println!("{}", serde_json::to_string(&json).unwrap_or_default());
         }

@@ -23,19 +23,27 @@ pub struct Diagnostic {
     pub span: Span,
     pub message: String,
     pub notes: Vec<Label>,
+    /// What to do about it, beyond what the message says
+    /// ("did you mean Contains?", `add import "strings"`), shown as `help:`.
+    pub help: Option<String>,
 }
 
 impl Diagnostic {
     pub fn error(span: Span, message: impl Into<String>) -> Diagnostic {
-        Diagnostic { severity: Severity::Error, span, message: message.into(), notes: Vec::new() }
+        Diagnostic { severity: Severity::Error, span, message: message.into(), notes: Vec::new(), help: None }
     }
 
     pub fn warning(span: Span, message: impl Into<String>) -> Diagnostic {
-        Diagnostic { severity: Severity::Warning, span, message: message.into(), notes: Vec::new() }
+        Diagnostic { severity: Severity::Warning, span, message: message.into(), notes: Vec::new(), help: None }
     }
 
     pub fn with_note(mut self, span: Span, message: impl Into<String>) -> Diagnostic {
         self.notes.push(Label { span, message: message.into() });
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
+        self.help = Some(help.into());
         self
     }
 

@@ -50,11 +50,15 @@ pub fn position(span: Span, map: &SourceMap, base: Option<&Path>) -> String {
 }
 
 /// One diagnostic as `go build` prints it: `path:line:col: message`, then
-/// each note on its own line as `\tpath:line:col: note`. No final newline.
+/// each note on its own line as `\tpath:line:col: note`, then the help as
+/// `\thelp: text`. No final newline.
 pub fn render_go_style(diag: &Diagnostic, map: &SourceMap, base: Option<&Path>) -> String {
     let mut out = format!("{}: {}", position(diag.span, map, base), diag.message);
     for note in &diag.notes {
         out.push_str(&format!("\n\t{}: {}", position(note.span, map, base), note.message));
+    }
+    if let Some(help) = &diag.help {
+        out.push_str(&format!("\n\thelp: {help}"));
     }
     out
 }
@@ -115,7 +119,8 @@ fn to_codespan(diag: &Diagnostic, map: &SourceMap) -> Option<cs::Diagnostic<u32>
     for note in &diag.notes {
         labels.push(cs::Label::secondary(note.span.file.0, label_range(note.span, map)?).with_message(&note.message));
     }
-    Some(cs::Diagnostic::new(severity).with_message(&diag.message).with_labels(labels))
+    let helps = diag.help.iter().map(|h| format!("help: {h}")).collect();
+    Some(cs::Diagnostic::new(severity).with_message(&diag.message).with_labels(labels).with_notes(helps))
 }
 
 /// The span's byte range, kept inside the text and widened to character

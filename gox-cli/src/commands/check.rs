@@ -7,7 +7,7 @@ use gox_cli::cli::CheckArgs;
 use gox_cli::driver::analyze::{analyze_project_with, Options};
 use gox_cli::driver::cache::{cache_dir, Cache};
 use gox_cli::driver::remote::{Remote, RemoteConfig};
-use gox_cli::output::{print_diagnostics, print_message, Format};
+use gox_cli::output::{cap_errors_per_package, print_diagnostics, print_message, Format};
 use gox_common::{BuildConfig, Diagnostic, Severity, SourceMap};
 
 use super::{open_workspace, Opened, Status};
@@ -65,7 +65,17 @@ pub fn run(args: &CheckArgs, mode: Mode) -> Result<Status> {
         cache.trim();
     }
     let shown = analysis.diagnostics_by_package();
-    print_diagnostics(&shown, &analysis.map, &ws.cwd, format)?;
+    let (capped, hidden) = match format {
+        Format::Json => (Vec::new(), 0),
+        _ if args.all_errors => (Vec::new(), 0),
+        _ => cap_errors_per_package(&shown, ERRORS_PER_PACKAGE),
+    };
+    if hidden > 0 {
+        let capped: Vec<(&Diagnostic, &str)> = capped.iter().map(|(d, p)| (d, *p)).collect();
+        print_diagnostics(&capped, &analysis.map, &ws.cwd, format)?;
+    } else {
+        print_diagnostics(&shown, &analysis.map, &ws.cwd, format)?;
+    }
     if args.quiet {
         return Ok(if shown.iter().any(|(d, _)| d.is_error()) { Status::Failure } else { Status::Success });
     }
@@ -74,13 +84,22 @@ pub fn run(args: &CheckArgs, mode: Mode) -> Result<Status> {
     }
     let errors = shown.iter().filter(|(d, _)| d.is_error()).count();
     let warnings = shown.len() - errors;
-    let packages = analysis.units.len();
+    // The packages asked for, and the whole build when it is more.
+    let checked = analysis.units.len();
+    let roots = analysis.units.iter().filter(|u| u.unit.is_root).count();
+    let mut packages = plural(roots, "package");
+    if checked > roots {
+        packages.push_str(&format!(" ({checked} checked)"));
+    }
     let mut summary = match errors {
-        0 => format!("gox: {}, no errors", plural(packages, "package")),
-        n => format!("gox: {} in {}", plural(n, "error"), plural(packages, "package")),
+        0 => format!("gox: {packages}, no errors"),
+        n => format!("gox: {} in {packages}", plural(n, "error")),
     };
     if warnings > 0 {
         summary.push_str(&format!(", {}", plural(warnings, "warning")));
+    }
+    if hidden > 0 {
+        summary.push_str(&format!("; {hidden} more not shown (--all-errors shows them)"));
     }
     eprintln!("{summary}");
     // Results are out; what is left is pushing them to a shared cache.
@@ -92,6 +111,10 @@ pub fn run(args: &CheckArgs, mode: Mode) -> Result<Status> {
     }
     Ok(if errors > 0 { Status::Failure } else { Status::Success })
 }
+
+/// How many errors of one package are shown without `--all-errors`, as
+/// `go build` does.
+const ERRORS_PER_PACKAGE: usize = 10;
 
 fn plural(n: usize, noun: &str) -> String {
     if n == 1 {

@@ -35,7 +35,7 @@ const TRIM_INTERVAL: Duration = Duration::from_secs(24 * 60 * 60);
 const TRIM_STAMP: &str = "trim.txt";
 
 /// Bumped when the entry format or the meaning of a key changes.
-const FORMAT: &str = "gox-cache-5";
+const FORMAT: &str = "gox-cache-6";
 
 /// Where the build cache lives: `$GOXCACHE`, else `$XDG_CACHE_HOME/gox`,
 /// else `~/.cache/gox`. `GOXCACHE=off` turns the cache off (`Ok(None)`); a
@@ -127,6 +127,8 @@ struct StoredDiagnostic {
     hi: u32,
     message: String,
     notes: Vec<StoredLabel>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    help: Option<String>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -275,7 +277,7 @@ fn decode(mut bytes: Vec<u8>, key: &Hash, map: &SourceMap, root: &Path) -> Optio
             for n in d.notes {
                 notes.push(Label { span: span(&n.file, n.lo, n.hi)?, message: n.message });
             }
-            diagnostics.push(Diagnostic { severity, span: span(&d.file, d.lo, d.hi)?, message: d.message, notes });
+            diagnostics.push(Diagnostic { severity, span: span(&d.file, d.lo, d.hi)?, message: d.message, notes, help: d.help });
         }
         let files = stored.files.iter().map(|(old, path)| (*old, map.find(&load_path(path, root)))).collect();
         bytes.truncate(bytes.len() - 64);
@@ -318,6 +320,7 @@ impl Cache {
                         .iter()
                         .map(|n| StoredLabel { file: path_of(n.span), lo: n.span.lo, hi: n.span.hi, message: n.message.clone() })
                         .collect(),
+                    help: d.help.clone(),
                 })
                 .collect(),
             files: files.iter().map(|f| (f.id.0, store_path(&f.path, root))).collect(),
