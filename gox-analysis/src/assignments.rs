@@ -295,10 +295,12 @@ impl<'a> Checker<'a> {
                 if t.is_invalid() {
                     "unknown type".to_string()
                 } else if t.is_untyped() {
-                    if t.is_untyped_nil() {
-                        "nil".to_string()
-                    } else {
+                    // "number" implies no particular type; other untyped
+                    // kinds drop the "untyped" qualifier (`string`, `nil`).
+                    if t.is_numeric() {
                         "number".to_string()
+                    } else {
+                        self.type_str(t).replace("untyped ", "")
                     }
                 } else {
                     self.type_str(t)

@@ -393,6 +393,10 @@ impl<'a> Checker<'a> {
                     Mode::Value
                 };
                 x.ty = obj.ty();
+                // A field of an invalid type was reported at its declaration.
+                if x.ty.is_invalid() {
+                    x.invalidate();
+                }
             }
             ObjectKind::Func => {
                 self.record_selection(

@@ -228,10 +228,8 @@ impl<'a> Checker<'a> {
         inherited: bool,
     ) {
         self.env.iota = Some(Value::make_int(iota as i64));
-        // Errors in an inherited initialiser are reported at the constant.
-        if inherited {
-            self.env.errpos = Some(obj.span);
-        }
+        // An inherited type expression is evaluated again for each constant:
+        // its errors stay at the expression, where they are reported once.
         let mut t = None;
         if let Some(te) = ty {
             let tt = self.type_expr(te);
@@ -245,6 +243,10 @@ impl<'a> Checker<'a> {
                 return;
             }
             t = Some(tt);
+        }
+        // Errors in an inherited initialiser are reported at the constant.
+        if inherited {
+            self.env.errpos = Some(obj.span);
         }
         let mut x = match init {
             Some(e) => self.expr(e),

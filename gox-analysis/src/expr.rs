@@ -138,6 +138,10 @@ impl<'a> Checker<'a> {
         _type_ok: bool,
     ) -> Operand<'a> {
         let mut x = stacker::maybe_grow(crate::RED_ZONE, crate::STACK_SEGMENT, || self.expr_internal(e, hint));
+        // A value of an invalid type has had its error: no follow-on ones.
+        if x.ty.is_invalid() && !matches!(x.mode, Mode::Invalid | Mode::Builtin(_) | Mode::NoValue | Mode::TypeExpr) {
+            x.invalidate();
+        }
         self.record_operand(e, &mut x);
         x
     }
