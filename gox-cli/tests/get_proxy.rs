@@ -197,7 +197,7 @@ fn after_get_build_and_check_succeed_offline() {
         (out.stdout.as_str(), out.stderr.as_str()),
         (
             "./main.gox:6:14: cannot use greet.Hello(\"x\") (value of type string) as int value in variable declaration\n",
-            "gox: 1 error in 3 packages\n"
+            "gox: 1 error in 1 package (3 checked)\n"
         )
     );
 }
