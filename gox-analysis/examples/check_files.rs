@@ -15,6 +15,10 @@ struct StdImporter {
 }
 
 impl Importer for StdImporter {
+    fn packages_named(&self, name: &str) -> Vec<String> {
+        gox_module::std::std_packages().into_iter().filter(|p| p.rsplit('/').next() == Some(name)).collect()
+    }
+
     fn import(&mut self, req: &ImportRequest) -> Result<Arc<Package>, ImportError> {
         if let Some(p) = self.cache.get(req.path) {
             return Ok(p.clone());
@@ -69,6 +73,9 @@ fn main() {
                 let lc = sources.line_col(n.span);
                 println!("{}:{}: \t{}", lc.line, lc.col, n.message);
             }
+        }
+        if let Some(help) = &d.help {
+            println!("\thelp: {help}");
         }
     }
 }

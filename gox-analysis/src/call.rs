@@ -229,9 +229,11 @@ impl<'a> Checker<'a> {
                         .contains(&(std::sync::Arc::as_ptr(imported) as usize));
                     let Some(exp) = imported.scope.lookup(sel.name) else {
                         if !fake {
-                            self.error(
+                            let help = self.suggest_member(imported, sel.name);
+                            self.error_with_help(
                                 sel.span,
                                 format!("undefined: {}.{}", imported.name(), sel.name),
+                                help,
                             );
                         }
                         return x;
@@ -259,6 +261,12 @@ impl<'a> Checker<'a> {
                     if x.ty.is_invalid() && !matches!(x.mode, Mode::Builtin(_)) {
                         x.invalidate();
                     }
+                    return x;
+                }
+            } else if !id.is_blank() && sel.name.is_exported() {
+                // `strings.Contains` without the import: name the import.
+                if let Some(help) = self.suggest_import(id.name) {
+                    self.error_with_help(id.span, format!("undefined: {}", id.name), Some(help));
                     return x;
                 }
             }
@@ -347,7 +355,13 @@ impl<'a> Checker<'a> {
                             }
                             w
                         };
-                        self.error(sel.span, format!("{}.{} undefined ({})", xs, sel.name, why));
+                        // ", but does have X" already names the field.
+                        let help = if why.contains(", but does have ") {
+                            None
+                        } else {
+                            self.suggest_selector(&bx.ty, addressable, sel.name)
+                        };
+                        self.error_with_help(sel.span, format!("{}.{} undefined ({})", xs, sel.name, why), help);
                     }
                 }
                 return x;

@@ -274,6 +274,14 @@ impl<'a> Checker<'a> {
         self.diags.push(Diagnostic::error(span, msg));
     }
 
+    /// An error with a `help:` suggestion, when there is one.
+    pub(crate) fn error_with_help(&mut self, span: Span, msg: impl Into<String>, help: Option<String>) {
+        let span = self.env.errpos.unwrap_or(span);
+        let mut d = Diagnostic::error(span, msg);
+        d.help = help;
+        self.diags.push(d);
+    }
+
     /// Schedules `f` to run after the package-level declarations.
     pub fn later(&mut self, f: impl FnOnce(&mut Checker<'a>) + 'a) {
         self.later.push(Box::new(f));

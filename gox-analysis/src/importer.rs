@@ -46,6 +46,13 @@ impl std::error::Error for ImportError {}
 pub trait Importer {
     /// The checked package for `req.path`, or why it cannot be imported.
     fn import(&mut self, req: &ImportRequest) -> Result<Arc<Package>, ImportError>;
+
+    /// The import paths of the packages this importer could provide whose
+    /// name is `name`, for `undefined: strings` -> `add import "strings"`
+    /// (none by default).
+    fn packages_named(&self, _name: &str) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 /// An importer serving a fixed set of already-checked packages by path

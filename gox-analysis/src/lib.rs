@@ -79,6 +79,7 @@ mod labels;
 mod resolver;
 mod returns;
 pub mod stmt;
+mod suggest;
 mod typexpr;
 
 use std::sync::Arc;

@@ -25,7 +25,8 @@ impl<'a> Checker<'a> {
             } else if let Some(msg) = unsupported_predeclared(id.name.as_str()) {
                 self.error(id.span, msg);
             } else {
-                self.error(id.span, format!("undefined: {}", id.name));
+                let help = self.suggest_in_scope(id.name);
+                self.error_with_help(id.span, format!("undefined: {}", id.name), help);
             }
             return x;
         };
@@ -259,7 +260,8 @@ impl<'a> Checker<'a> {
         if let ExprKind::Ident(id) = &e.kind {
             match self.lookup(id.name) {
                 None => {
-                    self.error(id.span, format!("undefined: {}", id.name));
+                    let help = self.suggest_in_scope(id.name);
+                    self.error_with_help(id.span, format!("undefined: {}", id.name), help);
                     return -1;
                 }
                 Some(o) if !o.is_const() => {

@@ -3,7 +3,8 @@
 //! expects an error whose message matches the regular expression `rx` at the
 //! position of the token that follows the comment (or, as in go/types'
 //! own testdata, of the token just before it on the same line); any other
-//! error fails. `GOX_TESTDATA=name cargo test` runs only matching files.
+//! error fails. A suggestion is matched as ` help: ...` after the message.
+//! `GOX_TESTDATA=name cargo test` runs only matching files.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -70,6 +71,10 @@ struct FakeImporter {
 }
 
 impl Importer for FakeImporter {
+    fn packages_named(&self, name: &str) -> Vec<String> {
+        FAKE_PACKAGES.iter().map(|(p, _)| *p).filter(|p| p.rsplit('/').next() == Some(name)).map(String::from).collect()
+    }
+
     fn import(&mut self, req: &ImportRequest) -> Result<Arc<Package>, ImportError> {
         if let Some(p) = self.cache.get(req.path) {
             return Ok(p.clone());
@@ -394,7 +399,7 @@ fn run_package(name: &str, sources: &[(PathBuf, String)]) -> Vec<String> {
     // Skipping Info must not change a single diagnostic.
     let lean = check_package(name, &files, &mut imp, &Config { no_info: true, ..Config::default() });
     let shown = |c: &gox_analysis::Checked| -> Vec<String> {
-        c.diagnostics.iter().map(|d| format!("{}:{}: {}", d.span.file.0, d.span.lo, d.message)).collect()
+        c.diagnostics.iter().map(|d| format!("{}:{}: {}", d.span.file.0, d.span.lo, shown_message(d))).collect()
     };
     if shown(&lean) != shown(&checked) {
         problems.push(format!("{name}: with Config::no_info the diagnostics are {:?}, not {:?}", shown(&lean), shown(&checked)));
@@ -424,7 +429,7 @@ fn run_package(name: &str, sources: &[(PathBuf, String)]) -> Vec<String> {
             !matched[*k]
                 && *f == fi
                 && (e.offset == d.span.lo || e.prev == Some(d.span.lo))
-                && rx::is_match(&e.pattern, &d.message)
+                && rx::is_match(&e.pattern, &shown_message(d))
         });
         match hit {
             Some((k, _)) => matched[k] = true,
@@ -432,7 +437,7 @@ fn run_package(name: &str, sources: &[(PathBuf, String)]) -> Vec<String> {
                 "{}:{}: unexpected error: {}",
                 path.display(),
                 line_of(text, d.span.lo),
-                d.message
+                shown_message(d)
             )),
         }
     }
@@ -458,6 +463,15 @@ fn run_package(name: &str, sources: &[(PathBuf, String)]) -> Vec<String> {
         }
     }
     problems
+}
+
+/// What an `ERROR` pattern is matched against: the message, then the
+/// suggestion as ` help: ...` when there is one.
+fn shown_message(d: &gox_common::Diagnostic) -> String {
+    match &d.help {
+        Some(help) => format!("{} help: {help}", d.message),
+        None => d.message.clone(),
+    }
 }
 
 fn testdata_dir() -> PathBuf {

@@ -106,5 +106,6 @@ project_tests! {
     bad_bytes_are_named_alike_by_check_and_parse => "fail/encoding",
     broken_file_inside_goxdeps => "fail/brokendep",
     gox_mod_errors_are_diagnostics_in_every_format => "fail/badmod",
+    suggestions_and_the_error_cap_in_every_format => "fail/suggest",
     an_empty_module_is_a_warning => "fail/empty",
 }

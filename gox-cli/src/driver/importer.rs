@@ -37,4 +37,9 @@ impl Importer for ProjectImporter {
             None => Err(ImportError::new(format!("could not import {} (not resolved by the driver)", req.path))),
         }
     }
+
+    /// The std packages named `name` (`rand`: "crypto/rand", "math/rand").
+    fn packages_named(&self, name: &str) -> Vec<String> {
+        gox_module::std::std_packages().into_iter().filter(|p| p.rsplit('/').next() == Some(name)).collect()
+    }
 }
