@@ -220,6 +220,9 @@ pub struct Checker<'a> {
     /// The declaration nesting limit ([`crate::MAX_DECL_NESTING`]) was
     /// hit and reported.
     pub(crate) nesting_reported: bool,
+    /// Package names shared by several packages of the import graph,
+    /// computed on the first message that prints a type.
+    pub(crate) shared_names: std::sync::OnceLock<Vec<gox_syntax::Symbol>>,
     /// Checks to run once all package-level types are set up.
     pub(crate) later: Vec<Box<dyn FnOnce(&mut Checker<'a>) + 'a>>,
 }
@@ -263,6 +266,7 @@ impl<'a> Checker<'a> {
             calling: None,
             valid_types: Default::default(),
             nesting_reported: false,
+            shared_names: Default::default(),
             later: Vec::new(),
         }
     }
@@ -317,12 +321,36 @@ impl<'a> Checker<'a> {
 
     /// `t` printed relative to the package being checked.
     pub fn type_str(&self, t: &Type) -> String {
-        crate::typestring::type_string(t, Some(&self.pkg))
+        crate::typestring::type_string_with(t, Some(&self.pkg), self.shared_package_names())
     }
 
     /// `x` printed as go/types' operand string, relative to this package.
     pub fn op_str(&self, x: &Operand<'_>) -> String {
-        x.describe(Some(&self.pkg))
+        x.describe_with(Some(&self.pkg), self.shared_package_names())
+    }
+
+    /// The names that several packages of the import graph share (two
+    /// `ast`s): types of those packages are printed with their path.
+    fn shared_package_names(&self) -> &[gox_syntax::Symbol] {
+        self.shared_names.get_or_init(|| {
+            let mut paths: HashMap<gox_syntax::Symbol, Vec<String>> = HashMap::default();
+            let mut seen: std::collections::HashSet<usize> = Default::default();
+            let mut stack: Vec<Arc<Package>> = self.imports.clone();
+            paths.entry(self.pkg.name).or_default().push(self.pkg.path.clone());
+            while let Some(p) = stack.pop() {
+                if !seen.insert(Arc::as_ptr(&p) as usize) {
+                    continue;
+                }
+                let v = paths.entry(p.id.name).or_default();
+                if !v.contains(&p.id.path) {
+                    v.push(p.id.path.clone());
+                }
+                stack.extend(p.imports.iter().cloned());
+            }
+            let mut shared: Vec<gox_syntax::Symbol> = paths.into_iter().filter(|(_, v)| v.len() > 1).map(|(n, _)| n).collect();
+            shared.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+            shared
+        })
     }
 
     // ---- scopes ----

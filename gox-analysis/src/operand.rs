@@ -99,6 +99,12 @@ impl<'a> Operand<'a> {
     /// go/types' operand string: `x (variable of type int)`,
     /// `300 (untyped int constant)`, `nil`.
     pub fn describe(&self, rel: Option<&PackageId>) -> String {
+        self.describe_with(rel, &[])
+    }
+
+    /// As [`Operand::describe`], types printed by
+    /// [`crate::typestring::type_string_with`].
+    pub fn describe_with(&self, rel: Option<&PackageId>, by_path: &[gox_syntax::Symbol]) -> String {
         if matches!(self.mode, Mode::Value) && self.ty.is_untyped_nil() {
             return "nil".into();
         }
@@ -106,7 +112,7 @@ impl<'a> Operand<'a> {
             Some(e) => crate::typestring::expr_string(e),
             None => match &self.mode {
                 Mode::Builtin(b) => b.name().to_string(),
-                Mode::TypeExpr => crate::typestring::type_string(&self.ty, rel),
+                Mode::TypeExpr => crate::typestring::type_string_with(&self.ty, rel, by_path),
                 Mode::Constant(v) => v.to_string(),
                 _ => String::new(),
             },
@@ -145,7 +151,7 @@ impl<'a> Operand<'a> {
                 buf.push_str(" with invalid type");
             } else {
                 buf.push_str(" of type ");
-                buf.push_str(&crate::typestring::type_string(&self.ty, rel));
+                buf.push_str(&crate::typestring::type_string_with(&self.ty, rel, by_path));
             }
         }
         if !expr.is_empty() {

@@ -2,6 +2,7 @@
 //! `ExprString`).
 
 use gox_syntax::ast::{self, ExprKind};
+use gox_syntax::Symbol;
 
 use crate::objects::PackageId;
 use crate::types::{ChanDir, Type, TypeKind};
@@ -10,9 +11,17 @@ use crate::universe::universe;
 /// `t` as go/types prints it. Objects of package `rel` are unqualified;
 /// others are qualified with their package name (all are when `rel` is None).
 pub fn type_string(t: &Type, rel: Option<&PackageId>) -> String {
+    type_string_with(t, rel, &[])
+}
+
+/// As [`type_string`], but objects of a package whose name is in
+/// `by_path` (a name several imported packages share) are qualified by the
+/// quoted path, as go/types does: `"go/ast".Node`.
+pub fn type_string_with(t: &Type, rel: Option<&PackageId>, by_path: &[Symbol]) -> String {
     let mut w = Writer {
         buf: String::new(),
         rel,
+        by_path,
         seen: Vec::new(),
     };
     w.typ(t);
@@ -24,6 +33,7 @@ pub fn signature_string(t: &Type, rel: Option<&PackageId>) -> String {
     let mut w = Writer {
         buf: String::new(),
         rel,
+        by_path: &[],
         seen: Vec::new(),
     };
     w.signature(t);
@@ -33,6 +43,7 @@ pub fn signature_string(t: &Type, rel: Option<&PackageId>) -> String {
 struct Writer<'a> {
     buf: String,
     rel: Option<&'a PackageId>,
+    by_path: &'a [Symbol],
     seen: Vec<usize>,
 }
 
@@ -153,7 +164,9 @@ impl Writer<'_> {
             TypeKind::Named(n) => {
                 if let Some(p) = &n.obj.pkg {
                     let same = self.rel.is_some_and(|r| r.path == p.path);
-                    if !same {
+                    if !same && self.by_path.contains(&p.name) {
+                        self.buf.push_str(&format!("{:?}.", p.path));
+                    } else if !same {
                         self.buf.push_str(p.name.as_str());
                         self.buf.push('.');
                     }

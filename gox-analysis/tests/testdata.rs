@@ -58,6 +58,18 @@ func hidden() int
 "#,
     ),
     (
+        "go/ast",
+        r#"package ast
+type Node interface { Pos() int }
+"#,
+    ),
+    (
+        "gox/ast",
+        r#"package ast
+type Node struct { pos int }
+"#,
+    ),
+    (
         "prog",
         r#"package main
 func main()
