@@ -72,7 +72,7 @@ fn only_std_packages_may_declare_functions_without_bodies() {
     std::fs::write(tmp.path().join("gox.mod"), "module nobody\n").unwrap();
     std::fs::write(tmp.path().join("main.gox"), "package main\n\nimport \"strings\"\n\nfunc f(s string) int\n\nfunc main() { _ = f(strings.ToUpper(\"x\")) }\n").unwrap();
     let (out, code) = gox_check(tmp.path(), &["./..."]);
-    assert_eq!((code, out.as_str()), (1, "./main.gox:5:6: missing function body\ngox: 1 error in 6 packages\n"));
+    assert_eq!((code, out.as_str()), (1, "./main.gox:5:6: missing function body\ngox: 1 error in 1 package (6 checked)\n"));
 }
 
 #[test]
