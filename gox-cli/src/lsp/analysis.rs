@@ -206,7 +206,11 @@ impl Worker {
                 Severity::Note => DiagnosticSeverity::INFORMATION,
             }),
             source: Some("gox".to_string()),
-            message: d.message.clone(),
+            // A suggestion ends the message, as rust-analyzer shows rustc's.
+            message: match &d.help {
+                Some(help) => format!("{}\nhelp: {help}", d.message),
+                None => d.message.clone(),
+            },
             related_information: (!related.is_empty()).then_some(related),
             ..lsp_types::Diagnostic::default()
         })

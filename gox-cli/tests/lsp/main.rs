@@ -216,7 +216,7 @@ fn code_actions_remove_an_unused_import_and_add_a_std_import() {
     let text = MAIN.replace("strings.ToUpper(\"x\")", "bytes.ToUpper(nil)");
     c.change("main.gox", 2, &text);
     let diags = c.diagnostics_until("main.gox", |d| d.len() == 2);
-    assert_eq!(diags, ["5:2: \"strings\" imported and not used", "12:29: undefined: bytes"]);
+    assert_eq!(diags, ["5:2: \"strings\" imported and not used", "12:29: undefined: bytes\nhelp: add import \"bytes\""]);
     let actions = c
         .request(
             "textDocument/codeAction",
