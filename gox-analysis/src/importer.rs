@@ -24,6 +24,10 @@ pub struct ImportRequest<'a> {
 pub struct ImportError {
     pub message: String,
     pub notes: Vec<Label>,
+    /// The failure is reported where its cause is (the imported package's
+    /// own files): the import says nothing more, and uses of the package
+    /// name stay silent. One root cause, one error.
+    pub reported_elsewhere: bool,
 }
 
 impl ImportError {
@@ -31,7 +35,14 @@ impl ImportError {
         ImportError {
             message: message.into(),
             notes: Vec::new(),
+            reported_elsewhere: false,
         }
+    }
+
+    /// An import of a package whose own errors explain why it cannot be
+    /// used (no file of it has a package clause that parses).
+    pub fn reported_elsewhere(message: impl Into<String>) -> ImportError {
+        ImportError { reported_elsewhere: true, ..ImportError::new(message) }
     }
 }
 

@@ -303,9 +303,11 @@ impl<'a> Checker<'a> {
         let imp = match self.importer.import(&req) {
             Ok(p) => p,
             Err(e) => {
-                let mut d = gox_common::Diagnostic::error(s.path_span, e.message);
-                d.notes = e.notes;
-                self.diags.push(d);
+                if !e.reported_elsewhere {
+                    let mut d = gox_common::Diagnostic::error(s.path_span, e.message);
+                    d.notes = e.notes;
+                    self.diags.push(d);
+                }
                 // A stand-in package so that uses of its name report nothing more.
                 let elem = s.path.rsplit('/').next().unwrap_or(&s.path);
                 let fake = Arc::new(Package {

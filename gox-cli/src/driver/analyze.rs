@@ -270,6 +270,12 @@ fn check_unit(
     let mut importer = ProjectImporter::new();
     for import in &unit.imports {
         let result = match &import.target {
+            // A package none of whose files has a package clause that
+            // parses is empty: its own errors say why; uses of it here
+            // would only echo them.
+            Ok(t) if graph.units[*t].name.is_empty() => {
+                Err(ImportError::reported_elsewhere(format!("package {} has no readable package clause", import.path)))
+            }
             Ok(t) => slots[*t].package.get().cloned().ok_or_else(|| ImportError::new(format!("could not import {}", import.path))),
             Err(failure) => Err(ImportError::new(failure.message(&graph.base))),
         };
