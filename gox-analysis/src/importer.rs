@@ -28,6 +28,8 @@ pub struct ImportError {
     /// own files): the import says nothing more, and uses of the package
     /// name stay silent. One root cause, one error.
     pub reported_elsewhere: bool,
+    /// A suggestion ("did you mean \"strings\"?"), shown as `help:`.
+    pub help: Option<String>,
 }
 
 impl ImportError {
@@ -36,6 +38,7 @@ impl ImportError {
             message: message.into(),
             notes: Vec::new(),
             reported_elsewhere: false,
+            help: None,
         }
     }
 

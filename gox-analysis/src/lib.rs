@@ -80,6 +80,7 @@ mod resolver;
 mod returns;
 pub mod stmt;
 mod suggest;
+pub use suggest::closest;
 mod typexpr;
 
 use std::sync::Arc;

@@ -306,6 +306,7 @@ impl<'a> Checker<'a> {
                 if !e.reported_elsewhere {
                     let mut d = gox_common::Diagnostic::error(s.path_span, e.message);
                     d.notes = e.notes;
+                    d.help = e.help;
                     self.diags.push(d);
                 }
                 // A stand-in package so that uses of its name report nothing more.

@@ -168,11 +168,11 @@ impl Importer for Recording {
     fn import(&mut self, req: &ImportRequest) -> Result<Arc<Package>, ImportError> {
         self.0.push((req.path.to_string(), req.external));
         Err(ImportError {
-            message: format!("alias {} is not declared in gox.mod", req.path),
             notes: vec![gox_common::Label {
                 span: req.span,
                 message: "run: gox get".into(),
             }],
+            ..ImportError::new(format!("alias {} is not declared in gox.mod", req.path))
         })
     }
 }

@@ -323,3 +323,12 @@ fn a_pattern_matching_nothing_is_a_warning() {
     assert_eq!(shown(&analysis), Vec::<String>::new());
     assert_eq!(analysis.warnings, ["\"./...\" matched no packages"]);
 }
+
+#[test]
+fn an_unknown_import_close_to_a_std_package_gets_a_suggestion() {
+    let files = with(healthy(), &[("typo/t.gox", b"package typo\n\nimport \"string\"\n\nvar _ = string.ToUpper(\"x\")\n")]);
+    assert_eq!(
+        check(&files, "./typo"),
+        ["typo/t.gox:3:8: package string is not in std or in module example.com/app (no directory ./string)\n\thelp: did you mean \"strings\"?"]
+    );
+}
