@@ -20,7 +20,7 @@ use gox_common::{Diagnostic, SourceMap};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
-use super::cache::{fingerprint, Cache, Entry, Hash, KeyBuilder};
+use super::cache::{store_path, fingerprint, Cache, Entry, Hash, KeyBuilder};
 use super::graph::break_cycles;
 use super::importer::ProjectImporter;
 use super::load::{load_graph, PackageGraph, Unit};
@@ -314,15 +314,6 @@ fn import_suggestion(failure: &super::load::ImportFailure) -> Option<String> {
 /// Packages finished at once when a remote cache answers lookups.
 const REMOTE_PARALLELISM: usize = 32;
 
-/// `path` relative to the module root when under it (as `@root/...`),
-/// else as it is (the std's virtual paths).
-fn relative_to_root(ws: &Workspace, path: &std::path::Path) -> String {
-    match gox_common::paths::relative_slash(&ws.root, path) {
-        Some(rel) => format!("@root/{rel}"),
-        None => path.to_string_lossy().into_owned(),
-    }
-}
-
 /// The cache key of a unit, once its imports' fingerprints are known.
 fn unit_key(ws: &Workspace, graph: &PackageGraph, slots: &[Slot], u: usize) -> Hash {
     let unit = &graph.units[u];
@@ -337,9 +328,9 @@ fn unit_key(ws: &Workspace, graph: &PackageGraph, slots: &[Slot], u: usize) -> H
         // Messages name paths relative to where gox runs; entries serve the
         // project wherever it is checked out, so paths are keyed relative
         // to the module root.
-        .part("cwd", relative_to_root(ws, &ws.cwd).as_bytes());
+        .part("cwd", store_path(&ws.cwd, &ws.root).as_bytes());
     for file in &unit.files {
-        key.part("file", relative_to_root(ws, &file.path).as_bytes());
+        key.part("file", store_path(&file.path, &ws.root).as_bytes());
         key.part("sha256", &Sha256::digest(file.text.as_bytes()));
     }
     for import in &unit.imports {

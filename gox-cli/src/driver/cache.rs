@@ -177,7 +177,9 @@ pub struct Cache {
 /// checked, so that entries serve the same project checked out anywhere.
 const ROOT_PREFIX: &str = "@root/";
 
-fn store_path(path: &Path, root: &Path) -> String {
+/// `path` as entries and keys name it: relative to the module root when
+/// under it (`@root/...`), else as it is (the std's virtual paths).
+pub fn store_path(path: &Path, root: &Path) -> String {
     match gox_common::paths::relative_slash(root, path) {
         Some(rel) => format!("{ROOT_PREFIX}{rel}"),
         None => path.to_string_lossy().into_owned(),

@@ -111,10 +111,7 @@ impl Workspace {
     /// `path` as messages show it: relative to the current directory when
     /// that is shorter (`./a`, `sub/b.gox`), as Go shows file paths.
     pub fn display(&self, path: &Path) -> String {
-        if path == self.cwd {
-            return ".".to_string();
-        }
-        gox_common::display_path(path, Some(&self.cwd))
+        super::load::display_dir(path, &self.cwd)
     }
 
     /// A workspace for files outside any module: a synthetic module
