@@ -52,7 +52,12 @@ pub struct Manifest {
 impl Manifest {
     /// The manifest next to `module_dir`, if present and well formed.
     pub fn read(module_dir: &Path) -> Option<Manifest> {
-        let text = RealFs.read_to_string(&manifest_path(module_dir)).ok()?;
+        Manifest::read_in(&RealFs, module_dir)
+    }
+
+    /// [`Manifest::read`] through any file system.
+    pub fn read_in<F: FileSystem + ?Sized>(fs: &F, module_dir: &Path) -> Option<Manifest> {
+        let text = fs.read_to_string(&manifest_path(module_dir)).ok()?;
         let mut manifest = Manifest::default();
         for line in text.lines() {
             if let Some(commit) = line.strip_prefix("commit ") {
@@ -65,8 +70,9 @@ impl Manifest {
         Some(manifest)
     }
 
-    /// Writes the manifest next to `module_dir`.
-    pub fn write(&self, module_dir: &Path) -> std::io::Result<()> {
+    /// The manifest's text: an optional `commit` line, then one
+    /// `<sha256>  <path>` line per file.
+    pub fn to_text(&self) -> String {
         let mut text = String::new();
         if let Some(commit) = &self.commit {
             text.push_str(&format!("commit {commit}\n"));
@@ -74,7 +80,12 @@ impl Manifest {
         for f in &self.files {
             text.push_str(&format!("{}  {}\n", f.sha256, f.path));
         }
-        crate::files::write_atomic(&manifest_path(module_dir), text.as_bytes())
+        text
+    }
+
+    /// Writes the manifest next to `module_dir`.
+    pub fn write(&self, module_dir: &Path) -> std::io::Result<()> {
+        crate::files::write_atomic(&manifest_path(module_dir), self.to_text().as_bytes())
     }
 
     /// The "h1:" hash of the files listed, for `module@v<version>`.

@@ -11,6 +11,7 @@ pub mod lockfile;
 pub mod modfile;
 pub mod project;
 pub mod std;
+pub mod verify;
 pub mod vfs;
 pub mod workfile;
 

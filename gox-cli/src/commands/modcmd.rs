@@ -8,11 +8,11 @@ use gox_cli::driver::deps::{dropped_lines, fetcher};
 use gox_cli::driver::imports::alias_imports;
 use gox_cli::driver::load::load_graph;
 use gox_cli::driver::patterns::expand_patterns;
-use gox_cli::driver::verify::{read_lock, verify_module};
 use gox_cli::output::Format;
 use gox_cli::Workspace;
-use gox_common::{BuildConfig, SourceMap};
+use gox_common::{BuildConfig, RealFs, SourceMap};
 use gox_module::project::{Project, ProjectError};
+use gox_module::verify::{read_lock, verify_module};
 
 use super::Status;
 
@@ -72,7 +72,7 @@ fn verify() -> Result<Status> {
         Ok(ws) => ws,
         Err(status) => return Ok(status),
     };
-    let lock = match read_lock(&ws.root) {
+    let lock = match read_lock(&RealFs, &ws.root) {
         Ok(lock) => lock,
         Err(err) => {
             eprintln!("gox: {err}");
@@ -81,8 +81,8 @@ fn verify() -> Result<Status> {
     };
     let mut bad = 0;
     for module in ws.closure().modules().iter().filter(|m| !m.is_root()) {
-        if let Err(problem) = verify_module(&lock, module, &ws.cwd) {
-            eprintln!("gox: {problem}");
+        if let Err(problem) = verify_module(&RealFs, &lock, module) {
+            eprintln!("gox: {}", problem.message(&ws.cwd));
             bad += 1;
         }
     }
