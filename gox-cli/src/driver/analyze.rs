@@ -279,7 +279,7 @@ fn check_unit(
             Ok(t) => slots[*t].package.get().cloned().ok_or_else(|| ImportError::new(format!("could not import {}", import.path))),
             Err(failure) => {
                 let mut error = ImportError::new(failure.message(&graph.base));
-                error.help = import_suggestion(failure);
+                error.help = import.help.clone();
                 Err(error)
             }
         };
@@ -299,16 +299,6 @@ fn check_unit(
         diagnostics.extend(checked.diagnostics);
     }
     (checked.package, diagnostics, info.then_some(checked.info), parse, started.elapsed())
-}
-
-/// For an import path that names no package: the std package clearly
-/// closest to it, as a suggestion (`"string"` -> `"strings"`).
-fn import_suggestion(failure: &super::load::ImportFailure) -> Option<String> {
-    use gox_module::ResolveError;
-    static STD: OnceLock<Vec<String>> = OnceLock::new();
-    let super::load::ImportFailure::Resolve(ResolveError::NotFound { import_path, .. }) = failure else { return None };
-    let std = STD.get_or_init(gox_module::std::std_packages);
-    gox_analysis::closest(import_path, std.iter().map(String::as_str)).map(|p| format!("did you mean \"{p}\"?"))
 }
 
 /// Packages finished at once when a remote cache answers lookups.

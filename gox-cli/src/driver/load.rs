@@ -13,9 +13,9 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
-use gox_common::{Diagnostic, FileSet, SourceFile, SourceMap, Span};
+use gox_common::{Diagnostic, FileSet, FileSystem, SourceFile, SourceMap, Span};
 use gox_module::{PackageId, ResolveError, ResolvedPackage};
 use gox_syntax::ast;
 use rayon::prelude::*;
@@ -33,6 +33,9 @@ pub struct Import {
     /// Index of the imported unit in [`PackageGraph::units`], or why the
     /// import cannot be resolved.
     pub target: Result<usize, ImportFailure>,
+    /// For a path that names nothing: the clearly closest one that does
+    /// (`did you mean "strings"?`).
+    pub help: Option<String>,
 }
 
 /// Why an import names no package the checker can use. The message (see
@@ -60,6 +63,64 @@ impl ImportFailure {
             ImportFailure::Cycle { path } => format!("import cycle not allowed: {}", path.join(" imports ")),
         }
     }
+}
+
+/// For an import path that names no directory: the clearly closest path
+/// that names a package, as a suggestion. Within a module, the first
+/// missing element is compared with the directories beside it
+/// (`"example.com/p/utlis"` -> `"example.com/p/utils"`, `@"gin/rendr"` ->
+/// `@"gin/render"`); a path like a std one is compared with the std
+/// packages (`"string"` -> `"strings"`).
+fn import_suggestion(fs: &dyn FileSystem, spec_path: &str, err: &ResolveError, external: bool) -> Option<String> {
+    let ResolveError::NotFound { dir, .. } = err else { return None };
+    let path = match closest_sibling(fs, spec_path, dir, external) {
+        Some(path) => path,
+        None if external => return None,
+        None => {
+            static STD: OnceLock<Vec<String>> = OnceLock::new();
+            let std = STD.get_or_init(gox_module::std::std_packages);
+            gox_analysis::closest(spec_path, std.iter().map(String::as_str))?.to_string()
+        }
+    };
+    let at = if external { "@" } else { "" };
+    Some(format!("did you mean {at}\"{path}\"?"))
+}
+
+/// `spec_path` (an import path as written, resolved to `dir`) with its
+/// first missing element replaced by the directory beside it clearly
+/// closest in name, when that makes a path to a directory holding `.gox`
+/// files. An external path's alias is never replaced.
+fn closest_sibling(fs: &dyn FileSystem, spec_path: &str, dir: &Path, external: bool) -> Option<String> {
+    let elems: Vec<&str> = spec_path.split('/').collect();
+    let replaceable = elems.len() - usize::from(external);
+    let mut existing = dir;
+    let mut missing = 0;
+    while !fs.is_dir(existing) {
+        existing = existing.parent()?;
+        missing += 1;
+        if missing > replaceable {
+            return None;
+        }
+    }
+    if missing == 0 {
+        return None;
+    }
+    let first = elems.len() - missing;
+    let names = fs.read_dir(existing).ok()?;
+    let dirs = names.iter().filter(|n| {
+        !n.starts_with('.') && !n.starts_with('_') && n.as_str() != "testdata" && fs.is_dir(&existing.join(n))
+    });
+    let pick = gox_analysis::closest(elems[first], dirs.map(String::as_str))?;
+    let mut candidate = existing.join(pick);
+    for e in &elems[first + 1..] {
+        candidate.push(e);
+    }
+    let has_source = fs.read_dir(&candidate).ok()?.iter().any(|n| n.ends_with(".gox"));
+    has_source.then(|| {
+        let mut fixed = elems.clone();
+        fixed[first] = pick;
+        fixed.join("/")
+    })
 }
 
 /// A directory as messages show it: `.` for `base` itself, else as
@@ -322,7 +383,17 @@ pub fn load_graph(ws: &Workspace, map: &SourceMap, roots: Vec<Root>) -> PackageG
                     }
                     Err(err) => Err(ImportFailure::Resolve(err)),
                 };
-                unit.imports.push(Import { path: spec.path.clone(), external: spec.is_external(), span: spec.path_span, target });
+                let help = match &target {
+                    Err(ImportFailure::Resolve(err)) => import_suggestion(ws.vfs.fs().as_ref(), &spec.path, err, spec.is_external()),
+                    _ => None,
+                };
+                unit.imports.push(Import {
+                    path: spec.path.clone(),
+                    external: spec.is_external(),
+                    span: spec.path_span,
+                    target,
+                    help,
+                });
             }
             units.push(unit);
             unusable.push(loaded.unusable);
