@@ -101,3 +101,32 @@ fn watch_prints_what_each_save_changes_and_exits_on_ctrl_c() {
     };
     assert_eq!(status.code(), Some(0));
 }
+
+#[test]
+fn watch_caps_errors_per_package_as_check_does() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("app");
+    std::fs::create_dir_all(&root).unwrap();
+    std::fs::write(root.join("gox.mod"), "module example.com/app\n").unwrap();
+    let uses: String = (1..=12).map(|i| format!("\t_ = a{i}\n")).collect();
+    std::fs::write(root.join("main.gox"), format!("package main\n\nfunc main() {{\n{uses}}}\n")).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gox"))
+        .args(["check", "--watch", "--format", "go", "./..."])
+        .current_dir(&root)
+        .env("GOXCACHE", tmp.path().join("cache"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (tx, rx) = mpsc::channel();
+    lines(child.stdout.take().unwrap(), "out: ", tx.clone());
+    lines(child.stderr.take().unwrap(), "err: ", tx);
+    let (out, err) = until(&rx, &[&|l| l.contains("watching for changes"), &|l| l.ends_with("too many errors")]);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(out.len(), 11, "{out:#?}");
+    assert_eq!(out[9], "./main.gox:13:6: undefined: a10");
+    assert_eq!(out[10], "./main.gox:13:6: too many errors");
+    assert!(err[0].starts_with("gox: 12 errors; 2 more not shown (--all-errors shows them) ("), "{err:?}");
+}

@@ -7,20 +7,16 @@ use gox_cli::cli::CheckArgs;
 use gox_cli::driver::analyze::{analyze_project_with, Options};
 use gox_cli::driver::cache::{cache_dir, Cache};
 use gox_cli::driver::remote::{Remote, RemoteConfig};
-use gox_cli::output::{cap_errors_per_package, print_diagnostics, print_message, Format};
-use gox_common::{BuildConfig, Diagnostic, Severity, SourceMap};
+use gox_cli::output::{print_diagnostics, print_message, Format};
+use gox_common::{Diagnostic, Severity, SourceMap};
 
-use super::{open_workspace, Opened, Status};
+use super::{build_config, open_workspace, print_capped, Opened, Status};
 
 /// What `build` adds to `check`.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
     Check,
     Build,
-}
-
-pub fn build_config(args: &CheckArgs) -> BuildConfig {
-    BuildConfig { tests: args.tests, tags: args.tags.clone(), ..BuildConfig::default() }
 }
 
 pub fn run(args: &CheckArgs, mode: Mode) -> Result<Status> {
@@ -65,17 +61,7 @@ pub fn run(args: &CheckArgs, mode: Mode) -> Result<Status> {
         cache.trim();
     }
     let shown = analysis.diagnostics_by_package();
-    let (capped, hidden) = match format {
-        Format::Json => (Vec::new(), 0),
-        _ if args.all_errors => (Vec::new(), 0),
-        _ => cap_errors_per_package(&shown, ERRORS_PER_PACKAGE),
-    };
-    if hidden > 0 {
-        let capped: Vec<(&Diagnostic, &str)> = capped.iter().map(|(d, p)| (d, *p)).collect();
-        print_diagnostics(&capped, &analysis.map, &ws.cwd, format)?;
-    } else {
-        print_diagnostics(&shown, &analysis.map, &ws.cwd, format)?;
-    }
+    let hidden = print_capped(&shown, args.all_errors, &analysis.map, &ws.cwd, format)?;
     if args.quiet {
         return Ok(if shown.iter().any(|(d, _)| d.is_error()) { Status::Failure } else { Status::Success });
     }
@@ -111,10 +97,6 @@ pub fn run(args: &CheckArgs, mode: Mode) -> Result<Status> {
     }
     Ok(if errors > 0 { Status::Failure } else { Status::Success })
 }
-
-/// How many errors of one package are shown without `--all-errors`, as
-/// `go build` does.
-const ERRORS_PER_PACKAGE: usize = 10;
 
 fn plural(n: usize, noun: &str) -> String {
     if n == 1 {

@@ -11,17 +11,50 @@ mod watch;
 mod work;
 
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use clap::CommandFactory;
 
-use gox_cli::cli::{Cli, Command};
+use gox_cli::cli::{CheckArgs, Cli, Command};
 use gox_cli::driver::patterns::is_file_pattern;
 use gox_cli::driver::workspace::find_module_root;
-use gox_cli::output::{print_diagnostics, print_message, Format};
+use gox_cli::output::{cap_errors_per_package, print_diagnostics, print_message, Format};
 use gox_cli::{Workspace, WorkspaceError};
-use gox_common::{BuildConfig, RealFs, Severity, SourceMap};
+use gox_common::{BuildConfig, Diagnostic, RealFs, Severity, SourceMap};
+
+/// The build configuration `gox check`, `gox build` and `--watch` ask for.
+pub fn build_config(args: &CheckArgs) -> BuildConfig {
+    BuildConfig { tests: args.tests, tags: args.tags.clone(), ..BuildConfig::default() }
+}
+
+/// How many errors of one package are shown without `--all-errors`, as
+/// `go build` does.
+const ERRORS_PER_PACKAGE: usize = 10;
+
+/// Prints diagnostics with at most [`ERRORS_PER_PACKAGE`] errors of each
+/// package (then `too many errors`), unless `all` is set or the format is
+/// JSON, which always carries every one. Returns how many were left out.
+pub fn print_capped(
+    diags: &[(&Diagnostic, &str)],
+    all: bool,
+    map: &SourceMap,
+    base: &Path,
+    format: Format,
+) -> std::io::Result<usize> {
+    if all || format == Format::Json {
+        print_diagnostics(diags, map, base, format)?;
+        return Ok(0);
+    }
+    let (capped, hidden) = cap_errors_per_package(diags, ERRORS_PER_PACKAGE);
+    if hidden == 0 {
+        print_diagnostics(diags, map, base, format)?;
+    } else {
+        let capped: Vec<(&Diagnostic, &str)> = capped.iter().map(|(d, p)| (d, *p)).collect();
+        print_diagnostics(&capped, map, base, format)?;
+    }
+    Ok(hidden)
+}
 
 /// A workspace, or the status of a command whose problem has been printed.
 pub enum Opened {

@@ -13,13 +13,12 @@ use crossbeam_channel::select;
 use gox_cli::cli::CheckArgs;
 use gox_cli::driver::analyze::{analyze_project_with, Options};
 use gox_cli::driver::cache::{cache_dir, Cache};
-use gox_cli::output::{print_diagnostics, print_message, Format};
+use gox_cli::output::{print_message, Format};
 use gox_common::{render_go_style, Diagnostic, Severity};
 use notify::RecursiveMode;
 use notify_debouncer_mini::{new_debouncer, DebounceEventResult};
 
-use super::check::build_config;
-use super::{open_workspace, Opened, Status};
+use super::{build_config, open_workspace, print_capped, Opened, Status};
 
 /// Quiet time after the last file event before checking again.
 const DEBOUNCE: Duration = Duration::from_millis(100);
@@ -60,6 +59,14 @@ pub fn run(args: &CheckArgs) -> Result<Status> {
                 },
             }
         }
+    }
+}
+
+/// The summary's note on errors the per-package cap left out.
+fn more_not_shown(hidden: usize) -> String {
+    match hidden {
+        0 => String::new(),
+        n => format!("; {n} more not shown (--all-errors shows them)"),
     }
 }
 
@@ -105,8 +112,8 @@ fn check_once(args: &CheckArgs, format: Format, previous: &mut Option<BTreeSet<S
     };
     match previous.as_ref() {
         None => {
-            print_diagnostics(&all, &analysis.map, &ws.cwd, format)?;
-            eprintln!("gox: {summary} ({:.0?}); watching for changes", started.elapsed());
+            let hidden = print_capped(&all, args.all_errors, &analysis.map, &ws.cwd, format)?;
+            eprintln!("gox: {summary}{} ({:.0?}); watching for changes", more_not_shown(hidden), started.elapsed());
         }
         Some(before) => {
             let new: Vec<(&Diagnostic, &str)> = all.iter().filter(|(d, _)| !before.contains(&key(d))).copied().collect();
@@ -114,11 +121,17 @@ fn check_once(args: &CheckArgs, format: Format, previous: &mut Option<BTreeSet<S
             if new.is_empty() && fixed.is_empty() {
                 eprintln!("gox: no change: {summary} ({:.0?})", started.elapsed());
             } else {
-                print_diagnostics(&new, &analysis.map, &ws.cwd, format)?;
+                let hidden = print_capped(&new, args.all_errors, &analysis.map, &ws.cwd, format)?;
                 for line in &fixed {
                     println!("fixed: {line}");
                 }
-                eprintln!("gox: {summary}: {} new, {} fixed ({:.0?})", new.len(), fixed.len(), started.elapsed());
+                eprintln!(
+                    "gox: {summary}: {} new, {} fixed{} ({:.0?})",
+                    new.len(),
+                    fixed.len(),
+                    more_not_shown(hidden),
+                    started.elapsed()
+                );
             }
         }
     }
