@@ -11,7 +11,8 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use gox_module::fetch::archive::{extract_module_zip, file_path_problem, Limits};
+use gox_module::fetch::archive::{extract_module_zip, Limits};
+use gox_module::modpath::check_file_path;
 use libfuzzer_sys::fuzz_target;
 
 const MODULE: &str = "example.com/m";
@@ -91,7 +92,7 @@ fuzz_target!(|data: &[u8]| {
             let meta = std::fs::symlink_metadata(dest.join(&rel)).expect("metadata");
             assert!(meta.is_file() || meta.is_dir(), "{rel:?} is neither a regular file nor a directory");
             let slashed = rel.to_str().expect("UTF-8 names only");
-            assert_eq!(file_path_problem(slashed), None, "extracted a malformed path {rel:?}");
+            assert_eq!(check_file_path(slashed), Ok(()), "extracted a malformed path {rel:?}");
         }
     }
 

@@ -9,6 +9,7 @@ pub mod goxdeps;
 pub mod hash;
 pub mod lockfile;
 pub mod modfile;
+pub mod modpath;
 pub mod project;
 pub mod std;
 pub mod verify;

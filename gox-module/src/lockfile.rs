@@ -35,7 +35,8 @@ use semver::Version;
 use toml_edit::{ArrayOfTables, DocumentMut, ImDocument, Item, Table};
 
 use crate::error::FilePos;
-use crate::modfile::{check_module_path, parse_version};
+use crate::modfile::parse_version;
+use crate::modpath::check_module_path;
 
 /// A `gox.lock` error at `file:line:col`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -138,8 +139,7 @@ impl Checker<'_> {
 
     fn entry(&self, table: &Table, index: usize) -> Result<LockEntry, LockError> {
         let (path, span) = self.string_field(table, "path", index)?;
-        check_module_path(path)
-            .map_err(|why| self.error(span, format!("invalid module path \"{path}\": {why}")))?;
+        check_module_path(path).map_err(|err| self.error(span, err.to_string()))?;
         let (version, span) = self.string_field(table, "version", index)?;
         let version = parse_version(version).map_err(|why| {
             self.error(span, format!("invalid version \"{version}\": {why}; expected an exact version like v1.2.3"))

@@ -12,8 +12,8 @@
 //! )
 //! ```
 //!
-//! A module path is slash-separated elements of ASCII letters, digits and
-//! `-._~`, with no empty, `.` or `..` element and not `std` or under `std/`.
+//! A module path follows [`crate::modpath::check_module_path`] (ASCII
+//! letters, digits and `-._~`; not `std` or under `std/`).
 //! A version is an exact `v`-prefixed semantic version. An alias is an
 //! identifier other than `_` and the Go keywords. Aliases and module paths
 //! are unique within one file. Every error names `file:line:col`.
@@ -24,6 +24,7 @@
 
 pub use crate::files::write_atomic;
 
+use std::collections::HashMap;
 use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -31,6 +32,7 @@ use std::path::{Path, PathBuf};
 use semver::Version;
 
 use crate::error::FilePos;
+use crate::modpath::check_module_path;
 
 /// A `gox.mod` error: the position (absent only for bad arguments to an
 /// edit) and a message in Go's style.
@@ -97,7 +99,8 @@ pub struct ModFile {
     blocks: Vec<BlockSyntax>,
 }
 
-const MODULE_PATH_RULE: &str = "expected slash-separated elements of letters, digits and \"-._~\"";
+const MODULE_PATH_RULE: &str =
+    "expected slash-separated elements of ASCII letters, digits and \"-._~\", not beginning or ending with a dot";
 const VERSION_RULE: &str = "expected an exact version like v1.2.3 or v2.0.0-beta.1";
 
 const GO_KEYWORDS: &[&str] = &[
@@ -105,34 +108,6 @@ const GO_KEYWORDS: &[&str] = &[
     "func", "go", "goto", "if", "import", "interface", "map", "package", "range", "return", "select",
     "struct", "switch", "type", "var",
 ];
-
-/// Checks a module path; the error is the reason, without the path.
-pub fn check_module_path(path: &str) -> Result<(), String> {
-    if path.is_empty() {
-        return Err("empty path".to_string());
-    }
-    if path.starts_with('/') {
-        return Err("leading slash".to_string());
-    }
-    if path.ends_with('/') {
-        return Err("trailing slash".to_string());
-    }
-    for elem in path.split('/') {
-        if elem.is_empty() {
-            return Err("empty path element".to_string());
-        }
-        if elem == "." || elem == ".." {
-            return Err(format!("invalid path element \"{elem}\""));
-        }
-        if let Some(c) = elem.chars().find(|&c| !(c.is_ascii_alphanumeric() || "-._~".contains(c))) {
-            return Err(format!("invalid char {c:?}"));
-        }
-    }
-    if path == "std" || path.starts_with("std/") {
-        return Err("\"std\" is reserved for the standard library".to_string());
-    }
-    Ok(())
-}
 
 /// Parses an exact `v`-prefixed semantic version; the error is the reason.
 pub fn parse_version(text: &str) -> Result<Version, String> {
@@ -217,6 +192,16 @@ pub(crate) fn lines(text: &str) -> Vec<(Range<usize>, Range<usize>)> {
 struct Parser<'a> {
     path: &'a Path,
     text: &'a str,
+    /// The offset of each line's first byte, for positions in O(log n).
+    line_starts: Vec<usize>,
+}
+
+/// The requires parsed so far by alias and by module path (positions in
+/// `ModFile::requires`), so that a gox.mod of 10^5 requires parses in linear time.
+#[derive(Default)]
+struct RequireIndex<'a> {
+    by_alias: HashMap<&'a str, usize>,
+    by_path: HashMap<&'a str, usize>,
 }
 
 impl Parser<'_> {
@@ -224,27 +209,31 @@ impl Parser<'_> {
         ModError { pos: Some(FilePos::at(self.path, self.text, offset)), message: message.into() }
     }
 
+    /// As `FilePos::at(self.path, self.text, offset)`, by binary search.
     fn pos(&self, offset: usize) -> FilePos {
-        FilePos::at(self.path, self.text, offset)
+        let offset = offset.min(self.text.len());
+        let line = self.line_starts.partition_point(|&s| s <= offset).max(1);
+        let start = self.line_starts.get(line - 1).copied().unwrap_or(0);
+        FilePos { file: self.path.to_path_buf(), line: line as u32, col: (offset - start) as u32 + 1 }
     }
 
-    fn require(
+    fn require<'t>(
         &self,
-        toks: &[Token<'_>],
+        toks: &[Token<'t>],
         line: Range<usize>,
         block: Option<usize>,
         file: &ModFile,
+        index: &mut RequireIndex<'t>,
     ) -> Result<(Require, RequireSyntax), ModError> {
         let (alias, path, version) = (&toks[0], &toks[1], &toks[2]);
         check_alias(alias.text)
             .map_err(|why| self.error(alias.range.start, format!("invalid alias \"{}\": {why}", alias.text)))?;
-        check_module_path(path.text).map_err(|why| {
-            self.error(path.range.start, format!("invalid module path \"{}\": {why}; {MODULE_PATH_RULE}", path.text))
-        })?;
+        check_module_path(path.text)
+            .map_err(|err| self.error(path.range.start, format!("{err}; {MODULE_PATH_RULE}")))?;
         let parsed = parse_version(version.text).map_err(|why| {
             self.error(version.range.start, format!("invalid version \"{}\": {why}; {VERSION_RULE}", version.text))
         })?;
-        if let Some(prev) = file.requires.iter().find(|r| r.alias == alias.text) {
+        if let Some(prev) = index.by_alias.get(alias.text).and_then(|&i| file.requires.get(i)) {
             return Err(self.error(
                 alias.range.start,
                 format!(
@@ -256,7 +245,7 @@ impl Parser<'_> {
                 ),
             ));
         }
-        if let Some(i) = file.requires.iter().position(|r| r.module_path == path.text) {
+        if let Some(&i) = index.by_path.get(path.text) {
             let (prev, prev_path) = (&file.requires[i], &file.syntax[i].module_path);
             return Err(self.error(
                 path.range.start,
@@ -285,6 +274,8 @@ impl Parser<'_> {
             version: version.range.clone(),
             block,
         };
+        index.by_alias.insert(alias.text, file.requires.len());
+        index.by_path.insert(path.text, file.requires.len());
         Ok((require, syntax))
     }
 
@@ -299,6 +290,7 @@ impl Parser<'_> {
             blocks: Vec::new(),
         };
         let mut seen_module = false;
+        let mut index = RequireIndex::default();
         // The open block: the offset of its `(` and its opening line.
         let mut open: Option<(usize, Range<usize>)> = None;
         for (code, full) in lines(self.text) {
@@ -322,7 +314,7 @@ impl Parser<'_> {
                         "usage: <alias> <module-path> <version> (one require per line inside require ( ... ))",
                     ));
                 }
-                let (r, s) = self.require(&toks, full.clone(), Some(file.blocks.len()), &file)?;
+                let (r, s) = self.require(&toks, full.clone(), Some(file.blocks.len()), &file, &mut index)?;
                 file.requires.push(r);
                 file.syntax.push(s);
                 continue;
@@ -339,12 +331,8 @@ impl Parser<'_> {
                         return Err(self.error(first.range.start, "usage: module <module-path>"));
                     }
                     let path = &toks[1];
-                    check_module_path(path.text).map_err(|why| {
-                        self.error(
-                            path.range.start,
-                            format!("invalid module path \"{}\": {why}; {MODULE_PATH_RULE}", path.text),
-                        )
-                    })?;
+                    check_module_path(path.text)
+                        .map_err(|err| self.error(path.range.start, format!("{err}; {MODULE_PATH_RULE}")))?;
                     seen_module = true;
                     file.module_path = path.text.to_string();
                     file.module_pos = self.pos(first.range.start);
@@ -366,7 +354,7 @@ impl Parser<'_> {
                     if toks.len() != 4 || toks.iter().any(|t| t.text == "(" || t.text == ")") {
                         return Err(self.error(first.range.start, "usage: require <alias> <module-path> <version>"));
                     }
-                    let (r, s) = self.require(&toks[1..], full.clone(), None, &file)?;
+                    let (r, s) = self.require(&toks[1..], full.clone(), None, &file, &mut index)?;
                     file.requires.push(r);
                     file.syntax.push(s);
                 }
@@ -394,7 +382,10 @@ impl Parser<'_> {
 impl ModFile {
     /// Parses and validates `text`; `path_for_messages` is the file named in errors.
     pub fn parse(path_for_messages: &Path, text: &str) -> Result<ModFile, ModError> {
-        Parser { path: path_for_messages, text }.parse()
+        let line_starts = std::iter::once(0)
+            .chain(text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i + 1))
+            .collect();
+        Parser { path: path_for_messages, text, line_starts }.parse()
     }
 
     /// The `module` path.
@@ -461,8 +452,7 @@ impl ModFile {
     pub fn add_or_replace_require(&mut self, alias: &str, module_path: &str, version: &Version) -> Result<(), ModError> {
         let arg_error = |message: String| ModError { pos: None, message };
         check_alias(alias).map_err(|why| arg_error(format!("invalid alias \"{alias}\": {why}")))?;
-        check_module_path(module_path)
-            .map_err(|why| arg_error(format!("invalid module path \"{module_path}\": {why}; {MODULE_PATH_RULE}")))?;
+        check_module_path(module_path).map_err(|err| arg_error(format!("{err}; {MODULE_PATH_RULE}")))?;
         let version_text = format!("v{version}");
         let by_alias = self.requires.iter().position(|r| r.alias == alias);
         let by_path = self.requires.iter().position(|r| r.module_path == module_path);

@@ -25,6 +25,7 @@ use gox_common::render::display_path;
 use gox_common::{BuildConfig, FileSystem};
 
 use crate::closure::{relative_slash, Module, ModuleClosure, GOXDEPS_DIR};
+use crate::modpath::{check_import_path, PathError};
 use crate::std::{is_package_dir, std_dir, EmbeddedStd, STD_ROOT};
 
 /// The canonical identity of a package: the same package reached from two
@@ -114,7 +115,10 @@ pub struct UnknownAlias {
 /// (without position, except for a file whose package clause is unreadable).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ResolveError {
-    InvalidImportPath { path: String, reason: String },
+    /// An import path breaking the path rules; `path` keeps the `@` of an external import.
+    InvalidImportPath(PathError),
+    /// An import of the root's `.goxdeps` (or a directory in it) as a local package.
+    GoxdepsImport { path: String },
     /// `@"alias..."` with an alias the importing module's gox.mod does not declare.
     UnknownAlias(Box<UnknownAlias>),
     /// A std package importing something other than std.
@@ -148,7 +152,10 @@ impl ResolveError {
     fn write(&self, f: &mut fmt::Formatter<'_>, base: Option<&Path>) -> fmt::Result {
         let show = |p: &Path| display_path(p, base);
         match self {
-            ResolveError::InvalidImportPath { path, reason } => write!(f, "invalid import path \"{path}\": {reason}"),
+            ResolveError::InvalidImportPath(err) => write!(f, "{err}"),
+            ResolveError::GoxdepsImport { path } => {
+                write!(f, "invalid import path \"{path}\": {GOXDEPS_DIR} holds dependencies; import them with @\"alias\"")
+            }
             ResolveError::UnknownAlias(u) => {
                 let UnknownAlias { alias, spec, mod_file, did_you_mean, declared_by } = &**u;
                 write!(f, "unknown alias \"{alias}\" in @\"{spec}\": not declared in {}", show(mod_file))?;
@@ -180,39 +187,6 @@ impl ResolveError {
 }
 
 impl std::error::Error for ResolveError {}
-
-/// Characters never allowed in an import path (as in Go's module loader).
-const BAD_IMPORT_CHARS: &str = "!\"#$%&'()*,:;<=>?[\\]^`{|}";
-
-/// Checks an import path (or the part after an alias); the error is the reason.
-fn check_import_path(path: &str) -> Result<(), String> {
-    if path.is_empty() {
-        return Err("empty path".to_string());
-    }
-    if path.starts_with('/') {
-        return Err("leading slash".to_string());
-    }
-    if path.ends_with('/') {
-        return Err("trailing slash".to_string());
-    }
-    if let Some(c) = path.chars().find(|&c| c.is_whitespace() || c.is_control() || BAD_IMPORT_CHARS.contains(c)) {
-        return Err(format!("invalid char {c:?}"));
-    }
-    for elem in path.split('/') {
-        if elem.is_empty() {
-            return Err("empty path element".to_string());
-        }
-        if elem == "." || elem == ".." {
-            return Err("relative import paths are not supported; import packages by their path from the module root".to_string());
-        }
-        if elem.starts_with('.') || elem.starts_with('_') || elem == "testdata" {
-            return Err(format!(
-                "directory \"{elem}\" is not a package (names beginning with \".\" or \"_\", and testdata, are ignored)"
-            ));
-        }
-    }
-    Ok(())
-}
 
 /// The declared alias closest to `alias`, if close enough to be a typo.
 fn closest_alias<'a>(alias: &str, declared: impl Iterator<Item = &'a str>) -> Option<String> {
@@ -429,11 +403,16 @@ impl<F: FileSystem, S: FileSystem> Vfs<F, S> {
     }
 
     fn resolve_uncached(&self, from: &PackageId, spec_path: &str, external: bool) -> Result<ResolvedPackage, ResolveError> {
-        let invalid = |reason: String| ResolveError::InvalidImportPath {
-            path: if external { format!("@{spec_path}") } else { spec_path.to_string() },
-            reason,
-        };
-        check_import_path(spec_path).map_err(invalid)?;
+        // Said before the path rules, which would only call `.goxdeps` hidden.
+        if !external && (spec_path == GOXDEPS_DIR || spec_path.starts_with(&format!("{GOXDEPS_DIR}/"))) {
+            return Err(ResolveError::GoxdepsImport { path: spec_path.to_string() });
+        }
+        check_import_path(spec_path).map_err(|mut err| {
+            if external {
+                err.path = format!("@{spec_path}");
+            }
+            ResolveError::InvalidImportPath(err)
+        })?;
         let module = match from {
             PackageId::Std(_) => {
                 if external {
@@ -466,9 +445,6 @@ impl<F: FileSystem, S: FileSystem> Vfs<F, S> {
             let id = PackageId::Std(spec_path.to_string());
             self.check_internal(from, &id)?;
             return self.finish_import(id, self.std.dir(spec_path), FsKind::Std, "std".to_string(), shadowed);
-        }
-        if module.is_root() && (spec_path == GOXDEPS_DIR || spec_path.starts_with(&format!("{GOXDEPS_DIR}/"))) {
-            return Err(invalid(format!("{GOXDEPS_DIR} holds dependencies; import them with @\"alias\"")));
         }
         let id = PackageId::Module { module: module.path.clone(), dir: spec_path.to_string() };
         self.check_internal(from, &id)?;

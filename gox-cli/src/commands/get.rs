@@ -88,8 +88,8 @@ fn parse_target(text: &str, modfile: &ModFile, update: Option<&str>) -> Result<T
                     "gox get {text}: no require with alias \"{name}\" in gox.mod, and \"{name}\" is not a module path (missing dot in first path element)"
                 ));
             }
-            if let Err(why) = gox_module::modfile::check_module_path(name) {
-                return Err(format!("gox get {text}: malformed module path \"{name}\": {why}"));
+            if let Err(err) = gox_module::modpath::check_module_path(name) {
+                return Err(format!("gox get {text}: {err}"));
             }
             name.to_string()
         }

@@ -17,8 +17,8 @@ pub fn run(module_path: Option<&str>, gitignore: bool) -> Result<Status> {
         Some(p) => p.to_string(),
         None => default_module_path(&cwd)?,
     };
-    if let Err(err) = gox_module::modfile::check_module_path(&path) {
-        eprintln!("gox: invalid module path {path:?}: {err}");
+    if let Err(err) = gox_module::modpath::check_module_path(&path) {
+        eprintln!("gox: {err}");
         return Ok(Status::Usage);
     }
     let text = format!("module {path}\n");

@@ -1,8 +1,9 @@
 //! Safe extraction of module trees: Go-style module zips (every entry under
 //! `<module>@<version>/`) and, through [`TreeChecker`], git trees.
 //!
-//! Rejected: absolute paths, `..` and other malformed elements, symbolic
-//! links and other special files, names that collide case-insensitively,
+//! Rejected: paths breaking [`crate::modpath::check_file_path`] (absolute
+//! paths, `..` and other malformed elements), symbolic links and other
+//! special files, names that collide case-insensitively,
 //! entries outside the `<module>@<version>/` prefix, and trees over the
 //! [`Limits`]. Sizes are enforced on the bytes actually decompressed, not on
 //! what the archive claims.
@@ -11,6 +12,8 @@ use std::collections::HashMap;
 use std::fs::File;
 use std::io::{Read, Seek, Write};
 use std::path::Path;
+
+use crate::modpath::{check_file_path, PathError, PathKind, PathProblem};
 
 /// Size limits for one module.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -48,27 +51,10 @@ fn archive_error(message: impl Into<String>) -> ArchiveError {
     ArchiveError { message: message.into() }
 }
 
-/// Why `rel` (a slash-separated path relative to the module root) is not an
-/// acceptable file path, or `None`.
-pub fn file_path_problem(rel: &str) -> Option<String> {
-    if rel.starts_with('/') || rel.starts_with('\\') {
-        return Some("absolute path".into());
+impl From<PathError> for ArchiveError {
+    fn from(err: PathError) -> ArchiveError {
+        archive_error(err.to_string())
     }
-    if rel.len() >= 2 && rel.as_bytes()[1] == b':' {
-        return Some("absolute path".into());
-    }
-    for elem in rel.split('/') {
-        if elem.is_empty() {
-            return Some("empty path element".into());
-        }
-        if elem == "." || elem == ".." {
-            return Some(format!("invalid path element {elem:?}"));
-        }
-        if let Some(c) = elem.chars().find(|c| c.is_control() || *c == '\\' || *c == ':') {
-            return Some(format!("invalid char {c:?}"));
-        }
-    }
-    None
 }
 
 /// Checks the entries of one module tree as they are added: paths,
@@ -113,9 +99,7 @@ impl TreeChecker {
 
     /// Adds a file or directory at `rel` (and its parent directories).
     pub fn add_path(&mut self, rel: &str, is_dir: bool) -> Result<(), ArchiveError> {
-        if let Some(problem) = file_path_problem(rel) {
-            return Err(archive_error(format!("malformed file path {rel:?}: {problem}")));
-        }
+        check_file_path(rel)?;
         let mut end = 0;
         while let Some(i) = rel[end..].find('/') {
             end += i;
@@ -207,9 +191,7 @@ fn extract_module_zip_from<R: Read + Seek>(
     for i in 0..archive.len() {
         let entry = archive.by_index_raw(i).map_err(zip_err)?;
         let name = entry.name().to_string();
-        if let Some(problem) = file_path_problem(name.trim_end_matches('/')) {
-            return Err(archive_error(format!("malformed file path {name:?}: {problem}")));
-        }
+        check_file_path(name.trim_end_matches('/'))?;
         let Some(rel) = name.strip_prefix(&prefix) else {
             return Err(archive_error(format!("file {name:?} is not in the module directory {prefix:?}")));
         };
@@ -226,7 +208,8 @@ fn extract_module_zip_from<R: Read + Seek>(
             if is_dir {
                 continue;
             }
-            return Err(archive_error(format!("malformed file path {name:?}: empty path element")));
+            let problem = PathProblem::EmptyElement;
+            return Err(PathError { kind: PathKind::File, path: name, problem }.into());
         }
         checker.add_path(rel, is_dir)?;
         if !is_dir {

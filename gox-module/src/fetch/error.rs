@@ -22,8 +22,8 @@ impl fmt::Display for Tried {
 
 #[derive(Debug, thiserror::Error)]
 pub enum FetchError {
-    #[error("malformed module path {module:?}: {reason}")]
-    InvalidModulePath { module: String, reason: String },
+    #[error(transparent)]
+    InvalidModulePath(crate::modpath::PathError),
 
     #[error("{module}@{version}: invalid version: not a semantic version with a v prefix")]
     InvalidVersion { module: String, version: String },

@@ -144,10 +144,7 @@ pub fn declared_module_path(gox_mod: &str) -> Option<String> {
 }
 
 fn check_module(module: &str) -> Result<(), FetchError> {
-    match path::module_path_problem(module) {
-        Some(reason) => Err(FetchError::InvalidModulePath { module: module.to_string(), reason }),
-        None => Ok(()),
-    }
+    crate::modpath::check_module_path(module).map_err(FetchError::InvalidModulePath)
 }
 
 /// How a search over the sources ended without a result.

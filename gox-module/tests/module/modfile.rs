@@ -79,25 +79,26 @@ fn unknown_directive() {
 
 #[test]
 fn invalid_module_paths_name_the_rule() {
-    let rule = "expected slash-separated elements of letters, digits and \"-._~\"";
+    let rule = "expected slash-separated elements of ASCII letters, digits and \"-._~\", not beginning or ending with a dot";
     let cases = [
-        ("module a//b", "gox.mod:1:8: invalid module path \"a//b\": empty path element"),
-        ("module /a", "gox.mod:1:8: invalid module path \"/a\": leading slash"),
-        ("module a/", "gox.mod:1:8: invalid module path \"a/\": trailing slash"),
-        ("module a/../b", "gox.mod:1:8: invalid module path \"a/../b\": invalid path element \"..\""),
-        ("module a/./b", "gox.mod:1:8: invalid module path \"a/./b\": invalid path element \".\""),
-        ("module a@b", "gox.mod:1:8: invalid module path \"a@b\": invalid char '@'"),
+        ("module a//b", "gox.mod:1:8: malformed module path \"a//b\": empty path element"),
+        ("module /a", "gox.mod:1:8: malformed module path \"/a\": leading slash"),
+        ("module a/", "gox.mod:1:8: malformed module path \"a/\": trailing slash"),
+        ("module a/../b", "gox.mod:1:8: malformed module path \"a/../b\": invalid path element \"..\""),
+        ("module a/./b", "gox.mod:1:8: malformed module path \"a/./b\": invalid path element \".\""),
+        ("module a@b", "gox.mod:1:8: malformed module path \"a@b\": invalid char '@' in path element \"a@b\""),
+        ("module a/.git", "gox.mod:1:8: malformed module path \"a/.git\": leading dot in path element \".git\""),
     ];
     for (text, want) in cases {
         assert_eq!(error(text), format!("{want}; {rule}"));
     }
     assert_eq!(
         error("module std/x"),
-        format!("gox.mod:1:8: invalid module path \"std/x\": \"std\" is reserved for the standard library; {rule}")
+        format!("gox.mod:1:8: malformed module path \"std/x\": \"std\" is reserved for the standard library; {rule}")
     );
     assert_eq!(
         error("module m\nrequire x std v1.0.0"),
-        format!("gox.mod:2:11: invalid module path \"std\": \"std\" is reserved for the standard library; {rule}")
+        format!("gox.mod:2:11: malformed module path \"std\": \"std\" is reserved for the standard library; {rule}")
     );
     // `std` as a prefix of a longer element is fine.
     assert_eq!(parse("module stdlib/x").module_path(), "stdlib/x");
@@ -232,7 +233,7 @@ fn add_rejects_bad_arguments_and_alias_clashes() {
     let e = f.add_or_replace_require("c", "example.com//c", &v("1.0.0")).unwrap_err();
     assert_eq!(
         e.to_string(),
-        "invalid module path \"example.com//c\": empty path element; expected slash-separated elements of letters, digits and \"-._~\""
+        "malformed module path \"example.com//c\": empty path element; expected slash-separated elements of ASCII letters, digits and \"-._~\", not beginning or ending with a dot"
     );
     assert_eq!(f.to_string(), "module m\nrequire a example.com/a v1.0.0\nrequire b example.com/b v1.0.0\n");
 }

@@ -206,21 +206,21 @@ fn invalid_import_paths() {
     let root = root_pkg("");
     assert_eq!(
         err(&v, &root, "./utils", false),
-        "invalid import path \"./utils\": relative import paths are not supported; import packages by their path from the module root"
+        "malformed import path \"./utils\": relative import paths are not supported; import packages by their path from the module root"
     );
-    assert_eq!(err(&v, &root, "", false), "invalid import path \"\": empty path");
-    assert_eq!(err(&v, &root, "a//b", false), "invalid import path \"a//b\": empty path element");
-    assert_eq!(err(&v, &root, "/abs", false), "invalid import path \"/abs\": leading slash");
-    assert_eq!(err(&v, &root, "a b", false), "invalid import path \"a b\": invalid char ' '");
+    assert_eq!(err(&v, &root, "", false), "malformed import path \"\": empty path");
+    assert_eq!(err(&v, &root, "a//b", false), "malformed import path \"a//b\": empty path element");
+    assert_eq!(err(&v, &root, "/abs", false), "malformed import path \"/abs\": leading slash");
+    assert_eq!(err(&v, &root, "a b", false), "malformed import path \"a b\": invalid char ' ' in path element \"a b\"");
     assert_eq!(
         err(&v, &root, "x/testdata", false),
-        "invalid import path \"x/testdata\": directory \"testdata\" is not a package (names beginning with \".\" or \"_\", and testdata, are ignored)"
+        "malformed import path \"x/testdata\": directory \"testdata\" is not a package (names beginning with \".\" or \"_\", and testdata, are ignored)"
     );
     assert_eq!(
         err(&v, &root, ".goxdeps/example.com/a@v1.0.0", false),
-        "invalid import path \".goxdeps/example.com/a@v1.0.0\": directory \".goxdeps\" is not a package (names beginning with \".\" or \"_\", and testdata, are ignored)"
+        "invalid import path \".goxdeps/example.com/a@v1.0.0\": .goxdeps holds dependencies; import them with @\"alias\""
     );
-    assert_eq!(err(&v, &root, "a/", true), "invalid import path \"@a/\": trailing slash");
+    assert_eq!(err(&v, &root, "a/", true), "malformed import path \"@a/\": trailing slash");
 }
 
 #[test]
