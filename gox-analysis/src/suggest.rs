@@ -10,7 +10,7 @@ use gox_syntax::Symbol;
 
 use crate::checker::Checker;
 use crate::lookup::{lookup_field_or_method, Lookup};
-use crate::objects::Package;
+use crate::objects::{ObjectKind, Package};
 use crate::scope::Scope;
 use crate::types::{Type, TypeKind};
 
@@ -55,10 +55,20 @@ impl<'a> Checker<'a> {
         let mut names: Vec<Symbol> = Vec::new();
         let mut scope: Option<&Arc<Scope>> = Some(&self.scope);
         while let Some(s) = scope {
-            names.extend(s.names());
+            // A name whose import failed stands for nothing: suggesting it
+            // would point at the broken import, which has its own error.
+            names.extend(s.names().into_iter().filter(|&n| !self.is_fake_import(s, n)));
             scope = s.parent.as_ref();
         }
         did_you_mean(name.as_str(), names.iter().map(|n| n.as_str()))
+    }
+
+    /// Whether `name` in `scope` is the stand-in of an import that failed.
+    fn is_fake_import(&self, scope: &Scope, name: Symbol) -> bool {
+        scope.lookup(name).is_some_and(|obj| match &obj.kind {
+            ObjectKind::PkgName { imported } => self.fake_imports.contains(&(Arc::as_ptr(imported) as usize)),
+            _ => false,
+        })
     }
 
     /// For `undefined: pkg.Name`: the closest exported name of `pkg`.
