@@ -22,6 +22,7 @@ use crate::error::FilePos;
 use crate::modfile::{ModError, ModFile};
 
 pub use crate::goxdeps::{dep_dir, GOXDEPS_DIR};
+use crate::goxdeps::module_version;
 /// The name of a module's manifest.
 pub const MOD_FILE_NAME: &str = "gox.mod";
 
@@ -49,7 +50,7 @@ impl Module {
     pub fn display_name(&self) -> String {
         match &self.version {
             None => self.path.clone(),
-            Some(v) => format!("{}@v{v}", self.path),
+            Some(v) => module_version(&self.path, v),
         }
     }
 }
@@ -318,7 +319,7 @@ impl ModuleClosure {
                 }
                 let selected = modules.len();
                 let mut chain = chains[from].clone();
-                chain.push(format!("{}@v{chosen}", r.module_path));
+                chain.push(module_version(&r.module_path, &chosen));
                 chains.push(chain);
                 index.insert(r.module_path.clone(), selected);
                 modules.push(Module { path: r.module_path.clone(), version: Some(chosen.clone()), dir, mod_file, workspace });
@@ -387,7 +388,7 @@ impl ModuleClosure {
     pub fn graph(&self) -> Vec<(String, String)> {
         self.requirements
             .iter()
-            .map(|q| (self.modules[q.from].display_name(), format!("{}@v{}", q.path, q.version)))
+            .map(|q| (self.modules[q.from].display_name(), module_version(&q.path, &q.version)))
             .collect()
     }
 

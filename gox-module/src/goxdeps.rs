@@ -9,21 +9,21 @@ use gox_common::{FileSystem, RealFs};
 use semver::Version;
 
 use crate::hash::{hash_file_list, FileHash};
+use crate::modfile::parse_version;
 
 /// The directory, under the root project, holding every dependency.
 pub const GOXDEPS_DIR: &str = ".goxdeps";
 
+/// `<module-path>@v<version>`: how a module version is named in `.goxdeps`,
+/// in module zips, in the "h1:" hash and in messages.
+pub fn module_version(module: &str, version: &Version) -> String {
+    format!("{module}@v{version}")
+}
+
 /// `<goxdeps>/<module-path>@v<version>`: where `module@version` lives.
 pub fn module_dir(goxdeps: &Path, module: &str, version: &Version) -> PathBuf {
     let mut dir = goxdeps.to_path_buf();
-    let mut elems = module.split('/').peekable();
-    while let Some(elem) = elems.next() {
-        if elems.peek().is_none() {
-            dir.push(format!("{elem}@v{version}"));
-        } else {
-            dir.push(elem);
-        }
-    }
+    dir.extend(module_version(module, version).split('/'));
     dir
 }
 
@@ -90,7 +90,7 @@ impl Manifest {
 
     /// The "h1:" hash of the files listed, for `module@v<version>`.
     pub fn hash(&self, module: &str, version: &Version) -> Option<String> {
-        hash_file_list(&format!("{module}@v{version}"), &self.files).ok()
+        hash_file_list(&module_version(module, version), &self.files).ok()
     }
 }
 
@@ -113,9 +113,9 @@ pub fn installed(goxdeps: &Path) -> Vec<Installed> {
             if name.starts_with('.') || !e.file_type().is_ok_and(|t| t.is_dir()) {
                 continue;
             }
-            match name.rsplit_once("@v") {
+            match name.rsplit_once('@') {
                 Some((last, version)) => {
-                    let Ok(version) = Version::parse(version) else { continue };
+                    let Ok(version) = parse_version(version) else { continue };
                     let module = if rel.is_empty() { last.to_string() } else { format!("{rel}/{last}") };
                     out.push(Installed { module, version, dir: e.path() });
                 }

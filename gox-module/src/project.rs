@@ -192,10 +192,9 @@ impl Project {
     /// is of unknown origin: removed and downloaded again.
     pub fn fetch(&mut self, fetcher: &Fetcher, module: &str, version: &Version) -> Result<Fetched, ProjectError> {
         let goxdeps = self.goxdeps();
-        let v = crate::fetch::Version::from_semver(version);
         let locked = self.lock.get(module, version).cloned();
         let mut fetched =
-            fetcher.fetch(&goxdeps, module, &v, locked.as_ref().map(|e| e.hash.as_str())).map_err(ProjectError::Fetch)?;
+            fetcher.fetch(&goxdeps, module, version, locked.as_ref().map(|e| e.hash.as_str())).map_err(ProjectError::Fetch)?;
         let mut manifest = None;
         if fetched.origin == Origin::AlreadyPresent {
             manifest = Manifest::read(&fetched.dir);
@@ -211,7 +210,7 @@ impl Project {
                 crate::goxdeps::remove(&goxdeps, &fetched.dir)
                     .map_err(|source| ProjectError::Io { what: "removing", path: fetched.dir.clone(), source })?;
                 manifest = None;
-                fetched = fetcher.fetch(&goxdeps, module, &v, None).map_err(ProjectError::Fetch)?;
+                fetched = fetcher.fetch(&goxdeps, module, version, None).map_err(ProjectError::Fetch)?;
             }
         }
         if fetched.origin != Origin::AlreadyPresent {

@@ -4,9 +4,8 @@ mod support;
 
 use std::path::Path;
 
-use gox_module::fetch::{
-    module_hash, parse_goxproxy, FetchError, Fetcher, Origin, Query, Version,
-};
+use gox_module::fetch::{module_hash, parse_goxproxy, FetchError, Fetcher, Origin, Query};
+use gox_module::modfile::parse_version;
 use support::*;
 
 const LIB: &str = "example.com/lib";
@@ -40,13 +39,13 @@ fn world() -> World {
 }
 
 fn resolve(w: &World, q: &str) -> String {
-    w.fetcher.resolve(LIB, &Query::parse(q).unwrap()).unwrap().to_string()
+    format!("v{}", w.fetcher.resolve(LIB, &Query::parse(q).unwrap()).unwrap())
 }
 
 #[test]
 fn git_tags_are_the_versions_in_semver_order() {
     let w = world();
-    let versions: Vec<String> = w.fetcher.list_versions(LIB).unwrap().iter().map(|v| v.to_string()).collect();
+    let versions: Vec<String> = w.fetcher.list_versions(LIB).unwrap().iter().map(|v| format!("v{v}")).collect();
     assert_eq!(versions, ["v1.0.0", "v1.2.0", "v1.2.7", "v1.10.0", "v2.0.0-rc.1"]);
 }
 
@@ -79,7 +78,7 @@ fn git_unknown_version_names_the_repository_tried() {
 #[test]
 fn git_fetch_checks_out_the_tag_and_records_the_commit() {
     let w = world();
-    let v = Version::parse("v1.2.0").unwrap();
+    let v = parse_version("v1.2.0").unwrap();
     let got = w.fetcher.fetch(&w.goxdeps(), LIB, &v, None).unwrap();
     let dir = w.goxdeps().join("example.com/lib@v1.2.0");
     assert_eq!(got.dir, dir);
@@ -91,7 +90,7 @@ fn git_fetch_checks_out_the_tag_and_records_the_commit() {
         std::fs::read_to_string(dir.join("lib.gox")).unwrap(),
         "package lib\n\nconst Version = \"v1.2.0\"\n"
     );
-    assert_eq!(got.hash, module_hash(&dir, LIB, "v1.2.0").unwrap());
+    assert_eq!(got.hash, module_hash(&dir, LIB, &parse_version("v1.2.0").unwrap()).unwrap());
     assert_eq!(
         contents(&w.goxdeps()),
         ["example.com/", "example.com/lib@v1.2.0/", "example.com/lib@v1.2.0/gox.mod", "example.com/lib@v1.2.0/lib.gox", "example.com/lib@v1.2.0/sub/", "example.com/lib@v1.2.0/sub/x.gox"]
@@ -101,7 +100,7 @@ fn git_fetch_checks_out_the_tag_and_records_the_commit() {
 #[test]
 fn git_and_proxy_copies_of_the_same_tree_have_the_same_hash() {
     let w = world();
-    let v = Version::parse("v1.0.0").unwrap();
+    let v = parse_version("v1.0.0").unwrap();
     let from_git = w.fetcher.fetch(&w.goxdeps(), LIB, &v, None).unwrap();
     let proxy = w.tmp.path().join("proxy");
     let m = gox_mod(LIB);
@@ -118,7 +117,7 @@ fn git_symlink_in_tree_is_rejected_and_leaves_nothing() {
     let repo = git2::Repository::open_bare(w.tmp.path().join("repos/lib")).unwrap();
     let m = gox_mod(LIB);
     commit_and_tag(&repo, &[("gox.mod", &m)], &[("passwd", "/etc/passwd")], "v1.11.0", false);
-    let err = w.fetcher.fetch(&w.goxdeps(), LIB, &Version::parse("v1.11.0").unwrap(), None).unwrap_err();
+    let err = w.fetcher.fetch(&w.goxdeps(), LIB, &parse_version("v1.11.0").unwrap(), None).unwrap_err();
     assert_eq!(err.to_string(), "example.com/lib@v1.11.0: \"passwd\": symbolic links are not allowed");
     assert!(contents(&w.goxdeps()).is_empty(), "{:?}", contents(&w.goxdeps()));
 }
@@ -128,7 +127,7 @@ fn git_module_declaring_another_path_is_rejected() {
     let w = world();
     let repo = git2::Repository::open_bare(w.tmp.path().join("repos/lib")).unwrap();
     commit_and_tag(&repo, &[("gox.mod", "module example.com/other\n")], &[], "v1.12.0", false);
-    let err = w.fetcher.fetch(&w.goxdeps(), LIB, &Version::parse("v1.12.0").unwrap(), None).unwrap_err();
+    let err = w.fetcher.fetch(&w.goxdeps(), LIB, &parse_version("v1.12.0").unwrap(), None).unwrap_err();
     assert_eq!(
         err.to_string(),
         "example.com/lib@v1.12.0: parsing gox.mod:\n\tmodule declares its path as: example.com/other\n\t        but was required as: example.com/lib"
@@ -153,12 +152,12 @@ fn git_missing_repository_is_an_error_naming_the_url() {
 fn offline_fails_at_once_naming_the_module() {
     let w = world();
     let offline = Fetcher::new(parse_goxproxy("direct").unwrap()).with_offline(true);
-    let err = offline.fetch(&w.goxdeps(), LIB, &Version::parse("v1.0.0").unwrap(), None).unwrap_err();
+    let err = offline.fetch(&w.goxdeps(), LIB, &parse_version("v1.0.0").unwrap(), None).unwrap_err();
     assert_eq!(err.to_string(), "cannot fetch example.com/lib@v1.0.0: network access disabled by --offline");
     assert!(!Path::new(&w.goxdeps()).exists());
     // Once present, an offline fetch succeeds without any source.
-    w.fetcher.fetch(&w.goxdeps(), LIB, &Version::parse("v1.0.0").unwrap(), None).unwrap();
-    let got = offline.fetch(&w.goxdeps(), LIB, &Version::parse("v1.0.0").unwrap(), None).unwrap();
+    w.fetcher.fetch(&w.goxdeps(), LIB, &parse_version("v1.0.0").unwrap(), None).unwrap();
+    let got = offline.fetch(&w.goxdeps(), LIB, &parse_version("v1.0.0").unwrap(), None).unwrap();
     assert_eq!(got.origin, Origin::AlreadyPresent);
 }
 
@@ -169,7 +168,7 @@ fn unreachable_https_git_names_the_url_and_leaves_nothing() {
     // Port 9 (discard) on loopback: nothing listens, the connection is refused.
     rewrites.add("https://127.0.0.1:9/", "https://example.com/");
     let f = Fetcher::new(parse_goxproxy("direct").unwrap()).with_url_rewrites(rewrites);
-    let err = f.fetch(&tmp.path().join(".goxdeps"), LIB, &Version::parse("v1.0.0").unwrap(), None).unwrap_err();
+    let err = f.fetch(&tmp.path().join(".goxdeps"), LIB, &parse_version("v1.0.0").unwrap(), None).unwrap_err();
     let message = err.to_string();
     assert!(message.starts_with("git fetch https://127.0.0.1:9/lib: "), "{message}");
     assert!(contents(&tmp.path().join(".goxdeps")).is_empty());

@@ -2,10 +2,10 @@
 
 mod support;
 
-use gox_module::fetch::{
-    parse_goxproxy, FetchError, Fetcher, Origin, Progress, Download, Query, Version,
-};
 use std::sync::{Arc, Mutex};
+
+use gox_module::fetch::{parse_goxproxy, Download, FetchError, Fetcher, Origin, Progress, Query};
+use gox_module::modfile::parse_version;
 use support::*;
 
 const LIB: &str = "example.com/lib";
@@ -26,7 +26,7 @@ fn proxy_dir() -> tempfile::TempDir {
 }
 
 fn resolve(f: &Fetcher, module: &str, q: &str) -> String {
-    f.resolve(module, &Query::parse(q).unwrap()).unwrap().to_string()
+    format!("v{}", f.resolve(module, &Query::parse(q).unwrap()).unwrap())
 }
 
 #[test]
@@ -72,7 +72,7 @@ fn http_proxy_fetch_extracts_the_zip_and_reports_progress() {
     let rec = Arc::new(Recorder::default());
     let f = Fetcher::new(parse_goxproxy(&server.url).unwrap()).with_progress(Box::new(rec.clone()));
     let goxdeps = tmp.path().join(".goxdeps");
-    let got = f.fetch(&goxdeps, LIB, &Version::parse("v1.1.3").unwrap(), None).unwrap();
+    let got = f.fetch(&goxdeps, LIB, &parse_version("v1.1.3").unwrap(), None).unwrap();
     assert_eq!(got.origin, Origin::Proxy { url: server.url.clone() });
     assert_eq!(
         std::fs::read_to_string(goxdeps.join("example.com/lib@v1.1.3/lib.gox")).unwrap(),
@@ -104,11 +104,11 @@ fn file_proxy_case_encodes_upper_case_module_paths() {
     let f = Fetcher::new(parse_goxproxy(&format!("file://{}", proxy.display())).unwrap());
     assert_eq!(resolve(&f, module, "latest"), "v0.3.0");
     let goxdeps = tmp.path().join(".goxdeps");
-    let got = f.fetch(&goxdeps, module, &Version::parse("v0.3.0").unwrap(), None).unwrap();
+    let got = f.fetch(&goxdeps, module, &parse_version("v0.3.0").unwrap(), None).unwrap();
     assert_eq!(got.dir, goxdeps.join("example.com/BigCo/Lib@v0.3.0"));
     assert_eq!(got.origin, Origin::Proxy { url: format!("file://{}", proxy.display()) });
     assert_eq!(std::fs::read_to_string(got.dir.join("a.gox")).unwrap(), "package a\n");
-    assert_eq!(f.mod_file(module, &Version::parse("v0.3.0").unwrap()).unwrap(), m.as_bytes());
+    assert_eq!(f.mod_file(module, &parse_version("v0.3.0").unwrap()).unwrap(), m.as_bytes());
 }
 
 #[test]
@@ -118,7 +118,7 @@ fn comma_falls_through_on_not_found_and_says_what_was_tried() {
     let server = HttpServer::start(empty.path());
     let file_url = format!("file://{}", tmp.path().join("proxy").display());
     let f = Fetcher::new(parse_goxproxy(&format!("{},{file_url}", server.url)).unwrap());
-    let got = f.fetch(&tmp.path().join(".goxdeps"), LIB, &Version::parse("v1.0.0").unwrap(), None).unwrap();
+    let got = f.fetch(&tmp.path().join(".goxdeps"), LIB, &parse_version("v1.0.0").unwrap(), None).unwrap();
     assert_eq!(got.origin, Origin::Proxy { url: file_url.clone() });
     assert_eq!(server.requests(), ["/example.com/lib/@v/v1.0.0.zip"]);
 
@@ -169,7 +169,7 @@ fn comma_stops_at_a_network_error_and_pipe_goes_on() {
 fn off_disables_lookups() {
     let tmp = proxy_dir();
     let f = Fetcher::new(parse_goxproxy("off").unwrap());
-    let err = f.fetch(&tmp.path().join(".goxdeps"), LIB, &Version::parse("v1.0.0").unwrap(), None).unwrap_err();
+    let err = f.fetch(&tmp.path().join(".goxdeps"), LIB, &parse_version("v1.0.0").unwrap(), None).unwrap_err();
     assert_eq!(err.to_string(), "example.com/lib@v1.0.0: module lookup disabled by GOXPROXY=off");
     assert!(contents(&tmp.path().join(".goxdeps")).is_empty());
     let err = f.resolve(LIB, &Query::Latest).unwrap_err();
@@ -181,7 +181,7 @@ fn missing_version_is_an_unknown_revision() {
     let tmp = proxy_dir();
     let file_url = format!("file://{}", tmp.path().join("proxy").display());
     let f = Fetcher::new(parse_goxproxy(&file_url).unwrap());
-    let err = f.fetch(&tmp.path().join(".goxdeps"), LIB, &Version::parse("v1.0.1").unwrap(), None).unwrap_err();
+    let err = f.fetch(&tmp.path().join(".goxdeps"), LIB, &parse_version("v1.0.1").unwrap(), None).unwrap_err();
     assert_eq!(
         err.to_string(),
         format!(

@@ -3,13 +3,14 @@
 
 mod support;
 
-use gox_module::fetch::{parse_goxproxy, Fetcher, Origin, Version};
+use gox_module::fetch::{parse_goxproxy, Fetcher, Origin};
+use gox_module::modfile::parse_version;
 use support::*;
 
 const LIB: &str = "example.com/lib";
 
-fn v(s: &str) -> Version {
-    Version::parse(s).unwrap()
+fn v(s: &str) -> semver::Version {
+    parse_version(s).unwrap()
 }
 
 fn file_fetcher(proxy: &std::path::Path) -> Fetcher {
@@ -55,7 +56,7 @@ fn modified_module_already_in_goxdeps_fails_verification() {
     let good = f.fetch(&goxdeps, LIB, &v("v1.0.0"), None).unwrap();
     std::fs::write(goxdeps.join("example.com/lib@v1.0.0/lib.gox"), "package lib // edited\n").unwrap();
     let err = f.fetch(&goxdeps, LIB, &v("v1.0.0"), Some(&good.hash)).unwrap_err();
-    let now = gox_module::fetch::module_hash(&good.dir, LIB, "v1.0.0").unwrap();
+    let now = gox_module::fetch::module_hash(&good.dir, LIB, &v("v1.0.0")).unwrap();
     assert_eq!(
         err.to_string(),
         format!("verifying example.com/lib@v1.0.0: checksum mismatch\n\t.goxdeps: {now}\n\tgox.lock: {}", good.hash)
@@ -137,6 +138,21 @@ fn zip_without_gox_mod_is_rejected() {
     let goxdeps = tmp.path().join(".goxdeps");
     let err = file_fetcher(&proxy).fetch(&goxdeps, LIB, &v("v1.0.0"), None).unwrap_err();
     assert_eq!(err.to_string(), "example.com/lib@v1.0.0: missing gox.mod at the module root");
+    assert!(contents(&goxdeps).is_empty());
+}
+
+#[test]
+fn zip_whose_gox_mod_does_not_parse_is_rejected_at_its_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let proxy = tmp.path().join("proxy");
+    let gox_mod: &[u8] = b"module example.com/lib\ngo 1.19\n";
+    publish_raw_zip(&proxy, LIB, "v1.0.0", &[("example.com/lib@v1.0.0/gox.mod", gox_mod)], &[]);
+    let goxdeps = tmp.path().join(".goxdeps");
+    let err = file_fetcher(&proxy).fetch(&goxdeps, LIB, &v("v1.0.0"), None).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "example.com/lib@v1.0.0/gox.mod:2:1: unknown directive \"go\"; expected \"module\" or \"require\""
+    );
     assert!(contents(&goxdeps).is_empty());
 }
 

@@ -225,10 +225,8 @@ fn get_targets(
         };
         // An exact version already in .goxdeps needs no lookup (and works offline).
         let version = match &query {
-            Query::Exact(v) if gox_module::goxdeps::module_dir(&goxdeps, module, v.semver()).is_dir() => {
-                v.semver().clone()
-            }
-            query => fetcher.resolve(module, query).map_err(ProjectError::Fetch)?.semver().clone(),
+            Query::Exact(v) if gox_module::goxdeps::module_dir(&goxdeps, module, v).is_dir() => v.clone(),
+            query => fetcher.resolve(module, query).map_err(ProjectError::Fetch)?,
         };
         if let (Action::Upgrade { .. }, Some(prev)) = (&target.action, &previous) {
             if version <= prev.version {

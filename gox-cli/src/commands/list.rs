@@ -89,7 +89,7 @@ fn list_modules(args: &ListArgs) -> Result<Status> {
         let mut update = None;
         if let (Some(fetcher), Some(version), false) = (&fetcher, &m.version, m.workspace) {
             match fetcher.resolve(&m.path, &gox_module::fetch::Query::Latest) {
-                Ok(latest) if latest.semver() > version => update = Some(latest.to_string()),
+                Ok(latest) if &latest > version => update = Some(format!("v{latest}")),
                 Ok(_) => {}
                 Err(err) => {
                     eprintln!("gox: {err}");

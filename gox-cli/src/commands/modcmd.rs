@@ -58,7 +58,7 @@ fn graph(dot: bool) -> Result<Status> {
         println!("}}");
     } else {
         for r in closure.requirements() {
-            println!("{} {}@v{}", name(r.from), r.path, r.version);
+            println!("{} {}", name(r.from), gox_module::goxdeps::module_version(&r.path, &r.version));
         }
     }
     for o in closure.overrides() {

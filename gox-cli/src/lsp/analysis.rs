@@ -224,7 +224,7 @@ fn pattern_for(root: &Path, dir: &Path) -> Option<String> {
     if let Ok(rel) = dir.strip_prefix(gox_module::std::STD_ROOT) {
         return Some(rel.to_string_lossy().into_owned()).filter(|p| !p.is_empty());
     }
-    if dir.starts_with(root.join(".goxdeps")) {
+    if dir.starts_with(root.join(gox_module::goxdeps::GOXDEPS_DIR)) {
         return None;
     }
     let rel = dir.strip_prefix(root).ok()?;
@@ -234,7 +234,7 @@ fn pattern_for(root: &Path, dir: &Path) -> Option<String> {
 /// Every file of the units `select` picks that belongs to the module, with
 /// no diagnostics yet.
 fn files_of(analysis: &Analysis, select: impl Fn(&Unit) -> bool, root: &Path) -> HashMap<PathBuf, Vec<Diagnostic>> {
-    let deps = root.join(".goxdeps");
+    let deps = root.join(gox_module::goxdeps::GOXDEPS_DIR);
     analysis
         .units
         .iter()

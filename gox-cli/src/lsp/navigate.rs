@@ -137,7 +137,7 @@ fn occurrences(ctx: &Ctx, settings: &Settings, at: &At, obj: &Obj, include_decla
         let ws = module_workspace(ctx, settings)?;
         let cache = settings.cache_dir.clone().map(Cache::open);
         let root = ctx.snap.root.clone();
-        let in_module = |u: &Unit| u.dir.starts_with(&root) && !u.dir.starts_with(root.join(".goxdeps"));
+        let in_module = |u: &Unit| u.dir.starts_with(&root) && !u.dir.starts_with(root.join(gox_module::goxdeps::GOXDEPS_DIR));
         let options = Options { cache: cache.as_ref(), info_for: Some(&in_module), ..Options::default() };
         let analysis = analyze_project_with(&ws, &["./...".to_string()], options).map_err(|e| LspError::Internal(e.to_string()))?;
         for unit in &analysis.units {

@@ -79,7 +79,7 @@ impl Snapshot {
     /// Whether `path` is a file of the root module (not of std, not of a
     /// dependency in `.goxdeps`).
     pub fn in_module(&self, path: &Path) -> bool {
-        path.starts_with(&self.root) && !path.starts_with(self.root.join(".goxdeps"))
+        path.starts_with(&self.root) && !path.starts_with(self.root.join(gox_module::goxdeps::GOXDEPS_DIR))
     }
 }
 

@@ -118,7 +118,7 @@ pub fn workspace_symbols(ws: &Workspace, query: &str, enc: Encoding) -> Vec<Symb
     let files: Vec<PathBuf> = found
         .dirs
         .iter()
-        .filter(|d| !d.starts_with(ws.root.join(".goxdeps")))
+        .filter(|d| !d.starts_with(ws.root.join(gox_module::goxdeps::GOXDEPS_DIR)))
         .filter_map(|d| gox_common::FileSet::list(&ws.fs, d, ws.vfs.build_config()).ok())
         .flat_map(|set| set.files)
         .collect();

@@ -123,7 +123,8 @@ pub fn write(root: &Path, files: Files<'_>) {
 
 /// The `h1:` hash gox.lock records for the module tree at `dir`.
 pub fn tree_hash(dir: &Path, module: &str, version: &str) -> String {
-    gox_module::fetch::module_hash(dir, module, version).unwrap()
+    let version = gox_module::modfile::parse_version(version).unwrap();
+    gox_module::fetch::module_hash(dir, module, &version).unwrap()
 }
 
 /// Everything under `dir` except the lock files, as sorted relative paths

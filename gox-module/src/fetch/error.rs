@@ -57,6 +57,10 @@ pub enum FetchError {
     #[error("{module}@{version}: {source}")]
     Archive { module: String, version: String, source: ArchiveError },
 
+    /// The module's gox.mod does not parse; the message names it as `<module>@<version>/gox.mod`.
+    #[error("{source}")]
+    InvalidModFile { module: String, version: String, source: crate::modfile::ModError },
+
     #[error("{module}@{version}: missing gox.mod at the module root")]
     MissingModFile { module: String, version: String },
 

@@ -5,9 +5,11 @@
 
 use std::path::Path;
 
+use semver::Version;
+
 use super::archive::{Limits, TreeChecker};
 use super::error::{DownloadError, SourceError};
-use super::version::{parse_version_list, Version};
+use super::version::parse_version_list;
 use super::{Download, Progress};
 
 /// Git's `url.<base>.insteadOf` rules: a URL starting with an `insteadOf`
@@ -128,14 +130,14 @@ pub(crate) fn list_versions(url: &str) -> Result<Vec<Version>, SourceError> {
     Ok(parse_version_list(tags.iter().map(String::as_str)))
 }
 
-/// Whether the repository at `url` has the tag `version`.
-pub(crate) fn has_version(url: &str, version: &str) -> Result<(), SourceError> {
+/// Whether the repository at `url` has the tag `v<version>`.
+pub(crate) fn has_version(url: &str, version: &Version) -> Result<(), SourceError> {
     let what = format!("git ls-remote {url}");
     let versions = list_versions(url)?;
-    if versions.iter().any(|v| v.as_str() == version) {
+    if versions.contains(version) {
         Ok(())
     } else {
-        Err(SourceError::not_found(what, format!("no tag {version:?}")))
+        Err(SourceError::not_found(what, format!("no tag \"v{version}\"")))
     }
 }
 

@@ -24,12 +24,16 @@ pub mod version;
 
 use std::path::{Path, PathBuf};
 
+use semver::Version;
+
+use crate::modfile::ModFile;
+
 pub use archive::{ArchiveError, Limits};
 pub use error::{FetchError, Tried};
 pub use git::UrlRewrites;
 pub use lock::GoxdepsLock;
 pub use sources::{parse_goxproxy, Fallback, Source, SourceEntry, DEFAULT_GOXPROXY};
-pub use version::{Query, QueryError, Version};
+pub use version::{Query, QueryError};
 
 use error::{io_error, DownloadError, SourceError};
 
@@ -122,25 +126,9 @@ pub struct Fetched {
 }
 
 /// The hash recorded in gox.lock for the module tree at `dir`: Go's "h1:"
-/// hash of its files named `<module>@<version>/<relpath>`.
-pub fn module_hash(dir: &Path, module: &str, version: &str) -> Result<String, crate::hash::HashError> {
-    crate::hash::hash_dir(&gox_common::RealFs, dir, &format!("{module}@{version}"))
-}
-
-/// The module path declared by a gox.mod (its first `module` directive,
-/// quoted or not), or `None` when there is none.
-pub fn declared_module_path(gox_mod: &str) -> Option<String> {
-    for line in gox_mod.lines() {
-        let line = line.split("//").next().unwrap_or("").trim();
-        let Some(rest) = line.strip_prefix("module") else { continue };
-        if !rest.starts_with([' ', '\t', '"']) {
-            continue;
-        }
-        let rest = rest.trim();
-        let path = rest.strip_prefix('"').and_then(|r| r.strip_suffix('"')).unwrap_or(rest);
-        return Some(path.to_string());
-    }
-    None
+/// hash of its files named `<module>@v<version>/<relpath>`.
+pub fn module_hash(dir: &Path, module: &str, version: &Version) -> Result<String, crate::hash::HashError> {
+    crate::hash::hash_dir(&gox_common::RealFs, dir, &crate::goxdeps::module_version(module, version))
 }
 
 fn check_module(module: &str) -> Result<(), FetchError> {
@@ -366,12 +354,11 @@ impl Fetcher {
         }
         let found = self.search(|source| {
             if let Query::Exact(v) = query {
+                let text = format!("v{v}");
                 let exists = match source {
-                    Source::Proxy { url } => {
-                        proxy::http_has_version(self.http(url)?, url, module, v.as_str())
-                    }
-                    Source::File { url, dir } => proxy::FileProxy { url, dir }.has_version(module, v.as_str()),
-                    Source::Direct => git::has_version(&self.git_url(module), v.as_str()),
+                    Source::Proxy { url } => proxy::http_has_version(self.http(url)?, url, module, &text),
+                    Source::File { url, dir } => proxy::FileProxy { url, dir }.has_version(module, &text),
+                    Source::Direct => git::has_version(&self.git_url(module), v),
                     Source::Off => Err(SourceError::failed("GOXPROXY=off", "module lookup disabled")),
                 };
                 return exists.map(|()| v.clone()).map_err(DownloadError::from);
@@ -391,7 +378,7 @@ impl Fetcher {
             Ok(f) => self.failure(module, &query_text, f, |tried| match query {
                 Query::Exact(v) => FetchError::UnknownRevision {
                     module: module.to_string(),
-                    version: v.to_string(),
+                    version: format!("v{v}"),
                     tried,
                 },
                 _ => FetchError::NoMatchingVersions { module: module.to_string(), query: query_text.clone(), tried },
@@ -406,10 +393,10 @@ impl Fetcher {
     /// `gox.mod` in its directory.
     pub fn mod_file(&self, module: &str, version: &Version) -> Result<Vec<u8>, FetchError> {
         check_module(module)?;
+        let v = &format!("v{version}");
         if self.offline {
-            return Err(FetchError::Offline { module: module.to_string(), version: version.to_string() });
+            return Err(FetchError::Offline { module: module.to_string(), version: v.clone() });
         }
-        let v = version.as_str();
         let found = self.search(|source| {
             match source {
                 Source::Proxy { url } => proxy::http_mod_file(self.http(url)?, url, module, v),
@@ -445,14 +432,14 @@ impl Fetcher {
         expected_hash: Option<&str>,
     ) -> Result<Fetched, FetchError> {
         check_module(module)?;
-        let v = version.as_str();
-        let target = crate::goxdeps::module_dir(goxdeps, module, version.semver());
+        let v = &format!("v{version}");
+        let target = crate::goxdeps::module_dir(goxdeps, module, version);
         if self.offline && !target.is_dir() {
             return Err(FetchError::Offline { module: module.to_string(), version: v.to_string() });
         }
         let _lock = GoxdepsLock::acquire(goxdeps).map_err(|e| io_error(&goxdeps.join(lock::LOCK_FILE), e))?;
         if target.is_dir() {
-            let hash = self.verified_hash(&target, module, v, expected_hash, ".goxdeps")?;
+            let hash = self.verified_hash(&target, module, version, expected_hash, ".goxdeps")?;
             return Ok(Fetched {
                 module: module.to_string(),
                 version: version.clone(),
@@ -494,8 +481,8 @@ impl Fetcher {
                 return Err(FetchError::Source { what: e.what, message: e.message, tried: Tried::default() })
             }
         };
-        self.check_declared_path(&tree, module, v)?;
-        let hash = self.verified_hash(&tree, module, v, expected_hash, "downloaded")?;
+        self.check_declared_path(&tree, module, version)?;
+        let hash = self.verified_hash(&tree, module, version, expected_hash, "downloaded")?;
         if let Some(parent) = target.parent() {
             std::fs::create_dir_all(parent).map_err(|e| io_error(parent, e))?;
         }
@@ -552,21 +539,28 @@ impl Fetcher {
         }
     }
 
-    fn check_declared_path(&self, tree: &Path, module: &str, version: &str) -> Result<(), FetchError> {
-        let gox_mod = tree.join("gox.mod");
+    /// Checks that the module's gox.mod parses and declares `module`.
+    fn check_declared_path(&self, tree: &Path, module: &str, version: &Version) -> Result<(), FetchError> {
+        let gox_mod = tree.join(crate::closure::MOD_FILE_NAME);
         let text = match std::fs::read(&gox_mod) {
             Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(FetchError::MissingModFile { module: module.to_string(), version: version.to_string() })
+                return Err(FetchError::MissingModFile { module: module.to_string(), version: format!("v{version}") })
             }
             Err(e) => return Err(io_error(&gox_mod, e)),
         };
-        let declared = declared_module_path(&text).unwrap_or_default();
-        if declared != module {
+        // Errors name the file as it will be known: <module>@<version>/gox.mod.
+        let shown = Path::new(&crate::goxdeps::module_version(module, version)).join(crate::closure::MOD_FILE_NAME);
+        let parsed = ModFile::parse(&shown, &text).map_err(|source| FetchError::InvalidModFile {
+            module: module.to_string(),
+            version: format!("v{version}"),
+            source,
+        })?;
+        if parsed.module_path() != module {
             return Err(FetchError::ModulePathMismatch {
                 module: module.to_string(),
-                version: version.to_string(),
-                declared,
+                version: format!("v{version}"),
+                declared: parsed.module_path().to_string(),
             });
         }
         Ok(())
@@ -576,20 +570,20 @@ impl Fetcher {
         &self,
         dir: &Path,
         module: &str,
-        version: &str,
+        version: &Version,
         expected: Option<&str>,
         found_in: &str,
     ) -> Result<String, FetchError> {
         let hash = module_hash(dir, module, version).map_err(|source| FetchError::Hash {
             module: module.to_string(),
-            version: version.to_string(),
+            version: format!("v{version}"),
             source,
         })?;
         if let Some(expected) = expected {
             if expected != hash {
                 return Err(FetchError::HashMismatch {
                     module: module.to_string(),
-                    version: version.to_string(),
+                    version: format!("v{version}"),
                     expected: expected.to_string(),
                     actual: hash,
                     found_in: found_in.to_string(),
@@ -618,16 +612,5 @@ mod tests {
     fn fetcher_can_be_shared_between_threads() {
         fn assert_send_sync<T: Send + Sync>() {}
         assert_send_sync::<Fetcher>();
-    }
-
-    #[test]
-    fn declared_module_path_reads_the_module_line() {
-        assert_eq!(
-            declared_module_path("// c\n\nmodule example.com/a // trailing\nrequire x y v1.0.0\n").as_deref(),
-            Some("example.com/a")
-        );
-        assert_eq!(declared_module_path("module \"example.com/q\"\n").as_deref(), Some("example.com/q"));
-        assert_eq!(declared_module_path("modulex a\n"), None);
-        assert_eq!(declared_module_path("require a b v1.0.0\n"), None);
     }
 }

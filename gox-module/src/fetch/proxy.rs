@@ -6,10 +6,12 @@
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
+use semver::Version;
+
 use super::archive::Limits;
 use super::error::{describe, SourceError};
 use super::path::escape_for_proxy;
-use super::version::{parse_version_list, Version};
+use super::version::parse_version_list;
 use super::{Download, Progress};
 
 /// `<base>/<escaped module>/@v/<file>`.
@@ -217,7 +219,7 @@ mod tests {
     #[test]
     fn list_takes_first_field_and_skips_non_versions() {
         let v = versions_from_list("v1.1.0 2020-01-01T00:00:00Z\nv1.0.0\n\nbogus\nv1.0.0\n");
-        let v: Vec<&str> = v.iter().map(|v| v.as_str()).collect();
+        let v: Vec<String> = v.iter().map(|v| format!("v{v}")).collect();
         assert_eq!(v, ["v1.0.0", "v1.1.0"]);
     }
 }

@@ -1,75 +1,13 @@
-//! Versions (`v`-prefixed semantic versions) and version queries
-//! (`v1.2.3`, `latest`, `v1`, `v1.2`).
+//! Version queries (`v1.2.3`, `latest`, `v1`, `v1.2`) over the versions a
+//! source lists. A version is a [`semver::Version`], written with Go's `v`
+//! prefix ([`crate::modfile::parse_version`] reads it); `v1.2.3` and
+//! `v1.2.3+meta` are different versions (build metadata breaks ties).
 
-use std::cmp::Ordering;
 use std::fmt;
 
-/// A module version: `v` followed by a semantic version (`v1.2.3`,
-/// `v2.0.0-beta.1`, `v1.2.3+meta`). Ordered by semantic-version precedence
-/// (build metadata breaks ties only, so the order is total).
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Version {
-    text: String,
-    semver: semver::Version,
-}
+use semver::Version;
 
-impl Version {
-    /// Parses `v<semver>`; `None` for anything else (`1.2.3`, `v1.2`, `main`).
-    pub fn parse(text: &str) -> Option<Version> {
-        let rest = text.strip_prefix('v')?;
-        let semver = semver::Version::parse(rest).ok()?;
-        Some(Version { text: text.to_string(), semver })
-    }
-
-    /// The semantic version, without the `v`.
-    pub fn semver(&self) -> &semver::Version {
-        &self.semver
-    }
-
-    /// The version `v<semver>`.
-    pub fn from_semver(version: &semver::Version) -> Version {
-        Version { text: format!("v{version}"), semver: version.clone() }
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.text
-    }
-
-    pub fn major(&self) -> u64 {
-        self.semver.major
-    }
-
-    pub fn minor(&self) -> u64 {
-        self.semver.minor
-    }
-
-    pub fn patch(&self) -> u64 {
-        self.semver.patch
-    }
-
-    /// A pre-release (`v1.0.0-rc.1`), as opposed to a release.
-    pub fn is_prerelease(&self) -> bool {
-        !self.semver.pre.is_empty()
-    }
-}
-
-impl Ord for Version {
-    fn cmp(&self, other: &Version) -> Ordering {
-        self.semver.cmp(&other.semver).then_with(|| self.text.cmp(&other.text))
-    }
-}
-
-impl PartialOrd for Version {
-    fn partial_cmp(&self, other: &Version) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl fmt::Display for Version {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text)
-    }
-}
+use crate::modfile::parse_version;
 
 /// What the user asked for after `@`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -105,7 +43,7 @@ impl Query {
         if text == "latest" {
             return Ok(Query::Latest);
         }
-        if let Some(v) = Version::parse(text) {
+        if let Ok(v) = parse_version(text) {
             return Ok(Query::Exact(v));
         }
         let rest = text.strip_prefix('v').ok_or_else(err)?;
@@ -123,18 +61,16 @@ impl Query {
 
     fn matches(&self, v: &Version) -> bool {
         match self {
-            Query::Exact(want) => want.as_str() == v.as_str(),
+            Query::Exact(want) => want == v,
             Query::Latest => true,
-            Query::Prefix { major, minor } => {
-                v.major() == *major && minor.is_none_or(|m| v.minor() == m)
-            }
+            Query::Prefix { major, minor } => v.major == *major && minor.is_none_or(|m| v.minor == m),
         }
     }
 
     /// The version of `available` this query selects, if any.
     pub fn select(&self, available: &[Version]) -> Option<Version> {
         let matching = available.iter().filter(|v| self.matches(v));
-        let (pre, rel): (Vec<&Version>, Vec<&Version>) = matching.partition(|v| v.is_prerelease());
+        let (pre, rel): (Vec<&Version>, Vec<&Version>) = matching.partition(|v| !v.pre.is_empty());
         rel.into_iter().max().or_else(|| pre.into_iter().max()).cloned()
     }
 }
@@ -142,7 +78,7 @@ impl Query {
 impl fmt::Display for Query {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Query::Exact(v) => write!(f, "{v}"),
+            Query::Exact(v) => write!(f, "v{v}"),
             Query::Latest => f.write_str("latest"),
             Query::Prefix { major, minor: None } => write!(f, "v{major}"),
             Query::Prefix { major, minor: Some(m) } => write!(f, "v{major}.{m}"),
@@ -153,7 +89,7 @@ impl fmt::Display for Query {
 /// The valid versions among `texts`, sorted ascending and deduplicated;
 /// anything that is not a `v`-prefixed semantic version is dropped.
 pub fn parse_version_list<'a>(texts: impl IntoIterator<Item = &'a str>) -> Vec<Version> {
-    let mut out: Vec<Version> = texts.into_iter().filter_map(Version::parse).collect();
+    let mut out: Vec<Version> = texts.into_iter().filter_map(|t| parse_version(t).ok()).collect();
     out.sort();
     out.dedup();
     out
@@ -168,7 +104,7 @@ mod tests {
     }
 
     fn select(q: &str, list: &[&str]) -> Option<String> {
-        Query::parse(q).unwrap().select(&versions(list)).map(|v| v.to_string())
+        Query::parse(q).unwrap().select(&versions(list)).map(|v| format!("v{v}"))
     }
 
     const TAGS: &[&str] = &["v1.0.0", "v1.2.0", "v1.10.0", "v1.2.5", "v2.0.0-rc.1", "v1.11.0-beta", "junk", "1.5.0"];
@@ -212,7 +148,7 @@ mod tests {
 
     #[test]
     fn version_list_drops_non_versions_and_sorts() {
-        let v: Vec<String> = versions(TAGS).iter().map(|v| v.to_string()).collect();
+        let v: Vec<String> = versions(TAGS).iter().map(|v| format!("v{v}")).collect();
         assert_eq!(v, ["v1.0.0", "v1.2.0", "v1.2.5", "v1.10.0", "v1.11.0-beta", "v2.0.0-rc.1"]);
     }
 }
