@@ -465,6 +465,16 @@ fn stray_tokens_at_top_level_resync_at_the_next_declaration() {
 }
 
 #[test]
+fn misplaced_imports_are_one_error_as_go_parser_reports_them() {
+    // go/parser skips from a misplaced import to the next const, type or
+    // var (gox also stops at func, to keep checking what follows).
+    assert_eq!(
+        errors("package p\nvar _ int\nimport \"a\"\nimport ()\nimport (\n\t\"b\"\n)\nfunc f() { x := }\nvar _ = 1\n"),
+        vec!["3:1: expected declaration, found 'import'", "8:17: expected operand, found '}'"]
+    );
+}
+
+#[test]
 fn invalid_utf8_and_nul_are_reported_not_panics() {
     assert_eq!(errors_bytes(b"package p\nvar s = \"a\xffb\"\n"), vec!["2:11: invalid UTF-8 encoding"]);
     assert_eq!(errors_bytes(b"package p\nvar s = \"a\x00b\"\n"), vec!["2:11: illegal character NUL"]);

@@ -17,14 +17,10 @@ impl<'a> Parser<'a> {
                 let lo = self.pos;
                 self.error_expected(lo, "declaration");
                 // Always make progress: the current token cannot start one.
-                if self.tok != Token::Import {
-                    self.next();
-                }
+                // Import declarations after other declarations are skipped
+                // with it, as go/parser does: one error, not one per import.
+                self.next();
                 self.advance(Sync::Decl);
-                if self.tok == Token::Import && self.pos == lo {
-                    self.next();
-                    self.advance(Sync::Decl);
-                }
                 Decl::Bad(self.span(lo, self.prev_end.max(lo)))
             }
         }

@@ -88,9 +88,12 @@ fn is_stmt_start(t: Token) -> bool {
     )
 }
 
-/// Tokens that start a top-level declaration.
+/// Tokens where parsing resumes after a bad top-level declaration: those
+/// that start one, but `import` (misplaced imports are skipped, as
+/// go/parser does; unlike go/parser, `func` is kept, so that the errors in
+/// the functions after a bad declaration are still found).
 fn is_decl_start(t: Token) -> bool {
-    matches!(t, Token::Const | Token::Type | Token::Var | Token::Func | Token::Import)
+    matches!(t, Token::Const | Token::Type | Token::Var | Token::Func)
 }
 
 fn is_expr_end(t: Token) -> bool {
