@@ -11,9 +11,9 @@ pub mod lockfile;
 pub mod modfile;
 pub mod modpath;
 pub mod project;
+pub mod resolve;
 pub mod std;
 pub mod verify;
-pub mod vfs;
 pub mod workfile;
 
 pub use closure::{ClosureError, Module, ModuleClosure, Override, Requirement, WorkModule};
@@ -21,4 +21,6 @@ pub use error::FilePos;
 pub use lockfile::{LockEntry, LockError, LockFile};
 pub use modfile::{write_atomic, ModError, ModFile, Require};
 pub use crate::std::{is_std_package, EmbeddedStd, StdOverlayFs, STD_ROOT};
-pub use vfs::{FsKind, LocalVfs, ModVfs, PackageId, ResolveError, ResolvedPackage, StdVfs, Vfs};
+pub use resolve::{
+    FsKind, ImportResolver, LocalResolver, ModuleResolver, PackageId, ResolveError, ResolvedPackage, StdResolver,
+};

@@ -165,7 +165,7 @@ pub fn run(args: &ListArgs) -> Result<Status> {
             dir: unit.dir.display().to_string(),
             import_path: &unit.import_path,
             name: unit.name.clone(),
-            module: ws.vfs.module_of(&unit.id).map(|m| m.path.clone()),
+            module: ws.resolver.module_of(&unit.id).map(|m| m.path.clone()),
             standard: unit.id.is_std(),
             gox_files: unit.files.iter().filter_map(|f| f.path.file_name()).map(|n| n.to_string_lossy().into_owned()).collect(),
             imports: unit

@@ -226,7 +226,7 @@ fn why(targets: &[String]) -> Result<Status> {
         let found = order.iter().copied().find(|&u| {
             let unit = &graph.units[u];
             if is_module {
-                ws.vfs.module_of(&unit.id).is_some_and(|m| &m.path == target)
+                ws.resolver.module_of(&unit.id).is_some_and(|m| &m.path == target)
             } else {
                 &unit.import_path == target
             }

@@ -307,7 +307,7 @@ const REMOTE_PARALLELISM: usize = 32;
 /// The cache key of a unit, once its imports' fingerprints are known.
 fn unit_key(ws: &Workspace, graph: &PackageGraph, slots: &[Slot], u: usize) -> Hash {
     let unit = &graph.units[u];
-    let build = ws.vfs.build_config();
+    let build = ws.resolver.build_config();
     let mut key = KeyBuilder::new();
     key.part("path", unit.import_path.as_bytes())
         .part("goos", build.goos.as_bytes())

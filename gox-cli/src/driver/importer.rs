@@ -7,7 +7,7 @@ use gox_analysis::{ImportError, ImportRequest, Importer, Package};
 
 /// Serves the imports of one package. The driver checks the package graph
 /// bottom-up, so by the time a package is checked every package it imports
-/// has been resolved through the `Vfs`, read, parsed and checked (once per
+/// has been resolved through the `ImportResolver`, read, parsed and checked (once per
 /// run); the importer hands those out, or the reason an import failed
 /// (unresolvable path, import cycle).
 pub struct ProjectImporter {

@@ -3,7 +3,7 @@
 //! (package clause, imports, build constraint, encoding and syntax errors up
 //! to the imports, all from gox-syntax's parser), decide from the headers
 //! which files belong to the build and what the package is called, and
-//! resolve the imports through the `Vfs`, breadth-first, each package once.
+//! resolve the imports through the `ImportResolver`, breadth-first, each package once.
 //! Full parsing waits until a package must really be checked (a cache hit
 //! never parses).
 //!
@@ -175,7 +175,7 @@ pub struct PackageGraph {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// A package the command line names: a directory the `Vfs` resolved and,
+/// A package the command line names: a directory the `ImportResolver` resolved and,
 /// for files named on the command line, exactly those files.
 pub struct Root {
     pub package: ResolvedPackage,
@@ -212,7 +212,7 @@ fn read_header(ws: &Workspace, map: &SourceMap, path: &Path, constraints: bool) 
     let mut excluded_by = None;
     if constraints {
         match gox_syntax::build_constraint(&ast, &file) {
-            Ok(constraint) => excluded_by = constraint.excluding_line(ws.vfs.build_config()).map(str::to_string),
+            Ok(constraint) => excluded_by = constraint.excluding_line(ws.resolver.build_config()).map(str::to_string),
             Err(e) => {
                 let lo = file.line_range(e.line).map_or(0, |(lo, _)| lo);
                 diagnostics.push(Diagnostic::error(Span::new(file.id, lo, lo), e.message));
@@ -244,7 +244,7 @@ fn load_package(ws: &Workspace, map: &SourceMap, rp: &ResolvedPackage, named: Op
     let mut loaded = Loaded { name: String::new(), files: Vec::new(), imports: Vec::new(), diagnostics: Vec::new(), unusable: None };
     let (candidates, excluded_by_name) = match named {
         Some(files) => (files.to_vec(), Vec::new()),
-        None => match FileSet::list(&ws.fs, &rp.dir, ws.vfs.build_config()) {
+        None => match FileSet::list(&ws.fs, &rp.dir, ws.resolver.build_config()) {
             Ok(set) => (set.files, set.excluded),
             Err(err) => {
                 let reason = format!("cannot read directory: {}", err.reason());
@@ -369,7 +369,7 @@ pub fn load_graph(ws: &Workspace, map: &SourceMap, roots: Vec<Root>) -> PackageG
                 if seen.insert((spec.path.clone(), spec.is_external()), ()).is_some() {
                     continue;
                 }
-                let target = match ws.vfs.resolve(&unit.id, &spec.path, spec.is_external()) {
+                let target = match ws.resolver.resolve(&unit.id, &spec.path, spec.is_external()) {
                     Ok(dep) => {
                         if let Some(warning) = dep.shadow_warning(&ws.cwd) {
                             unit.diagnostics.push(Diagnostic::warning(spec.path_span, warning));
@@ -384,7 +384,7 @@ pub fn load_graph(ws: &Workspace, map: &SourceMap, roots: Vec<Root>) -> PackageG
                     Err(err) => Err(ImportFailure::Resolve(err)),
                 };
                 let help = match &target {
-                    Err(ImportFailure::Resolve(err)) => import_suggestion(ws.vfs.fs().as_ref(), &spec.path, err, spec.is_external()),
+                    Err(ImportFailure::Resolve(err)) => import_suggestion(ws.resolver.fs().as_ref(), &spec.path, err, spec.is_external()),
                     _ => None,
                 };
                 unit.imports.push(Import {

@@ -87,10 +87,10 @@ fn named_files(ws: &Workspace, map: &SourceMap, names: &[String], diagnostics: &
             diagnostics.push(path_diagnostic(map, &path, "no such file"));
         }
     }
-    let id = ws.vfs.package_for_dir(&dir).ok_or_else(|| {
+    let id = ws.resolver.package_for_dir(&dir).ok_or_else(|| {
         PatternError(format!("directory {} is outside the module rooted at {}", ws.display(&dir), ws.display(&ws.root)))
     })?;
-    let package = ws.vfs.package(&id).map_err(|e| PatternError(e.message(&ws.cwd)))?;
+    let package = ws.resolver.package(&id).map_err(|e| PatternError(e.message(&ws.cwd)))?;
     Ok(Root { package, files: Some(files), explicit: true })
 }
 
@@ -123,8 +123,8 @@ fn expand_one(ws: &Workspace, map: &SourceMap, pattern: &str, out: &mut Expansio
             vec![dir]
         };
         for d in dirs {
-            let Some(id) = ws.vfs.package_for_dir(&d) else { continue };
-            let package = ws.vfs.package(&id).map_err(|e| PatternError(e.message(&ws.cwd)))?;
+            let Some(id) = ws.resolver.package_for_dir(&d) else { continue };
+            let package = ws.resolver.package(&id).map_err(|e| PatternError(e.message(&ws.cwd)))?;
             if !out.roots.iter().any(|r| r.package.id == package.id) {
                 out.roots.push(Root { package, files: None, explicit: !recursive });
             }
@@ -144,7 +144,7 @@ fn expand_one(ws: &Workspace, map: &SourceMap, pattern: &str, out: &mut Expansio
         };
         PackageId::Module { module, dir: rel }
     };
-    let package = ws.vfs.package(&id).map_err(|err| PatternError(format!("package {pattern}: {}", err.message(&ws.cwd))))?;
+    let package = ws.resolver.package(&id).map_err(|err| PatternError(format!("package {pattern}: {}", err.message(&ws.cwd))))?;
     if !out.roots.iter().any(|r| r.package.id == package.id) {
         out.roots.push(Root { package, files: None, explicit: true });
     }
@@ -159,7 +159,7 @@ pub fn main_package_patterns(ws: &Workspace) -> Vec<String> {
     let found = discover(&ws.fs, &ws.root);
     let mut dirs: Vec<PathBuf> = found.errors.iter().map(|e| e.path().to_path_buf()).collect();
     for dir in found.dirs {
-        let Ok(set) = gox_common::FileSet::list(&ws.fs, &dir, ws.vfs.build_config()) else {
+        let Ok(set) = gox_common::FileSet::list(&ws.fs, &dir, ws.resolver.build_config()) else {
             dirs.push(dir);
             continue;
         };

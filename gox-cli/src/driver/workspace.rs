@@ -1,4 +1,4 @@
-//! The workspace: where the module root is, its closure, and the [`Vfs`]
+//! The workspace: where the module root is, its closure, and the [`ImportResolver`]
 //! that maps imports to package directories.
 
 use std::path::{Path, PathBuf};
@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use gox_common::{BuildConfig, Diagnostic, FileSystem, LineCol, MemoFs, MemoryFs, RealFs, SourceMap, Span};
 use gox_module::std::StdOverlayFs;
-use gox_module::vfs::{StdVfs, Vfs};
+use gox_module::resolve::{ImportResolver, StdResolver};
 use gox_module::{ClosureError, ModuleClosure};
 
 /// The file system every package is read through: the project (or the
@@ -61,7 +61,7 @@ pub struct Workspace {
     /// The root module's directory.
     pub root: PathBuf,
     pub fs: ProjectFs,
-    pub vfs: Vfs<Arc<dyn FileSystem>>,
+    pub resolver: ImportResolver<Arc<dyn FileSystem>>,
     /// Set for `gox check a.gox b.gox` outside a module: the files given.
     pub single_files: Option<Vec<PathBuf>>,
 }
@@ -150,12 +150,12 @@ impl Workspace {
         build: BuildConfig,
         single_files: Option<Vec<PathBuf>>,
     ) -> Workspace {
-        let vfs = Vfs::with_std(fs.clone(), closure, StdVfs::embedded(), build);
-        Workspace { cwd: cwd.to_path_buf(), root, fs: StdOverlayFs::new(fs), vfs, single_files }
+        let resolver = ImportResolver::with_std(fs.clone(), closure, StdResolver::embedded(), build);
+        Workspace { cwd: cwd.to_path_buf(), root, fs: StdOverlayFs::new(fs), resolver, single_files }
     }
 
     pub fn closure(&self) -> &ModuleClosure {
-        self.vfs.closure()
+        self.resolver.closure()
     }
 
     pub fn module_path(&self) -> &str {

@@ -119,7 +119,7 @@ pub fn workspace_symbols(ws: &Workspace, query: &str, enc: Encoding) -> Vec<Symb
         .dirs
         .iter()
         .filter(|d| !d.starts_with(ws.root.join(gox_module::goxdeps::GOXDEPS_DIR)))
-        .filter_map(|d| gox_common::FileSet::list(&ws.fs, d, ws.vfs.build_config()).ok())
+        .filter_map(|d| gox_common::FileSet::list(&ws.fs, d, ws.resolver.build_config()).ok())
         .flat_map(|set| set.files)
         .collect();
     let query = query.to_lowercase();

@@ -4,4 +4,4 @@
 mod closure;
 mod lockfile;
 mod modfile;
-mod vfs;
+mod resolve;

@@ -2,7 +2,7 @@ use std::path::{Path, PathBuf};
 
 use gox_common::{BuildConfig, MemoryFs};
 use gox_module::closure::ModuleClosure;
-use gox_module::vfs::{FsKind, PackageId, ResolveError, ResolvedPackage, StdVfs, Vfs};
+use gox_module::resolve::{FsKind, ImportResolver, PackageId, ResolveError, ResolvedPackage, StdResolver};
 
 const A: &str = "/p/.goxdeps/example.com/a@v1.0.0";
 const C: &str = "/p/.goxdeps/example.com/c@v1.2.0";
@@ -49,18 +49,18 @@ fn std_fs() -> MemoryFs {
     ])
 }
 
-fn vfs_of(files: Vec<(String, String)>) -> Vfs<MemoryFs, MemoryFs> {
+fn resolver_of(files: Vec<(String, String)>) -> ImportResolver<MemoryFs, MemoryFs> {
     let fs = MemoryFs::from_files(files);
     let closure = match ModuleClosure::load(&fs, Path::new("/p")) {
         Ok(c) => c,
         Err(e) => panic!("closure: {e}"),
     };
     let build = BuildConfig { tests: false, goos: "linux".into(), goarch: "amd64".into(), tags: Vec::new() };
-    Vfs::with_std(fs, closure, StdVfs::new(std_fs()), build)
+    ImportResolver::with_std(fs, closure, StdResolver::new(std_fs()), build)
 }
 
-fn vfs() -> Vfs<MemoryFs, MemoryFs> {
-    vfs_of(project())
+fn resolver() -> ImportResolver<MemoryFs, MemoryFs> {
+    resolver_of(project())
 }
 
 fn root_pkg(dir: &str) -> PackageId {
@@ -71,14 +71,14 @@ fn pkg(module: &str, dir: &str) -> PackageId {
     PackageId::Module { module: module.into(), dir: dir.into() }
 }
 
-fn ok(v: &Vfs<MemoryFs, MemoryFs>, from: &PackageId, path: &str, external: bool) -> ResolvedPackage {
+fn ok(v: &ImportResolver<MemoryFs, MemoryFs>, from: &PackageId, path: &str, external: bool) -> ResolvedPackage {
     match v.resolve(from, path, external) {
         Ok(p) => p,
         Err(e) => panic!("resolving {path}: {e}"),
     }
 }
 
-fn err(v: &Vfs<MemoryFs, MemoryFs>, from: &PackageId, path: &str, external: bool) -> String {
+fn err(v: &ImportResolver<MemoryFs, MemoryFs>, from: &PackageId, path: &str, external: bool) -> String {
     match v.resolve(from, path, external) {
         Ok(p) => panic!("expected an error resolving {path}, got {}", p.dir.display()),
         Err(e) => e.to_string(),
@@ -87,7 +87,7 @@ fn err(v: &Vfs<MemoryFs, MemoryFs>, from: &PackageId, path: &str, external: bool
 
 #[test]
 fn std_comes_before_the_module_tree_and_shadowing_is_reported() {
-    let v = vfs();
+    let v = resolver();
     let p = ok(&v, &root_pkg(""), "fmt", false);
     assert_eq!(p.id, PackageId::Std("fmt".into()));
     assert_eq!(p.import_path, "fmt");
@@ -103,7 +103,7 @@ fn std_comes_before_the_module_tree_and_shadowing_is_reported() {
 
 #[test]
 fn a_plain_path_is_a_directory_of_the_importing_module() {
-    let v = vfs();
+    let v = resolver();
     let p = ok(&v, &root_pkg(""), "utils", false);
     assert_eq!(p.id, root_pkg("utils"));
     assert_eq!(p.import_path, "myproject/utils");
@@ -117,7 +117,7 @@ fn a_plain_path_is_a_directory_of_the_importing_module() {
 
 #[test]
 fn an_alias_goes_through_the_importing_modules_own_gox_mod() {
-    let v = vfs();
+    let v = resolver();
     let p = ok(&v, &root_pkg(""), "a", true);
     assert_eq!((p.id.clone(), p.import_path.as_str()), (pkg("example.com/a", ""), "example.com/a"));
     assert_eq!(p.dir, PathBuf::from(A));
@@ -133,7 +133,7 @@ fn an_alias_goes_through_the_importing_modules_own_gox_mod() {
 
 #[test]
 fn the_same_package_reached_from_two_places_has_one_identity() {
-    let v = vfs();
+    let v = resolver();
     let via_alias = ok(&v, &root_pkg(""), "a/sub", true);
     let from_inside = ok(&v, &pkg("example.com/a", "helpers"), "sub", false);
     assert_eq!(via_alias.id, from_inside.id);
@@ -145,7 +145,7 @@ fn the_same_package_reached_from_two_places_has_one_identity() {
 
 #[test]
 fn transitive_dependencies_are_invisible() {
-    let v = vfs();
+    let v = resolver();
     assert_eq!(
         err(&v, &root_pkg(""), "c", true),
         "unknown alias \"c\" in @\"c\": not declared in /p/gox.mod (module example.com/a@v1.0.0 requires it, but the dependencies of a dependency are not visible; add to gox.mod: require c example.com/c v1.2.0)"
@@ -158,7 +158,7 @@ fn transitive_dependencies_are_invisible() {
 
 #[test]
 fn unknown_alias_suggests_a_close_one() {
-    let v = vfs();
+    let v = resolver();
     assert_eq!(
         err(&v, &root_pkg(""), "aa/sub", true),
         "unknown alias \"aa\" in @\"aa/sub\": not declared in /p/gox.mod (did you mean @\"a\"?)"
@@ -169,7 +169,7 @@ fn unknown_alias_suggests_a_close_one() {
 
 #[test]
 fn internal_packages_are_enforced() {
-    let v = vfs();
+    let v = resolver();
     assert_eq!(ok(&v, &root_pkg("cmd/tool"), "internal/cfg", false).id, root_pkg("internal/cfg"));
     assert_eq!(
         err(&v, &root_pkg(""), "a/internal/priv", true),
@@ -186,7 +186,7 @@ fn internal_packages_are_enforced() {
 
 #[test]
 fn missing_directories() {
-    let v = vfs();
+    let v = resolver();
     assert_eq!(
         err(&v, &root_pkg(""), "nosuch/pkg", false),
         "package nosuch/pkg is not in std or in module myproject (no directory /p/nosuch/pkg)"
@@ -202,7 +202,7 @@ fn missing_directories() {
 
 #[test]
 fn invalid_import_paths() {
-    let v = vfs();
+    let v = resolver();
     let root = root_pkg("");
     assert_eq!(
         err(&v, &root, "./utils", false),
@@ -225,7 +225,7 @@ fn invalid_import_paths() {
 
 #[test]
 fn std_packages_import_only_std() {
-    let v = vfs();
+    let v = resolver();
     let fmt = PackageId::Std("fmt".into());
     assert_eq!(ok(&v, &fmt, "strings", false).id, PackageId::Std("strings".into()));
     assert_eq!(err(&v, &fmt, "utils", false), "package utils is not in std (/$std/utils)");
@@ -234,7 +234,7 @@ fn std_packages_import_only_std() {
 
 #[test]
 fn directories_map_back_to_their_package() {
-    let v = vfs();
+    let v = resolver();
     assert_eq!(v.package_for_dir(Path::new("/p/utils")), Some(root_pkg("utils")));
     assert_eq!(v.package_for_dir(Path::new("/p")), Some(root_pkg("")));
     assert_eq!(v.package_for_dir(Path::new("/$std/encoding/json")), Some(PackageId::Std("encoding/json".into())));
@@ -250,7 +250,7 @@ fn the_root_decides_which_version_an_alias_reaches() {
     files[0].1 = "module myproject\nrequire a example.com/a v1.0.0\nrequire b example.com/b v1.0.0\nrequire c example.com/c v1.3.0\n".into();
     files.push(("/p/.goxdeps/example.com/c@v1.3.0/gox.mod".into(), "module example.com/c\n".into()));
     files.push(("/p/.goxdeps/example.com/c@v1.3.0/c.gox".into(), "package c\n".into()));
-    let v = vfs_of(files);
+    let v = resolver_of(files);
     let p = ok(&v, &pkg("example.com/a", ""), "c", true);
     assert_eq!(p.dir, PathBuf::from("/p/.goxdeps/example.com/c@v1.3.0"));
     assert_eq!(p.id, pkg("example.com/c", ""));
@@ -260,7 +260,7 @@ fn the_root_decides_which_version_an_alias_reaches() {
 fn the_embedded_std_serves_fmt() {
     let fs = MemoryFs::from_files(project());
     let closure = ModuleClosure::load(&fs, Path::new("/p")).unwrap();
-    let v = Vfs::new(fs, closure);
+    let v = ImportResolver::new(fs, closure);
     assert!(gox_module::is_std_package("fmt"));
     let p = v.resolve(&root_pkg(""), "fmt", false).unwrap();
     assert_eq!((p.dir.as_path(), p.fs_kind), (Path::new("/$std/fmt"), FsKind::Std));

@@ -1,13 +1,13 @@
 //! Import resolution: from an import written in a package of module M to a
 //! package directory with one canonical identity.
 //!
-//! * `@"A"` / `@"A/rest"`: alias A of M's own gox.mod ([`ModVfs`]); the
+//! * `@"A"` / `@"A/rest"`: alias A of M's own gox.mod ([`ModuleResolver`]); the
 //!   package is `<dir of the selected module>/rest`. Aliases of other
 //!   modules are invisible.
-//! * `"P"` naming a std package: the embedded std ([`StdVfs`]).
-//! * `"P"` otherwise: `<M's root>/P` ([`LocalVfs`]).
+//! * `"P"` naming a std package: the embedded std ([`StdResolver`]).
+//! * `"P"` otherwise: `<M's root>/P` ([`LocalResolver`]).
 //!
-//! [`Vfs`] combines them for one root project (its [`ModuleClosure`]) and
+//! [`ImportResolver`] combines them for one root project (its [`ModuleClosure`]) and
 //! applies the path rules: the directory exists, and internal packages are
 //! only imported from within the tree rooted at the parent of `internal`.
 //! Resolution reads no file: what a directory holds (its files of the
@@ -200,21 +200,21 @@ fn closest_alias<'a>(alias: &str, declared: impl Iterator<Item = &'a str>) -> Op
 
 /// The std packages, in the virtual tree [`STD_ROOT`] of a file system.
 #[derive(Clone, Debug)]
-pub struct StdVfs<S> {
+pub struct StdResolver<S> {
     fs: S,
 }
 
-impl StdVfs<EmbeddedStd> {
+impl StdResolver<EmbeddedStd> {
     /// The std embedded in the toolchain.
-    pub fn embedded() -> StdVfs<EmbeddedStd> {
-        StdVfs { fs: EmbeddedStd::new() }
+    pub fn embedded() -> StdResolver<EmbeddedStd> {
+        StdResolver { fs: EmbeddedStd::new() }
     }
 }
 
-impl<S: FileSystem> StdVfs<S> {
+impl<S: FileSystem> StdResolver<S> {
     /// A std whose packages are the directories under [`STD_ROOT`] in `fs`.
-    pub fn new(fs: S) -> StdVfs<S> {
-        StdVfs { fs }
+    pub fn new(fs: S) -> StdResolver<S> {
+        StdResolver { fs }
     }
 
     pub fn fs(&self) -> &S {
@@ -234,13 +234,13 @@ impl<S: FileSystem> StdVfs<S> {
 
 /// The packages of one module's own tree: `"P"` is `<module root>/P`.
 #[derive(Clone, Debug)]
-pub struct LocalVfs<F> {
+pub struct LocalResolver<F> {
     fs: F,
 }
 
-impl<F: FileSystem> LocalVfs<F> {
-    pub fn new(fs: F) -> LocalVfs<F> {
-        LocalVfs { fs }
+impl<F: FileSystem> LocalResolver<F> {
+    pub fn new(fs: F) -> LocalResolver<F> {
+        LocalResolver { fs }
     }
 
     pub fn fs(&self) -> &F {
@@ -265,13 +265,13 @@ impl<F: FileSystem> LocalVfs<F> {
 /// The dependencies visible from one module: the aliases of its own gox.mod,
 /// mapped to the modules the closure selected.
 #[derive(Clone, Debug)]
-pub struct ModVfs {
+pub struct ModuleResolver {
     closure: Arc<ModuleClosure>,
 }
 
-impl ModVfs {
-    pub fn new(closure: Arc<ModuleClosure>) -> ModVfs {
-        ModVfs { closure }
+impl ModuleResolver {
+    pub fn new(closure: Arc<ModuleClosure>) -> ModuleResolver {
+        ModuleResolver { closure }
     }
 
     /// The module `alias` names in `module`'s own gox.mod (at the version the
@@ -295,32 +295,32 @@ impl ModVfs {
 }
 
 /// Import resolution for one root project.
-pub struct Vfs<F, S = EmbeddedStd> {
+pub struct ImportResolver<F, S = EmbeddedStd> {
     closure: Arc<ModuleClosure>,
-    std: StdVfs<S>,
-    local: LocalVfs<F>,
-    mods: ModVfs,
+    std: StdResolver<S>,
+    local: LocalResolver<F>,
+    mods: ModuleResolver,
     build: BuildConfig,
     /// Successful resolutions by (importing module, path, external).
     resolved: Mutex<HashMap<(Option<String>, String, bool), ResolvedPackage>>,
 }
 
-impl<F: FileSystem> Vfs<F, EmbeddedStd> {
+impl<F: FileSystem> ImportResolver<F, EmbeddedStd> {
     /// Resolution over `fs` (the project and `.goxdeps`) and the embedded
     /// std, for the host build configuration.
-    pub fn new(fs: F, closure: ModuleClosure) -> Vfs<F, EmbeddedStd> {
-        Vfs::with_std(fs, closure, StdVfs::embedded(), BuildConfig::default())
+    pub fn new(fs: F, closure: ModuleClosure) -> ImportResolver<F, EmbeddedStd> {
+        ImportResolver::with_std(fs, closure, StdResolver::embedded(), BuildConfig::default())
     }
 }
 
-impl<F: FileSystem, S: FileSystem> Vfs<F, S> {
-    pub fn with_std(fs: F, closure: ModuleClosure, std: StdVfs<S>, build: BuildConfig) -> Vfs<F, S> {
+impl<F: FileSystem, S: FileSystem> ImportResolver<F, S> {
+    pub fn with_std(fs: F, closure: ModuleClosure, std: StdResolver<S>, build: BuildConfig) -> ImportResolver<F, S> {
         let closure = Arc::new(closure);
-        Vfs {
-            mods: ModVfs::new(closure.clone()),
+        ImportResolver {
+            mods: ModuleResolver::new(closure.clone()),
             closure,
             std,
-            local: LocalVfs::new(fs),
+            local: LocalResolver::new(fs),
             build,
             resolved: Mutex::new(HashMap::new()),
         }
@@ -330,7 +330,7 @@ impl<F: FileSystem, S: FileSystem> Vfs<F, S> {
         &self.closure
     }
 
-    pub fn std(&self) -> &StdVfs<S> {
+    pub fn std(&self) -> &StdResolver<S> {
         &self.std
     }
 
