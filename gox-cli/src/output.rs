@@ -114,8 +114,17 @@ fn json_position(span: Span, map: &SourceMap, base: &Path) -> Option<JsonPositio
 
 /// Prints `diags` (with the package each belongs to, for JSON) to stdout.
 pub fn print_diagnostics(diags: &[(&Diagnostic, &str)], map: &SourceMap, base: &Path, format: Format) -> std::io::Result<()> {
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    write_diagnostics(&mut std::io::stdout().lock(), diags, map, base, format)
+}
+
+/// [`print_diagnostics`] to any writer.
+pub fn write_diagnostics(
+    out: &mut dyn Write,
+    diags: &[(&Diagnostic, &str)],
+    map: &SourceMap,
+    base: &Path,
+    format: Format,
+) -> std::io::Result<()> {
     match format {
         Format::GoStyle => {
             for (d, _) in diags {
@@ -184,6 +193,17 @@ pub fn cap_errors_per_package<'a>(diags: &[(&Diagnostic, &'a str)], limit: usize
 /// A message without a position (a usage error, a pattern that matched
 /// nothing): `gox: message` on stderr, or a JSON line on stdout.
 pub fn print_message(severity: Severity, message: &str, format: Format) {
+    let _ = write_message(&mut std::io::stdout().lock(), &mut std::io::stderr().lock(), severity, message, format);
+}
+
+/// [`print_message`] to any pair of writers standing for stdout and stderr.
+pub fn write_message(
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+    severity: Severity,
+    message: &str,
+    format: Format,
+) -> std::io::Result<()> {
     match format {
         Format::Json => {
             let json = JsonDiagnostic {
@@ -194,11 +214,11 @@ pub fn print_message(severity: Severity, message: &str, format: Format) {
                 related: Vec::new(),
                 help: None,
             };
-            println!("{}", serde_json::to_string(&json).unwrap_or_default());
+            writeln!(stdout, "{}", serde_json::to_string(&json).unwrap_or_default())
         }
         _ => match severity {
-            Severity::Warning => eprintln!("gox: warning: {message}"),
-            _ => eprintln!("gox: {message}"),
+            Severity::Warning => writeln!(stderr, "gox: warning: {message}"),
+            _ => writeln!(stderr, "gox: {message}"),
         },
     }
 }

@@ -310,3 +310,41 @@ fn a_killed_runs_temporary_files_are_removed_by_the_next_run() {
     assert!(!old.exists(), "an abandoned temporary file stays");
     assert!(young.exists(), "a file another run may be writing was removed");
 }
+
+#[test]
+fn unchanged_project_is_answered_from_the_run_record_and_any_change_ends_that() {
+    let p = project();
+    std::fs::write(p.path().join("lib/extra.gox"), "package lib\n\nvar Broken int = \"no\"\n").unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    // A run that saw files changed in the last two seconds records nothing
+    // (a timestamp is only so fine); these are older by then.
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    let first = gox(p.path(), cache.path(), &["check", "--format", "go", "./..."]);
+    assert_eq!(first.2, 1, "{first:?}");
+    assert!(first.0.contains("lib/extra.gox:3:18: cannot use \"no\""), "{first:?}");
+    assert!(cache.path().join("runs").read_dir().unwrap().count() == 1, "no run record written");
+
+    // With the build cache's entries gone, only the record can answer
+    // without checking (a check would store the entries again).
+    for entry in entries(cache.path()) {
+        std::fs::remove_file(entry).unwrap();
+    }
+    let replayed = gox(p.path(), cache.path(), &["check", "--format", "go", "./..."]);
+    assert_eq!(replayed, first);
+    assert!(entries(cache.path()).is_empty(), "the second run checked instead of replaying");
+
+    // Another command line is another record.
+    let json = gox(p.path(), cache.path(), &["check", "--json", "./..."]);
+    assert!(json.0.starts_with("{\"file\":\"lib/extra.gox\""), "{json:?}");
+
+    // An edit that keeps the file's size is still seen.
+    std::fs::write(p.path().join("lib/extra.gox"), "package lib\n\nvar Broken int = \"ok\"\n").unwrap();
+    let edited = gox(p.path(), cache.path(), &["check", "--format", "go", "./..."]);
+    assert!(edited.0.contains("cannot use \"ok\""), "{edited:?}");
+    // So is a new package in a directory no run listed before.
+    std::fs::remove_file(p.path().join("lib/extra.gox")).unwrap();
+    std::fs::create_dir_all(p.path().join("fresh")).unwrap();
+    std::fs::write(p.path().join("fresh/f.gox"), "package fresh\n\nvar X = undefinedName\n").unwrap();
+    let added = gox(p.path(), cache.path(), &["check", "--format", "go", "./..."]);
+    assert_eq!(added.0, "fresh/f.gox:3:9: undefined: undefinedName\n", "{added:?}");
+}

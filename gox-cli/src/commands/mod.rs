@@ -12,6 +12,7 @@ mod work;
 
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::Result;
 use clap::CommandFactory;
@@ -19,9 +20,9 @@ use clap::CommandFactory;
 use gox_cli::cli::{CheckArgs, Cli, Command};
 use gox_cli::driver::patterns::is_file_pattern;
 use gox_cli::driver::workspace::find_module_root;
-use gox_cli::output::{cap_errors_per_package, print_diagnostics, print_message, Format};
+use gox_cli::output::{cap_errors_per_package, print_diagnostics, print_message, write_diagnostics, Format};
 use gox_cli::{Workspace, WorkspaceError};
-use gox_common::{BuildConfig, Diagnostic, RealFs, Severity, SourceMap};
+use gox_common::{BuildConfig, Diagnostic, FileSystem, MemoFs, RealFs, Severity, SourceMap};
 
 /// The build configuration `gox check`, `gox build` and `--watch` ask for.
 pub fn build_config(args: &CheckArgs) -> BuildConfig {
@@ -36,6 +37,7 @@ const ERRORS_PER_PACKAGE: usize = 10;
 /// package (then `too many errors`), unless `all` is set or the format is
 /// JSON, which always carries every one. Returns how many were left out.
 pub fn print_capped(
+    out: &mut dyn std::io::Write,
     diags: &[(&Diagnostic, &str)],
     all: bool,
     map: &SourceMap,
@@ -43,15 +45,15 @@ pub fn print_capped(
     format: Format,
 ) -> std::io::Result<usize> {
     if all || format == Format::Json {
-        print_diagnostics(diags, map, base, format)?;
+        write_diagnostics(out, diags, map, base, format)?;
         return Ok(0);
     }
     let (capped, hidden) = cap_errors_per_package(diags, ERRORS_PER_PACKAGE);
     if hidden == 0 {
-        print_diagnostics(diags, map, base, format)?;
+        write_diagnostics(out, diags, map, base, format)?;
     } else {
         let capped: Vec<(&Diagnostic, &str)> = capped.iter().map(|(d, p)| (d, *p)).collect();
-        print_diagnostics(&capped, map, base, format)?;
+        write_diagnostics(out, &capped, map, base, format)?;
     }
     Ok(hidden)
 }
@@ -66,12 +68,17 @@ pub enum Opened {
 /// files outside any module a synthetic one. A missing gox.mod is a usage
 /// error; a broken one is printed as a diagnostic at its position.
 pub fn open_workspace(patterns: &[String], build: BuildConfig, format: Format) -> Result<Opened> {
+    open_workspace_in(patterns, build, format, Arc::new(RealFs))
+}
+
+/// [`open_workspace`] reading the module through `fs` (each file once).
+pub fn open_workspace_in(patterns: &[String], build: BuildConfig, format: Format, fs: Arc<dyn FileSystem>) -> Result<Opened> {
     let cwd = std::env::current_dir()?;
     let files: Vec<PathBuf> = patterns.iter().filter(|p| is_file_pattern(p)).map(PathBuf::from).collect();
     if !files.is_empty() && files.len() == patterns.len() && find_module_root(&cwd).is_none() {
         return Ok(Opened::Workspace(Workspace::for_files(&cwd, &files, build)?));
     }
-    match Workspace::open(&cwd, build) {
+    match Workspace::open_in(Arc::new(MemoFs::new(fs)), &cwd, build) {
         Ok(ws) => Ok(Opened::Workspace(ws)),
         Err(err @ WorkspaceError::NoModule { .. }) => {
             print_message(Severity::Error, &err.to_string(), format);

@@ -112,7 +112,7 @@ fn check_once(args: &CheckArgs, format: Format, previous: &mut Option<BTreeSet<S
     };
     match previous.as_ref() {
         None => {
-            let hidden = print_capped(&all, args.all_errors, &analysis.map, &ws.cwd, format)?;
+            let hidden = print_capped(&mut std::io::stdout().lock(), &all, args.all_errors, &analysis.map, &ws.cwd, format)?;
             eprintln!("gox: {summary}{} ({:.0?}); watching for changes", more_not_shown(hidden), started.elapsed());
         }
         Some(before) => {
@@ -121,7 +121,7 @@ fn check_once(args: &CheckArgs, format: Format, previous: &mut Option<BTreeSet<S
             if new.is_empty() && fixed.is_empty() {
                 eprintln!("gox: no change: {summary} ({:.0?})", started.elapsed());
             } else {
-                let hidden = print_capped(&new, args.all_errors, &analysis.map, &ws.cwd, format)?;
+                let hidden = print_capped(&mut std::io::stdout().lock(), &new, args.all_errors, &analysis.map, &ws.cwd, format)?;
                 for line in &fixed {
                     println!("fixed: {line}");
                 }

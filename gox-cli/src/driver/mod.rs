@@ -11,4 +11,5 @@ pub mod source;
 pub mod verify;
 pub mod patterns;
 pub mod remote;
+pub mod replay;
 pub mod workspace;

@@ -1,0 +1,293 @@
+//! The no-op fast path: a run record says what one `gox check` looked at
+//! and what it printed, so that the next identical command, finding every
+//! path it looked at unchanged, prints the same without reading, resolving
+//! or looking up anything else.
+//!
+//! A [`RecordingFs`] under the workspace notes a [`Seen`] (what the path
+//! was: missing, or a file or directory with its size, times, inode and
+//! device) for every path the command asks about, *before* it reads it: a
+//! change after the stamp shows in the next comparison, so the record can
+//! only be stale towards doing the work again. Paths that did not exist
+//! are recorded too: a gox.mod or gox.work appearing above the module, or a
+//! package directory appearing where an import found none, changes the
+//! answer. Directory stamps cover files added to or removed from a listing.
+//!
+//! A timestamp is only as fine as the file system's clock, so a file
+//! changed twice within one tick, the second time after gox read it, could
+//! keep its stamp. As git does with its index, a run that saw any path
+//! changed less than [`RACY`] before it started writes no record; the next
+//! run does the work (from the build cache) and records then.
+
+use std::collections::HashMap;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use gox_common::{EntryKind, FileSystem, FsError, Stamp};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::cache::{Hash, KeyBuilder};
+
+/// How recent a change makes a run's record untrustworthy.
+pub const RACY: Duration = Duration::from_secs(2);
+
+/// What a path was when the command first asked about it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Seen {
+    Missing,
+    /// It could not be examined (permission denied, say): the error text.
+    Unreadable(String),
+    Entry {
+        /// 0 file, 1 directory, 2 anything else.
+        kind: u8,
+        size: u64,
+        mtime_ns: i128,
+        ctime_ns: i128,
+        ino: u64,
+        dev: u64,
+    },
+}
+
+impl Seen {
+    /// The path as it is now.
+    pub fn of(path: &Path) -> Seen {
+        match std::fs::metadata(path) {
+            Ok(m) => Seen::Entry {
+                kind: if m.is_file() {
+                    0
+                } else if m.is_dir() {
+                    1
+                } else {
+                    2
+                },
+                size: m.len(),
+                mtime_ns: i128::from(m.mtime()) * 1_000_000_000 + i128::from(m.mtime_nsec()),
+                ctime_ns: i128::from(m.ctime()) * 1_000_000_000 + i128::from(m.ctime_nsec()),
+                ino: m.ino(),
+                dev: m.dev(),
+            },
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Seen::Missing,
+            Err(e) => Seen::Unreadable(e.kind().to_string()),
+        }
+    }
+
+    /// Whether it changed (or its entry was made) at or after `since`
+    /// (nanoseconds since the epoch).
+    fn changed_since(&self, since: i128) -> bool {
+        match self {
+            Seen::Entry { mtime_ns, ctime_ns, .. } => *mtime_ns >= since || *ctime_ns >= since,
+            _ => false,
+        }
+    }
+}
+
+/// A file system that stamps every path asked about before passing the
+/// question on.
+pub struct RecordingFs<F> {
+    inner: F,
+    seen: Mutex<HashMap<PathBuf, Seen>>,
+}
+
+impl<F: FileSystem> RecordingFs<F> {
+    pub fn new(inner: F) -> RecordingFs<F> {
+        RecordingFs { inner, seen: Mutex::default() }
+    }
+
+    fn note(&self, path: &Path) {
+        let mut seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
+        if !seen.contains_key(path) {
+            seen.insert(path.to_path_buf(), Seen::of(path));
+        }
+    }
+
+    /// Every path asked about, with what it was, sorted by path.
+    pub fn seen(&self) -> Vec<(PathBuf, Seen)> {
+        let seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut all: Vec<(PathBuf, Seen)> = seen.iter().map(|(p, s)| (p.clone(), s.clone())).collect();
+        all.sort_by(|a, b| a.0.cmp(&b.0));
+        all
+    }
+}
+
+impl<F: FileSystem> FileSystem for RecordingFs<F> {
+    fn read(&self, path: &Path) -> Result<Vec<u8>, FsError> {
+        self.note(path);
+        self.inner.read(path)
+    }
+    fn read_shared(&self, path: &Path) -> Result<std::sync::Arc<[u8]>, FsError> {
+        self.note(path);
+        self.inner.read_shared(path)
+    }
+    fn read_dir(&self, path: &Path) -> Result<Vec<String>, FsError> {
+        self.note(path);
+        self.inner.read_dir(path)
+    }
+    fn read_dir_kinds(&self, path: &Path) -> Result<Vec<(String, EntryKind)>, FsError> {
+        self.note(path);
+        self.inner.read_dir_kinds(path)
+    }
+    fn is_file(&self, path: &Path) -> bool {
+        self.note(path);
+        self.inner.is_file(path)
+    }
+    fn is_dir(&self, path: &Path) -> bool {
+        self.note(path);
+        self.inner.is_dir(path)
+    }
+    fn stamp(&self, path: &Path) -> Result<Stamp, FsError> {
+        self.note(path);
+        self.inner.stamp(path)
+    }
+}
+
+/// What a command printed and how it ended, with what it looked at.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct RunRecord {
+    key: String,
+    pub stdout: String,
+    pub stderr: String,
+    /// 0, 1 or 2: the exit status.
+    pub status: u8,
+    seen: Vec<(PathBuf, Seen)>,
+}
+
+/// The key of a run: this gox build and everything of the command line and
+/// environment the command's output depends on, as `parts`.
+pub fn run_key(parts: &[(&str, String)]) -> Hash {
+    let mut key = KeyBuilder::new();
+    key.part("run", b"check");
+    for (name, value) in parts {
+        key.part(name, value.as_bytes());
+    }
+    key.finish()
+}
+
+/// Where the record of `key` lives in the cache directory `dir`.
+fn record_path(dir: &Path, key: &Hash) -> PathBuf {
+    dir.join("runs").join(hex::encode(key))
+}
+
+/// The largest record read: a stamp is under 200 bytes, and a project of
+/// 100,000 files and directories is far beyond what gox checks today.
+const MAX_RECORD: u64 = 64 << 20;
+
+impl RunRecord {
+    pub fn new(key: &Hash, stdout: String, stderr: String, status: u8, seen: Vec<(PathBuf, Seen)>) -> RunRecord {
+        RunRecord { key: hex::encode(key), stdout, stderr, status, seen }
+    }
+
+    /// The record of `key` in the cache directory `dir`, if there is one
+    /// that is intact and every path it names is as it was.
+    pub fn load(dir: &Path, key: &Hash) -> Option<RunRecord> {
+        let path = record_path(dir, key);
+        let meta = std::fs::metadata(&path).ok()?;
+        if !meta.is_file() || meta.len() > MAX_RECORD {
+            return None;
+        }
+        let bytes = std::fs::read(&path).ok()?;
+        let (body, sum) = bytes.split_at(bytes.len().checked_sub(64)?);
+        if hex::encode(Sha256::digest(body)).as_bytes() != sum {
+            return None;
+        }
+        let record: RunRecord = serde_json::from_slice(body).ok()?;
+        if record.key != hex::encode(key) {
+            return None;
+        }
+        record.seen.iter().all(|(path, seen)| Seen::of(path) == *seen).then_some(record)
+    }
+
+    /// Stores the record unless a path it names changed less than [`RACY`]
+    /// before `started`. Failures only cost the next run its fast path.
+    pub fn save(&self, dir: &Path, started: SystemTime) {
+        let since = started.checked_sub(RACY).unwrap_or(UNIX_EPOCH);
+        let since = since.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos() as i128);
+        if self.seen.iter().any(|(_, seen)| seen.changed_since(since)) {
+            return;
+        }
+        let Ok(key) = hex::decode(&self.key) else { return };
+        let Ok(key): Result<Hash, _> = key.try_into() else { return };
+        let Ok(mut body) = serde_json::to_vec(self) else { return };
+        let sum = hex::encode(Sha256::digest(&body));
+        body.extend_from_slice(sum.as_bytes());
+        let path = record_path(dir, &key);
+        let Some(runs) = path.parent() else { return };
+        if std::fs::create_dir_all(runs).is_err() {
+            return;
+        }
+        if let Ok(mut tmp) = tempfile::NamedTempFile::new_in(runs) {
+            if std::io::Write::write_all(&mut tmp, &body).is_ok() {
+                let _ = tmp.persist(&path);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use gox_common::RealFs;
+
+    fn old(path: &Path) {
+        let file = std::fs::File::options().write(true).open(path).or_else(|_| std::fs::File::open(path)).unwrap();
+        file.set_modified(SystemTime::now() - Duration::from_secs(60)).unwrap();
+    }
+
+    #[test]
+    fn a_record_holds_while_nothing_it_saw_changes() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("p");
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("a.gox");
+        std::fs::write(&file, "package a\n").unwrap();
+        let fs = RecordingFs::new(RealFs);
+        fs.read(&file).unwrap();
+        fs.read_dir(&dir).unwrap();
+        assert!(!fs.is_file(&dir.join("gox.work")));
+        let key = run_key(&[("args", "./...".to_string())]);
+        let record = RunRecord::new(&key, "out\n".into(), "err\n".into(), 1, fs.seen());
+        let cache = tmp.path().join("cache");
+
+        // Everything was just made: too recent to trust.
+        record.save(&cache, SystemTime::now());
+        assert!(RunRecord::load(&cache, &key).is_none());
+
+        // Much later, the same stamps are old enough.
+        record.save(&cache, SystemTime::now() + Duration::from_secs(60));
+        let loaded = RunRecord::load(&cache, &key).expect("record");
+        assert_eq!((loaded.stdout.as_str(), loaded.stderr.as_str(), loaded.status), ("out\n", "err\n", 1));
+        assert!(RunRecord::load(&cache, &run_key(&[("args", "./a".to_string())])).is_none());
+
+        // A file edited, a file added, a path that was missing appearing:
+        // each makes the record stale.
+        std::fs::write(&file, "package b\n").unwrap();
+        assert!(RunRecord::load(&cache, &key).is_none());
+        let fs2 = RecordingFs::new(RealFs);
+        fs2.read(&file).unwrap();
+        fs2.read_dir(&dir).unwrap();
+        assert!(!fs2.is_file(&dir.join("gox.work")));
+        RunRecord::new(&key, String::new(), String::new(), 0, fs2.seen()).save(&cache, SystemTime::now() + Duration::from_secs(60));
+        assert!(RunRecord::load(&cache, &key).is_some());
+        std::fs::write(dir.join("gox.work"), "go 1.19\n").unwrap();
+        assert!(RunRecord::load(&cache, &key).is_none());
+        std::fs::remove_file(dir.join("gox.work")).unwrap();
+        old(&dir);
+        // The directory's own times changed with the add and remove.
+        assert!(RunRecord::load(&cache, &key).is_none());
+    }
+
+    #[test]
+    fn a_damaged_record_is_ignored() {
+        let tmp = tempfile::tempdir().unwrap();
+        let key = run_key(&[]);
+        let cache = tmp.path();
+        RunRecord::new(&key, "x".into(), String::new(), 0, Vec::new()).save(cache, SystemTime::now());
+        assert!(RunRecord::load(cache, &key).is_some());
+        let path = record_path(cache, &key);
+        let mut bytes = std::fs::read(&path).unwrap();
+        bytes[10] ^= 1;
+        std::fs::write(&path, bytes).unwrap();
+        assert!(RunRecord::load(cache, &key).is_none());
+    }
+}
