@@ -813,12 +813,12 @@ func Summarize(xs []Scorer) (int, string) {{
         files.append(("api", self.f))
         total = self.f.line_count() + 3
         k = 0
-        while total < line_budget or k == 0:
+        while total < line_budget:
             self.f = FileGen()
             name = "%s_%02d" % (NOUNS[k % len(NOUNS)].lower(), k)
             target = self.rng.randint(350, 650)
             # Stop a unit early rather than late: a unit is ~250 lines.
-            while len(self.f.lines) < target and (total + self.f.line_count() + 120 < line_budget or k == 0):
+            while len(self.f.lines) < target and (total + self.f.line_count() + 120 < line_budget):
                 self.unit(k)
                 k += 1
             if not self.f.lines:

@@ -409,8 +409,8 @@ func main() {
 	} else {
 		fmt.Printf("go/types (%s, -j %d, info=%v): %d packages, %d files, %d lines, %d bytes\n",
 			runtime.Version(), r.Jobs, r.Info, r.Packages, r.Files, r.Lines, r.Bytes)
-		fmt.Printf("parse %.3fs  std from source (%d imported packages) %.3fs  check %.3fs  total %.3fs\n",
-			r.ParseSec, r.StdPackages, r.StdSec, r.CheckSec, r.TotalSec)
+		fmt.Printf("parse %.3fs  std from %s (%d imported packages) %.3fs  check %.3fs  total %.3fs\n",
+			r.ParseSec, *stdFrom, r.StdPackages, r.StdSec, r.CheckSec, r.TotalSec)
 		fmt.Printf("%.0f lines/s  peak RSS %d MiB  errors %d\n", r.LinesPerSec, r.PeakRSSKiB/1024, r.Errors)
 	}
 	if nerr > 0 {
