@@ -1,5 +1,7 @@
 //! Index and slice expressions, composite literals and type assertions.
 
+use rustc_hash::{FxHashMap, FxHashSet};
+
 use gox_common::Span;
 use gox_syntax::ast::{self, ExprKind};
 
@@ -478,7 +480,9 @@ impl<'a> Checker<'a> {
                 self.indexed_elts(elts, elem, -1);
             }
             TypeKind::Map { key, elem } => {
-                let mut seen: Vec<(String, Type)> = Vec::new();
+                // Constant keys seen so far, by exact value, with the types they had
+                // (for an interface key type, 1 and int8(1) are different keys).
+                let mut seen: FxHashMap<String, Vec<Type>> = FxHashMap::default();
                 for el in elts {
                     let ExprKind::KeyValue { key: k, value, .. } = &el.kind else {
                         self.error(el.span, "missing key in map literal");
@@ -488,16 +492,18 @@ impl<'a> Checker<'a> {
                     self.assignment(&mut kx, Some(key), "map literal");
                     if let Mode::Constant(v) = &kx.mode {
                         let kv = format!("{:?}", v.exact_string());
-                        let dup = if key.is_interface() {
-                            seen.iter().any(|(s, t)| *s == kv && identical(t, &kx.ty))
-                        } else {
-                            seen.iter().any(|(s, _)| *s == kv)
+                        let dup = match seen.get(&kv) {
+                            Some(types) if key.is_interface() => {
+                                types.iter().any(|t| identical(t, &kx.ty))
+                            }
+                            Some(_) => true,
+                            None => false,
                         };
                         if dup {
                             self.error(kx.span(), format!("duplicate key {} in map literal", v));
                             continue;
                         }
-                        seen.push((kv, kx.ty.clone()));
+                        seen.entry(kv).or_default().push(kx.ty.clone());
                     }
                     let mut vx = self.expr_with_hint(value, Some(elem));
                     self.assignment(&mut vx, Some(elem), "map literal");
@@ -528,7 +534,7 @@ impl<'a> Checker<'a> {
     }
 
     fn indexed_elts(&mut self, elts: &'a [ast::Expr], typ: &Type, length: i64) -> i64 {
-        let mut visited: Vec<i64> = Vec::new();
+        let mut visited: FxHashSet<i64> = FxHashSet::default();
         let mut index: i64 = 0;
         let mut max: i64 = 0;
         for el in elts {
@@ -557,13 +563,12 @@ impl<'a> Checker<'a> {
                 valid = true;
             }
             if valid {
-                if visited.contains(&index) {
+                if !visited.insert(index) {
                     self.error(
                         el.span,
                         format!("duplicate index {} in array or slice literal", index),
                     );
                 }
-                visited.push(index);
             }
             index += 1;
             if index > max {
