@@ -466,7 +466,7 @@ impl<'a> Checker<'a> {
                 return;
             }
         }
-        if let Some(alt) = n.methods().iter().find(|o| o.name == m.name) {
+        if let Some(alt) = n.method_named(m.name) {
             let notes = vec![Label {
                 span: alt.span,
                 message: format!("other declaration of {}", m.name()),

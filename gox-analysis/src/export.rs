@@ -1187,7 +1187,7 @@ pub fn import_package_remapped(
         let pkg = d.obj_pkg(pkg)?;
         let span = d.span()?;
         let obj = Object::new(name, span, pkg, ObjectKind::TypeName, None);
-        let t = Type::new(TypeKind::Named(Named { obj: obj.clone(), underlying: RwLock::new(None), methods: RwLock::new(Vec::new()) }));
+        let t = Type::new(TypeKind::Named(Named { obj: obj.clone(), underlying: RwLock::new(None), methods: RwLock::default() }));
         obj.set_type(t.clone());
         d.local.push(t);
     }

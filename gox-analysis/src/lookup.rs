@@ -98,16 +98,11 @@ pub fn lookup_field_or_method(
                     continue;
                 }
                 seen.push(key);
-                let methods = n.methods();
-                if let Some((i, m)) = methods
-                    .iter()
-                    .enumerate()
-                    .find(|(_, m)| m.same_id(pkg, name))
-                {
+                if let Some((i, m)) = n.method_by_id(pkg, name) {
                     if found.is_some() || e.multiples {
                         return Lookup::Ambiguous;
                     }
-                    found = Some((m.clone(), concat(&e.index, i), e.indirect));
+                    found = Some((m, concat(&e.index, i), e.indirect));
                     continue;
                 }
             }
@@ -133,16 +128,11 @@ pub fn lookup_field_or_method(
                     }
                 }
                 TypeKind::Interface(it) => {
-                    if let Some((i, m)) = it
-                        .all_methods()
-                        .iter()
-                        .enumerate()
-                        .find(|(_, m)| m.same_id(pkg, name))
-                    {
+                    if let Some((i, m)) = it.method_by_id(pkg, name) {
                         if found.is_some() || e.multiples {
                             return Lookup::Ambiguous;
                         }
-                        found = Some((m.clone(), concat(&e.index, i), e.indirect));
+                        found = Some((m, concat(&e.index, i), e.indirect));
                     }
                 }
                 _ => {}
@@ -178,11 +168,7 @@ fn consolidate(list: Vec<Embedded>) -> Vec<Embedded> {
 /// Looks `name` up among an interface's methods.
 fn interface_method(t: &Type, pkg: Option<&PackageId>, name: Symbol) -> Option<Obj> {
     match t.underlying().kind() {
-        TypeKind::Interface(i) => i
-            .all_methods()
-            .iter()
-            .find(|m| m.same_id(pkg, name))
-            .cloned(),
+        TypeKind::Interface(i) => i.method_by_id(pkg, name).map(|(_, m)| m),
         _ => None,
     }
 }

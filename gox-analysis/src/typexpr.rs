@@ -5,6 +5,8 @@ use std::sync::{Arc, RwLock};
 
 use gox_common::{Label, Span};
 use gox_syntax::ast::{self, ExprKind};
+use gox_syntax::Symbol;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::checker::Checker;
 use crate::lookup::is_interface_ptr;
@@ -465,7 +467,7 @@ impl<'a> Checker<'a> {
     fn struct_type(&mut self, list: &'a ast::FieldList) -> Type {
         let mut fields: Vec<Obj> = Vec::new();
         let mut tags = Vec::new();
-        let mut seen: Vec<Obj> = Vec::new();
+        let mut seen: HashMap<Symbol, Obj> = HashMap::default();
         for f in &list.list {
             let typ = self.var_type(&f.ty);
             let tag = f.tag.as_ref().map(|t| {
@@ -551,11 +553,11 @@ impl<'a> Checker<'a> {
         Type::new(TypeKind::Struct(Struct { fields, tags }))
     }
 
-    fn add_field(&mut self, seen: &mut Vec<Obj>, f: &Obj) {
+    fn add_field(&mut self, seen: &mut HashMap<Symbol, Obj>, f: &Obj) {
         if f.is_blank() {
             return;
         }
-        if let Some(alt) = seen.iter().find(|o| o.name == f.name) {
+        if let Some(alt) = seen.get(&f.name) {
             let notes = vec![Label {
                 span: alt.span,
                 message: format!("other declaration of {}", alt.name()),
@@ -563,11 +565,13 @@ impl<'a> Checker<'a> {
             self.error_with_notes(f.span, format!("{} redeclared", f.name()), notes);
             return;
         }
-        seen.push(f.clone());
+        seen.insert(f.name, f.clone());
     }
 
     fn interface_type(&mut self, list: &'a ast::FieldList, def: Option<&Type>) -> Type {
         let mut methods: Vec<Obj> = Vec::new();
+        // Name -> position in `methods` (whose names are distinct).
+        let mut method_index: HashMap<Symbol, usize> = HashMap::default();
         let mut embeddeds: Vec<Type> = Vec::new();
         let mut embedded_spans: Vec<Span> = Vec::new();
         for f in &list.list {
@@ -624,7 +628,7 @@ impl<'a> Checker<'a> {
                 self.error(name.span, "methods must have a unique non-blank name");
                 continue;
             }
-            if let Some(alt) = methods.iter().find(|o| o.name == m.name) {
+            if let Some(alt) = method_index.get(&m.name).map(|&i| &methods[i]) {
                 let notes = vec![Label {
                     span: alt.span,
                     message: format!("other declaration of {}", alt.name()),
@@ -632,6 +636,7 @@ impl<'a> Checker<'a> {
                 self.error_with_notes(m.span, format!("duplicate method {}", m.name()), notes);
                 continue;
             }
+            method_index.insert(m.name, methods.len());
             methods.push(m);
         }
         // Embedded interfaces may still be being declared: check them and
@@ -645,13 +650,17 @@ impl<'a> Checker<'a> {
     }
 
     fn check_interface_embeddings(&mut self, methods: &[Obj], embeddeds: &[Type], spans: &[Span]) {
-        let mut all: Vec<Obj> = methods.to_vec();
+        // The methods so far by name (the first of each name).
+        let mut all: HashMap<Symbol, Obj> = HashMap::default();
+        for m in methods {
+            all.entry(m.name).or_insert_with(|| m.clone());
+        }
         for (t, span) in embeddeds.iter().zip(spans) {
             let u = t.underlying();
             match u.kind() {
                 TypeKind::Interface(i) => {
                     for m in i.all_methods().iter() {
-                        if let Some(alt) = all.iter().find(|o| o.name == m.name) {
+                        if let Some(alt) = all.get(&m.name) {
                             if !crate::predicates::identical(&alt.ty(), &m.ty()) {
                                 let notes = vec![Label {
                                     span: alt.span,
@@ -665,7 +674,7 @@ impl<'a> Checker<'a> {
                             }
                             continue;
                         }
-                        all.push(m.clone());
+                        all.insert(m.name, m.clone());
                     }
                 }
                 _ if u.is_invalid() => {}
@@ -685,7 +694,7 @@ impl<'a> Checker<'a> {
         let t = Type::new(TypeKind::Named(crate::types::Named {
             obj: obj.clone(),
             underlying: RwLock::new(None),
-            methods: RwLock::new(Vec::new()),
+            methods: RwLock::default(),
         }));
         obj.set_type(t.clone());
         t

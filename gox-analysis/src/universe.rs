@@ -64,7 +64,7 @@ fn build() -> Universe {
     let error_type = Type::new(TypeKind::Named(Named {
         obj: err_obj.clone(),
         underlying: RwLock::new(None),
-        methods: RwLock::new(Vec::new()),
+        methods: RwLock::default(),
     }));
     err_obj.set_type(error_type.clone());
     let result = Object::new(
