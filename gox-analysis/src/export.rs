@@ -263,8 +263,13 @@ impl Section {
 struct Encoder {
     own: Arc<PackageId>,
     /// Packages reachable through imports, by path: where other packages'
-    /// named types are checked to be found again by name.
-    known: HashMap<String, Arc<Package>>,
+    /// named types are checked to be found again by name. Filled on demand
+    /// (see `known_package`): a package deep in an import chain of 20,000
+    /// does not walk all its transitive imports to export an API that names
+    /// no other package's type.
+    known: FxMap<String, Arc<Package>>,
+    /// The rest of the depth-first walk over imports that fills `known`.
+    unwalked: Vec<Arc<Package>>,
     strings: Buf,
     string_count: usize,
     string_index: FxMap<String, u64>,
@@ -286,18 +291,10 @@ struct Encoder {
 
 impl Encoder {
     fn new(pkg: &Package) -> Encoder {
-        let mut known = HashMap::new();
-        let mut stack: Vec<Arc<Package>> = pkg.imports.clone();
-        while let Some(p) = stack.pop() {
-            if p.path() == pkg.path() || known.contains_key(p.path()) {
-                continue;
-            }
-            stack.extend(p.imports.iter().cloned());
-            known.insert(p.path().to_string(), p);
-        }
         let mut e = Encoder {
             own: pkg.id.clone(),
-            known,
+            known: FxMap::default(),
+            unwalked: pkg.imports.clone(),
             strings: Buf::default(),
             string_count: 0,
             string_index: FxMap::default(),
@@ -391,6 +388,21 @@ impl Encoder {
         }
     }
 
+    /// The package reachable through imports whose path is `path`: the walk
+    /// goes on only until it is found, in the order a full walk would take,
+    /// so the package found for a path is the one the full walk finds.
+    fn known_package(&mut self, path: &str) -> Option<&Arc<Package>> {
+        while !self.known.contains_key(path) {
+            let p = self.unwalked.pop()?;
+            if p.path() == self.own.path || self.known.contains_key(p.path()) {
+                continue;
+            }
+            self.unwalked.extend(p.imports.iter().cloned());
+            self.known.insert(p.path().to_string(), p);
+        }
+        self.known.get(path)
+    }
+
     /// Gives a first-seen named type its reference: another package's type
     /// that importers can find by name, or one written in full here.
     fn add_named(&mut self, t: &Type, n: &Named) -> u64 {
@@ -399,8 +411,7 @@ impl Encoder {
         if let Some(id) = &obj.pkg {
             let found = id.path != self.own.path
                 && self
-                    .known
-                    .get(&id.path)
+                    .known_package(&id.path)
                     .and_then(|p| p.scope.lookup(obj.name))
                     .is_some_and(|o| Arc::ptr_eq(&o, obj));
             if found {
