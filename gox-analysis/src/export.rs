@@ -168,37 +168,13 @@ fn fnv64(data: &[u8]) -> u64 {
     h
 }
 
-/// A fast hasher for the encoder's pointer, symbol and string keys (the
-/// data is the checker's own, so no flooding concern).
-#[derive(Default)]
-struct FxHasher(u64);
-
-impl std::hash::Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut w = [0u8; 8];
-            w[..chunk.len()].copy_from_slice(chunk);
-            self.write_u64(u64::from_le_bytes(w));
-        }
-    }
-    fn write_u64(&mut self, v: u64) {
-        self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-    fn write_u32(&mut self, v: u32) {
-        self.write_u64(v as u64);
-    }
-    fn write_usize(&mut self, v: usize) {
-        self.write_u64(v as u64);
-    }
-    fn write_u8(&mut self, v: u8) {
-        self.write_u64(v as u64);
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-type FxMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FxHasher>>;
+/// The encoder's maps (pointer, symbol and string keys; the data is the
+/// checker's own, so no flooding concern). rustc-hash's FxHasher finishes
+/// with a rotation and hashes strings as a whole: a plain multiply-and-xor
+/// leaves the low bits, which pick the bucket, nearly equal for names like
+/// `c100000`, `c100001` (and zero for aligned pointers): with 400,000
+/// constants, long probe sequences made export the largest cost of the check.
+type FxMap<K, V> = HashMap<K, V, rustc_hash::FxBuildHasher>;
 
 fn type_key(t: &Type) -> usize {
     Arc::as_ptr(&t.0) as *const () as usize
