@@ -424,7 +424,7 @@ impl<F: FileSystem, S: FileSystem> ImportResolver<F, S> {
                 }
                 let id = PackageId::Std(spec_path.to_string());
                 self.check_internal(from, &id)?;
-                return self.finish_import(id, dir, FsKind::Std, "std".to_string(), None);
+                return self.finish(id, dir, FsKind::Std, "std".to_string(), None);
             }
             PackageId::Module { module, .. } => {
                 self.closure.module(module).ok_or_else(|| ResolveError::UnknownModule { module: module.clone() })?
@@ -438,13 +438,13 @@ impl<F: FileSystem, S: FileSystem> ImportResolver<F, S> {
             let id = PackageId::Module { module: target.path.clone(), dir: rest.to_string() };
             self.check_internal(from, &id)?;
             let dir = self.mods.dir(target, rest);
-            return self.finish_import(id, dir, FsKind::Disk, format!("module {}", target.display_name()), None);
+            return self.finish(id, dir, FsKind::Disk, format!("module {}", target.display_name()), None);
         }
         if self.std.is_package(spec_path) {
             let shadowed = Some(self.local.dir(module, spec_path)).filter(|d| is_package_dir(self.local.fs(), d));
             let id = PackageId::Std(spec_path.to_string());
             self.check_internal(from, &id)?;
-            return self.finish_import(id, self.std.dir(spec_path), FsKind::Std, "std".to_string(), shadowed);
+            return self.finish(id, self.std.dir(spec_path), FsKind::Std, "std".to_string(), shadowed);
         }
         let id = PackageId::Module { module: module.path.clone(), dir: spec_path.to_string() };
         self.check_internal(from, &id)?;
@@ -454,7 +454,7 @@ impl<F: FileSystem, S: FileSystem> ImportResolver<F, S> {
         if !self.local.fs().is_dir(&dir) {
             return Err(ResolveError::NotFound { import_path: spec_path.to_string(), place, dir });
         }
-        self.finish_import(id, dir, FsKind::Disk, place, None)
+        self.finish(id, dir, FsKind::Disk, place, None)
     }
 
     fn unknown_alias(&self, module: &Module, alias: &str, spec: &str) -> ResolveError {
@@ -498,17 +498,7 @@ impl<F: FileSystem, S: FileSystem> ImportResolver<F, S> {
         }
     }
 
-    fn finish_import(
-        &self,
-        id: PackageId,
-        dir: PathBuf,
-        fs_kind: FsKind,
-        place: String,
-        shadowed: Option<PathBuf>,
-    ) -> Result<ResolvedPackage, ResolveError> {
-        self.finish(id, dir, fs_kind, place, shadowed)
-    }
-
+    /// The package at `dir`, if `dir` is a directory of its file system.
     fn finish(
         &self,
         id: PackageId,
