@@ -1,18 +1,18 @@
-//! `gox get` and `gox mod download`: fetch modules into `.goxdeps`, record
+//! `gox get`: fetch modules into `.goxdeps`, record
 //! them in gox.mod and gox.lock. The algorithm is gox-module's `Project`.
 
 use std::path::Path;
 
 use anyhow::Result;
 use gox_cli::cli::GetArgs;
-use gox_cli::driver::deps::{dropped_lines, fetcher, open_project, OpenError};
+use gox_cli::driver::deps::{dropped_lines, fetcher};
 use gox_cli::driver::imports::alias_imports;
 use gox_module::closure::Override;
 use gox_module::fetch::{Fetcher, Query};
 use gox_module::project::{Project, ProjectError};
 use gox_module::ModFile;
 
-use super::Status;
+use super::{open_or_report, Status};
 
 /// The default alias of a module: its last path element without a `/vN`
 /// major suffix, made into an identifier.
@@ -34,22 +34,6 @@ pub fn default_alias(module: &str) -> String {
         alias.insert(0, 'm');
     }
     alias
-}
-
-/// Opens the project of the current directory, printing why it cannot be.
-pub fn open(command: &str) -> Result<Result<Project, Status>> {
-    let cwd = std::env::current_dir()?;
-    match open_project(&cwd) {
-        Ok(p) => Ok(Ok(p)),
-        Err(OpenError::NoModule) => {
-            eprintln!("{command}: gox.mod file not found in current directory or any parent directory; run: gox init");
-            Ok(Err(Status::Usage))
-        }
-        Err(OpenError::Other(err)) => {
-            eprintln!("gox: {}", err.message(&cwd));
-            Ok(Err(Status::Failure))
-        }
-    }
 }
 
 /// What one `gox get` argument asks for.
@@ -108,7 +92,7 @@ pub fn run(args: &GetArgs) -> Result<Status> {
             return Ok(Status::Usage);
         }
     }
-    let mut project = match open("gox get")? {
+    let mut project = match open_or_report("gox get")? {
         Ok(p) => p,
         Err(status) => return Ok(status),
     };
@@ -286,48 +270,4 @@ fn get_targets(
         eprintln!("gox: warning: {o}");
     }
     Ok(Status::Success)
-}
-
-/// `gox mod download`: make `.goxdeps` hold exactly the versions gox.mod and
-/// gox.lock name, for the whole closure (transitive modules included),
-/// each verified against gox.lock's hash. gox.mod is never written;
-/// gox.lock only when it lacked a module of the closure or listed one too
-/// many.
-pub fn download(offline: bool) -> Result<Status> {
-    let mut project = match open("gox mod download")? {
-        Ok(p) => p,
-        Err(status) => return Ok(status),
-    };
-    let fetcher = match fetcher(offline) {
-        Ok(f) => f,
-        Err(message) => {
-            eprintln!("gox: {message}");
-            return Ok(Status::Failure);
-        }
-    };
-    let cwd = std::env::current_dir()?;
-    match download_closure(&mut project, &fetcher) {
-        Ok(()) => Ok(Status::Success),
-        Err(err) => {
-            project.discard_downloads();
-            eprintln!("gox: {}", err.message(&cwd));
-            Ok(Status::Failure)
-        }
-    }
-}
-
-fn download_closure(project: &mut Project, fetcher: &Fetcher) -> Result<(), ProjectError> {
-    let (closure, _) = project.complete_closure(fetcher)?;
-    for module in closure.modules().iter().filter(|m| !m.is_root() && !m.workspace) {
-        if let Some(version) = &module.version {
-            project.fetch(fetcher, &module.path, version)?;
-        }
-    }
-    let before = project.saved_lock();
-    project.lock_closure(fetcher, closure)?;
-    project.save()?;
-    for line in dropped_lines(&before, &project.lock, &[]) {
-        eprintln!("gox: {line}");
-    }
-    Ok(())
 }

@@ -18,11 +18,13 @@ use anyhow::Result;
 use clap::CommandFactory;
 
 use gox_cli::cli::{CheckArgs, Cli, Command};
+use gox_cli::driver::deps::{open_project, OpenError};
 use gox_cli::driver::patterns::is_file_pattern;
 use gox_cli::driver::workspace::find_module_root;
 use gox_cli::output::{cap_errors_per_package, print_diagnostics, print_message, write_diagnostics, Format};
 use gox_cli::{Workspace, WorkspaceError};
 use gox_common::{BuildConfig, Diagnostic, FileSystem, MemoFs, RealFs, Severity, SourceMap};
+use gox_module::project::Project;
 
 /// The build configuration `gox check`, `gox build` and `--watch` ask for.
 pub fn build_config(args: &CheckArgs) -> BuildConfig {
@@ -90,6 +92,23 @@ pub fn open_workspace_in(patterns: &[String], build: BuildConfig, format: Format
                 print_diagnostics(&[(&d, "")], &map, &cwd, format)?;
             }
             Ok(Opened::Reported(Status::Failure))
+        }
+    }
+}
+
+/// Opens the project (gox.mod and gox.lock under the project lock) of the
+/// current directory for a dependency command, printing why it cannot be.
+pub fn open_or_report(command: &str) -> Result<Result<Project, Status>> {
+    let cwd = std::env::current_dir()?;
+    match open_project(&cwd) {
+        Ok(p) => Ok(Ok(p)),
+        Err(OpenError::NoModule) => {
+            eprintln!("{command}: gox.mod file not found in current directory or any parent directory; run: gox init");
+            Ok(Err(Status::Usage))
+        }
+        Err(OpenError::Other(err)) => {
+            eprintln!("gox: {}", err.message(&cwd));
+            Ok(Err(Status::Failure))
         }
     }
 }

@@ -11,16 +11,17 @@ use gox_cli::driver::patterns::expand_patterns;
 use gox_cli::output::Format;
 use gox_cli::Workspace;
 use gox_common::{BuildConfig, RealFs, SourceMap};
+use gox_module::fetch::Fetcher;
 use gox_module::project::{Project, ProjectError};
 use gox_module::verify::{read_lock, verify_module};
 
-use super::Status;
+use super::{open_or_report, Status};
 
 pub fn run(cmd: &ModCommand) -> Result<Status> {
     match cmd {
         ModCommand::Graph { dot } => graph(*dot),
         ModCommand::Verify => verify(),
-        ModCommand::Download { offline } => super::get::download(*offline),
+        ModCommand::Download { offline } => download(*offline),
         ModCommand::Tidy { offline } => tidy(*offline),
         ModCommand::Why { targets } => why(targets),
     }
@@ -97,7 +98,7 @@ fn verify() -> Result<Status> {
 /// `gox mod tidy`: requires no code imports go, then gox.lock entries and
 /// `.goxdeps` versions outside the closure.
 fn tidy(offline: bool) -> Result<Status> {
-    let mut project = match super::get::open("gox mod tidy")? {
+    let mut project = match open_or_report("gox mod tidy")? {
         Ok(p) => p,
         Err(status) => return Ok(status),
     };
@@ -249,4 +250,48 @@ fn why(targets: &[String]) -> Result<Status> {
         }
     }
     Ok(Status::Success)
+}
+
+/// `gox mod download`: make `.goxdeps` hold exactly the versions gox.mod and
+/// gox.lock name, for the whole closure (transitive modules included),
+/// each verified against gox.lock's hash. gox.mod is never written;
+/// gox.lock only when it lacked a module of the closure or listed one too
+/// many.
+pub fn download(offline: bool) -> Result<Status> {
+    let mut project = match open_or_report("gox mod download")? {
+        Ok(p) => p,
+        Err(status) => return Ok(status),
+    };
+    let fetcher = match fetcher(offline) {
+        Ok(f) => f,
+        Err(message) => {
+            eprintln!("gox: {message}");
+            return Ok(Status::Failure);
+        }
+    };
+    let cwd = std::env::current_dir()?;
+    match download_closure(&mut project, &fetcher) {
+        Ok(()) => Ok(Status::Success),
+        Err(err) => {
+            project.discard_downloads();
+            eprintln!("gox: {}", err.message(&cwd));
+            Ok(Status::Failure)
+        }
+    }
+}
+
+fn download_closure(project: &mut Project, fetcher: &Fetcher) -> Result<(), ProjectError> {
+    let (closure, _) = project.complete_closure(fetcher)?;
+    for module in closure.modules().iter().filter(|m| !m.is_root() && !m.workspace) {
+        if let Some(version) = &module.version {
+            project.fetch(fetcher, &module.path, version)?;
+        }
+    }
+    let before = project.saved_lock();
+    project.lock_closure(fetcher, closure)?;
+    project.save()?;
+    for line in dropped_lines(&before, &project.lock, &[]) {
+        eprintln!("gox: {line}");
+    }
+    Ok(())
 }
