@@ -34,12 +34,16 @@ use crate::modfile::{ModError, ModFile};
 pub const PROJECT_LOCK_FILE: &str = ".project.lock";
 
 /// Set to the name of a point between two writes of [`Project::save`]
-/// (`lock-union`, `mod`, `lock`), the process aborts right there: how the
-/// tests open the kill window deterministically.
+/// (`lock-union`, `mod`, `lock`), the process is killed right there with
+/// SIGKILL, as an impatient user or the OOM killer would: how the tests
+/// open the kill window deterministically.
 pub const CRASH_ENV: &str = "GOX_TEST_CRASH_AT";
 
 fn crash_point(name: &str) {
     if std::env::var_os(CRASH_ENV).is_some_and(|v| v == name) {
+        let pid = std::process::id().to_string();
+        let _ = std::process::Command::new("kill").args(["-KILL", &pid]).status();
+        // Only reached if `kill` could not run.
         std::process::abort();
     }
 }
