@@ -2,6 +2,7 @@
 //! `./dir/...`, import paths (`fmt`, `utils`, `<module>/utils`), and `.gox`
 //! files (which form one package of exactly those files).
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use gox_common::discover::discover;
@@ -122,10 +123,13 @@ fn expand_one(ws: &Workspace, map: &SourceMap, pattern: &str, out: &mut Expansio
         } else {
             vec![dir]
         };
+        // The roots so far, to add each package once in linear time (./...
+        // may match 20,000 directories).
+        let mut have: HashSet<PackageId> = out.roots.iter().map(|r| r.package.id.clone()).collect();
         for d in dirs {
             let Some(id) = ws.resolver.package_for_dir(&d) else { continue };
             let package = ws.resolver.package(&id).map_err(|e| PatternError(e.message(&ws.cwd)))?;
-            if !out.roots.iter().any(|r| r.package.id == package.id) {
+            if have.insert(package.id.clone()) {
                 out.roots.push(Root { package, files: None, explicit: !recursive });
             }
         }
