@@ -20,19 +20,28 @@ impl<'a> Checker<'a> {
     /// Phase 2: check every package-level object in source order, then the
     /// deferred checks.
     pub(crate) fn package_objects(&mut self) {
-        let objs = self.objs_in_order.clone();
-        // Type declarations first (as go/types does, to reduce cycle noise
-        // through method declarations), then the rest.
-        for o in objs.iter().filter(|o| o.is_type_name()) {
-            self.obj_decl(o);
+        // As go/types: type definitions first, then aliases (this avoids
+        // most uses of an alias before its type is known), to reduce cycle
+        // noise through method declarations. Method signatures next:
+        // interface satisfaction checks in initialisers need the methods'
+        // types. Everything else in source order, as go/types: which object
+        // of a declaration cycle through a function signature is reached
+        // first decides the error (`var r = f(); func f() r` is a cycle at r).
+        let mut phases: [Vec<Obj>; 4] = Default::default();
+        for o in &self.objs_in_order {
+            let phase = match self.decls.get(&obj_key(o)).map(|d| &d.kind) {
+                Some(DeclKind::Type(t)) if t.assign.is_none() => 0,
+                Some(DeclKind::Type(_)) => 1,
+                Some(DeclKind::Func(f)) if f.recv.is_some() => 2,
+                _ if o.is_type_name() => 0,
+                _ => 3,
+            };
+            phases[phase].push(o.clone());
         }
-        // Function and method signatures next: interface satisfaction
-        // checks in initialisers need the methods' types.
-        for o in objs.iter().filter(|o| o.is_func()) {
-            self.obj_decl(o);
-        }
-        for o in objs.iter().filter(|o| !o.is_type_name() && !o.is_func()) {
-            self.obj_decl(o);
+        for phase in &phases {
+            for o in phase {
+                self.obj_decl(o);
+            }
         }
         self.process_later();
     }
@@ -142,6 +151,14 @@ impl<'a> Checker<'a> {
         self.env = saved_env;
         self.obj_path.pop();
         self.colors.insert(key, Color::Black);
+    }
+
+    /// Whether `obj` is a package-level alias whose type is being
+    /// determined (its declaration is on the object path).
+    pub(crate) fn is_alias_in_progress(&self, obj: &Obj) -> bool {
+        let key = obj_key(obj);
+        self.colors.get(&key) == Some(&Color::Grey)
+            && matches!(self.decls.get(&key).map(|d| &d.kind), Some(DeclKind::Type(t)) if t.assign.is_some())
     }
 
     /// Whether the cycle ending at `obj` is valid; reports it otherwise.
@@ -256,21 +273,26 @@ impl<'a> Checker<'a> {
         self.env.errpos = None;
     }
 
+    /// Gives constant `obj` the value of `x`. A constant declared with a
+    /// type keeps that type when its value is bad (go/types' initConst):
+    /// `const c myint = 1 << 100` is a myint of unknown value, so
+    /// `c / int8(1)` still reports mismatched types.
     fn init_const(&mut self, obj: &Obj, x: &mut crate::operand::Operand<'a>, t: Option<&Type>) {
+        let failed = t.cloned().unwrap_or_else(Type::invalid);
         if x.is_invalid() || x.ty.is_invalid() {
-            obj.set_type(Type::invalid());
+            obj.set_type(failed);
             return;
         }
         if !x.is_constant() {
             self.error(x.span(), format!("{} is not constant", self.op_str(x)));
-            obj.set_type(Type::invalid());
+            obj.set_type(failed);
             return;
         }
         if let Some(t) = t {
             self.assignment(x, Some(t), "constant declaration");
         }
         if x.is_invalid() {
-            obj.set_type(Type::invalid());
+            obj.set_type(failed);
             return;
         }
         obj.set_type(x.ty.clone());
@@ -556,8 +578,15 @@ impl<'a> Checker<'a> {
 
     fn func_decl(&mut self, obj: &Obj, f: &'a ast::FuncDecl) {
         // Function types are set up before bodies are checked (bodies may
-        // refer to the function itself).
-        obj.set_type(Type::invalid());
+        // refer to the function itself). While its signature is checked the
+        // function has an empty one, as in go/types: `func h() [h()[0]]int`
+        // calls a function without results.
+        obj.set_type(Type::new(TypeKind::Signature(crate::types::Signature {
+            recv: None,
+            params: Vec::new(),
+            results: Vec::new(),
+            variadic: false,
+        })));
         let scope = Scope::new(
             Some(self.scope.clone()),
             ScopeKind::Func,
@@ -749,7 +778,18 @@ impl<'a> Checker<'a> {
             .pkg_scope
             .lookup(gox_syntax::Symbol::intern("main"))
             .is_some_and(|o| o.is_func());
-        if !has_main {
+        // A `main` declared as something else was reported as such ("cannot
+        // declare main - must be func"): one root cause, one error (Go's
+        // linker, which reports a missing main, never runs after that).
+        let misdeclared = self.files.iter().flat_map(|f| &f.decls).any(|d| match d {
+            ast::Decl::Gen(g) => g.specs.iter().any(|s| match s {
+                Spec::Value(v) => v.names.iter().any(|n| n.name.as_str() == "main"),
+                Spec::Type(t) => t.name.name.as_str() == "main",
+                Spec::Import(_) => false,
+            }),
+            _ => false,
+        });
+        if !has_main && !misdeclared {
             if let Some(f) = self.files.first() {
                 self.error(
                     f.name.span,

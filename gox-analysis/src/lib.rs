@@ -41,6 +41,7 @@
 //! | `*T` where T's underlying type is not a struct | `pointer to non-struct type T` |
 //! | `&x` where x is not a struct | `cannot take address of x (variable of type int): pointer to non-struct type int` |
 //! | `f := x.M`, `T.M` | `method value not supported; use a func literal` |
+//! | interface element `int \| string`, `~int`, or a non-interface type | `cannot use int \| string in interface (type constraints are not supported in GoX)`, once per element |
 //! | unused import | `"strings" imported and not used`, `"strings" imported as s and not used` |
 //! | type cycles | `invalid recursive type T` with notes `T refers to U` ... |
 //! | more than [`MAX_DECL_NESTING`] package-level declarations in progress (`const c0 = c1 + 1; const c1 = c2 + 1; ...`) | `declaration nesting too deep: more than 5000 declarations in progress`, once, at the first declaration past the limit |

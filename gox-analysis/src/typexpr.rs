@@ -33,6 +33,7 @@ impl<'a> Checker<'a> {
             return x;
         };
         self.record_use(id, &obj);
+        let errors_before = self.diags.len();
         if !obj.has_type() || (obj.is_type_name() && want_type) {
             self.obj_decl(&obj);
         }
@@ -70,6 +71,13 @@ impl<'a> Checker<'a> {
                 x.mode = Mode::Constant(v);
             }
             ObjectKind::TypeName => {
+                // An alias used while its own type is being determined
+                // (`type b = c; type c struct{ *b }`), unless that use was
+                // just reported as a cycle (go/types' broken alias).
+                if typ.is_invalid() && self.diags.len() == errors_before && self.is_alias_in_progress(&obj) {
+                    self.error(id.span, format!("invalid use of type alias {} in recursive type", obj.name()));
+                    return x;
+                }
                 x.mode = Mode::TypeExpr;
             }
             ObjectKind::Var { .. } => {
@@ -283,6 +291,10 @@ impl<'a> Checker<'a> {
             }
             return -1;
         };
+        // A constant whose value was already reported bad.
+        if matches!(v, crate::constant::Value::Unknown) {
+            return -1;
+        }
         if x.ty.is_untyped() || x.ty.is_integer() {
             let iv = v.to_int();
             if iv.is_int() {
@@ -569,12 +581,47 @@ impl<'a> Checker<'a> {
     }
 
     fn interface_type(&mut self, list: &'a ast::FieldList, def: Option<&Type>) -> Type {
+        // While its elements are checked, a named interface being declared
+        // has no methods (go/types' incomplete interface has the top type
+        // set): `type T interface{ m() [T(nil).m()[0]]int }` finds no m.
+        if let Some(n) = def.and_then(|d| d.as_named()) {
+            if !n.underlying_is_set() {
+                n.set_underlying(Type::new(TypeKind::Interface(Interface::new(Vec::new(), Vec::new()))));
+            }
+        }
         let mut methods: Vec<Obj> = Vec::new();
         // Name -> position in `methods` (whose names are distinct).
         let mut method_index: HashMap<Symbol, usize> = HashMap::default();
         let mut embeddeds: Vec<Type> = Vec::new();
         let mut embedded_spans: Vec<Span> = Vec::new();
         for f in &list.list {
+            if f.names.is_empty() && is_constraint_element(&f.ty) {
+                // `int | string`, `~int`: a type set, which only constrains
+                // type parameters. Its terms are still checked as types.
+                let mut terms = vec![&f.ty];
+                while let Some(t) = terms.pop() {
+                    match &t.kind {
+                        ExprKind::Binary { op: ast::BinaryOp::Or, x, y, .. } => {
+                            terms.push(y);
+                            terms.push(x);
+                        }
+                        ExprKind::Unary { op: ast::UnaryOp::Tilde, x, .. } => {
+                            let _ = self.var_type(x);
+                        }
+                        _ => {
+                            let _ = self.var_type(t);
+                        }
+                    }
+                }
+                self.error(
+                    f.ty.span,
+                    format!(
+                        "cannot use {} in interface (type constraints are not supported in GoX)",
+                        crate::typestring::expr_string(&f.ty)
+                    ),
+                );
+                continue;
+            }
             if f.names.is_empty() {
                 let t = self.var_type(&f.ty);
                 // (A named interface still being declared is kept.)
@@ -699,4 +746,13 @@ impl<'a> Checker<'a> {
         obj.set_type(t.clone());
         t
     }
+}
+
+/// Whether interface element `e` is a union or a `~T` term (go/types'
+/// type set elements), not an embedded type.
+fn is_constraint_element(e: &ast::Expr) -> bool {
+    matches!(
+        e.unparen().kind,
+        ExprKind::Binary { op: ast::BinaryOp::Or, .. } | ExprKind::Unary { op: ast::UnaryOp::Tilde, .. }
+    )
 }
