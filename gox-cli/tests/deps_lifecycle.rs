@@ -316,6 +316,42 @@ fn a_workspace_uses_the_local_module_instead_of_its_goxdeps_copy() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("undefined: b.Whisper"));
 }
 
+/// A workspace module's own dependencies come from its `.goxdeps`, and
+/// `gox build` in another member verifies them against the gox.lock that
+/// pinned them: that module's, not the building member's.
+#[test]
+fn a_workspace_members_dependencies_are_verified_against_its_own_lock() {
+    let (w, app) = setup();
+    let p = w.file_proxy_url();
+    let tool = w.project("tool");
+    ok(&w.gox(&tool, &p, &["get", "example.com/c@v1.0.0"]));
+    write(&tool, &[("tool.gox", "package tool\n\nimport @\"c\"\n\nconst N = c.N\n")]);
+    let tool_mod = read(tool.join("gox.mod"));
+    assert!(tool_mod.contains("require c example.com/c v1.0.0"), "{tool_mod}");
+    write(
+        &app,
+        &[
+            ("gox.mod", "module example.com/app\n\nrequire tool example.com/tool v0.1.0\n"),
+            ("main.gox", "package main\n\nimport @\"tool\"\n\nfunc main() {\n\tprintln(tool.N)\n}\n"),
+        ],
+    );
+    let root = w.tmp.path().to_path_buf();
+    ok(&w.gox(&root, "off", &["work", "init", "./app", "./tool"]));
+    ok(&w.gox(&app, "off", &["check", "./..."]));
+    ok(&w.gox(&app, "off", &["build"]));
+    let out = w.gox(&app, "off", &["mod", "verify"]);
+    assert_eq!(out.stdout, "all modules verified\n", "{out:?}");
+    // Tampering with the member's copy is caught, at the member's gox.lock.
+    write(&tool.join(".goxdeps/example.com/c@v1.0.0"), &[("c.gox", "package c\n\nconst N = 2\n")]);
+    let out = w.gox(&app, "off", &["build"]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(out.stdout.starts_with("../tool/gox.lock:"), "{out:?}");
+    assert!(out.stdout.contains("example.com/c@v1.0.0: .goxdeps does not match gox.lock: c.gox: file has been modified"), "{out:?}");
+    let out = w.gox(&app, "off", &["mod", "verify"]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(out.stderr.starts_with("gox: example.com/c@v1.0.0: .goxdeps does not match gox.lock"), "{out:?}");
+}
+
 #[test]
 fn bad_gox_work_files_are_positioned_errors_and_nothing_is_written() {
     let (w, _app, _lib) = workspace();

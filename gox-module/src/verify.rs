@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use gox_common::{display_path, FileSystem, FsError};
 
-use crate::goxdeps::Manifest;
+use crate::goxdeps::{Manifest, GOXDEPS_DIR};
 use crate::hash::{file_hashes, first_difference, hash_file_list, Difference, HashError};
 use crate::lockfile::{lock_path, LockError, LockFile};
 use crate::Module;
@@ -74,6 +74,12 @@ pub fn read_lock<F: FileSystem + ?Sized>(fs: &F, root: &Path) -> Result<LockFile
     }
     let text = fs.read_to_string(&path).map_err(ReadLockError::Read)?;
     LockFile::parse(&path, &text).map_err(ReadLockError::Parse)
+}
+
+/// Which of `roots` (the root module and a workspace's members) pins
+/// `module` in its gox.lock: the one whose `.goxdeps` holds it.
+pub fn lock_root_of<'r>(module: &Module, roots: &'r [PathBuf]) -> Option<&'r Path> {
+    roots.iter().map(PathBuf::as_path).find(|r| module.dir.starts_with(r.join(GOXDEPS_DIR)))
 }
 
 /// Checks one module of the closure against the lock. The root and

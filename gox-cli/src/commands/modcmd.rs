@@ -13,7 +13,7 @@ use gox_cli::Workspace;
 use gox_common::{BuildConfig, RealFs, SourceMap};
 use gox_module::fetch::Fetcher;
 use gox_module::project::{Project, ProjectError};
-use gox_module::verify::{read_lock, verify_module};
+use gox_module::verify::{lock_root_of, read_lock, verify_module};
 
 use super::{open_or_report, Status};
 
@@ -73,16 +73,26 @@ fn verify() -> Result<Status> {
         Ok(ws) => ws,
         Err(status) => return Ok(status),
     };
-    let lock = match read_lock(&RealFs, &ws.root) {
-        Ok(lock) => lock,
-        Err(err) => {
-            eprintln!("gox: {err}");
-            return Ok(Status::Failure);
-        }
-    };
+    // Each module against the gox.lock that pins it: a workspace member's
+    // own dependencies are pinned by that member's.
+    let mut roots = vec![ws.root.clone()];
+    roots.extend(ws.closure().modules().iter().filter(|m| m.workspace).map(|m| m.dir.clone()));
+    let mut locks = HashMap::new();
     let mut bad = 0;
     for module in ws.closure().modules().iter().filter(|m| !m.is_root()) {
-        if let Err(problem) = verify_module(&RealFs, &lock, module) {
+        let root = lock_root_of(module, &roots).unwrap_or(&ws.root);
+        if !locks.contains_key(root) {
+            match read_lock(&RealFs, root) {
+                Ok(lock) => {
+                    locks.insert(root.to_path_buf(), lock);
+                }
+                Err(err) => {
+                    eprintln!("gox: {err}");
+                    return Ok(Status::Failure);
+                }
+            }
+        }
+        if let Err(problem) = verify_module(&RealFs, &locks[root], module) {
             eprintln!("gox: {}", problem.message(&ws.cwd));
             bad += 1;
         }
