@@ -42,17 +42,12 @@ fn save(path: &std::path::Path, text: &str) {
     std::fs::rename(&aside, path).unwrap();
 }
 
-#[test]
-fn watch_prints_what_each_save_changes_and_exits_on_ctrl_c() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("app");
-    std::fs::create_dir_all(&root).unwrap();
-    std::fs::write(root.join("gox.mod"), "module example.com/app\n").unwrap();
-    std::fs::write(root.join("main.gox"), MAIN).unwrap();
+/// `gox check --watch ./...` in `root`, and its output lines as they come.
+fn watch(root: &std::path::Path, cache: &std::path::Path) -> (std::process::Child, mpsc::Receiver<String>) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_gox"))
         .args(["check", "--watch", "--format", "go", "./..."])
-        .current_dir(&root)
-        .env("GOXCACHE", tmp.path().join("cache"))
+        .current_dir(root)
+        .env("GOXCACHE", cache)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -61,6 +56,17 @@ fn watch_prints_what_each_save_changes_and_exits_on_ctrl_c() {
     let (tx, rx) = mpsc::channel();
     lines(child.stdout.take().unwrap(), "out: ", tx.clone());
     lines(child.stderr.take().unwrap(), "err: ", tx);
+    (child, rx)
+}
+
+#[test]
+fn watch_prints_what_each_save_changes_and_exits_on_ctrl_c() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("app");
+    std::fs::create_dir_all(&root).unwrap();
+    std::fs::write(root.join("gox.mod"), "module example.com/app\n").unwrap();
+    std::fs::write(root.join("main.gox"), MAIN).unwrap();
+    let (mut child, rx) = watch(&root, &tmp.path().join("cache"));
 
     let (out, err) = until(&rx, &[&|l| l.contains("watching for changes"), &|l| l.starts_with("out: ")]);
     assert_eq!(out, ["./main.gox:6:14: cannot use \"one\" (untyped string constant) as int value in variable declaration"]);
@@ -110,18 +116,7 @@ fn watch_caps_errors_per_package_as_check_does() {
     std::fs::write(root.join("gox.mod"), "module example.com/app\n").unwrap();
     let uses: String = (1..=12).map(|i| format!("\t_ = a{i}\n")).collect();
     std::fs::write(root.join("main.gox"), format!("package main\n\nfunc main() {{\n{uses}}}\n")).unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_gox"))
-        .args(["check", "--watch", "--format", "go", "./..."])
-        .current_dir(&root)
-        .env("GOXCACHE", tmp.path().join("cache"))
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let (tx, rx) = mpsc::channel();
-    lines(child.stdout.take().unwrap(), "out: ", tx.clone());
-    lines(child.stderr.take().unwrap(), "err: ", tx);
+    let (mut child, rx) = watch(&root, &tmp.path().join("cache"));
     let (out, err) = until(&rx, &[&|l| l.contains("watching for changes"), &|l| l.ends_with("too many errors")]);
     child.kill().unwrap();
     child.wait().unwrap();
