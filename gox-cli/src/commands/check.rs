@@ -106,7 +106,11 @@ pub fn run(args: &CheckArgs, mode: Mode) -> Result<Status> {
         };
         RunRecord::new(key, stdout, stderr, code, fs.seen()).save(dir, started_at);
     }
-    // Results are out; what is left is pushing them to a shared cache.
+    // Results are out; what is left is writing the cache entries and
+    // pushing them to a shared cache.
+    if let Some(cache) = &cache {
+        cache.finish();
+    }
     if let Some(remote) = cache.as_ref().and_then(Cache::remote) {
         remote.finish();
     }
@@ -216,6 +220,8 @@ fn print_timings(analysis: &gox_cli::Analysis, cache: Option<&Cache>, wall: std:
     eprintln!("  parse (cpu)     {:>10.1?}", t.parse);
     eprintln!("  check (cpu)     {:>10.1?}", t.check);
     if let Some(cache) = cache {
+        let (writing, written) = cache.write_stats();
+        eprintln!("  cache write     {:>10.1?}  ({written} entries, on the writer thread)", writing);
         eprintln!("  local cache     {} hits", cache.local_hits());
     }
     if let Some(remote) = cache.and_then(Cache::remote) {

@@ -221,7 +221,7 @@ impl Run<'_> {
                 let fingerprint = fingerprint(&export);
                 if let (Some(cache), Some(key)) = (self.cache, &key) {
                     let store = Instant::now();
-                    cache.put(key, &fingerprint, &diagnostics, &export, &self.graph.units[u].files, self.map, &self.ws.root);
+                    cache.put(key, &fingerprint, &diagnostics, export, &self.graph.units[u].files, self.map, &self.ws.root);
                     *self.cache_time.lock().unwrap_or_else(|e| e.into_inner()) += store.elapsed();
                 }
                 Outcome { fingerprint, diagnostics, cached: false }

@@ -9,7 +9,9 @@
 //! written to a temporary file and renamed into place, so readers never see
 //! half an entry; a corrupt or truncated entry fails its checksum and is
 //! ignored. One file per entry, in one directory: a cold check creates as
-//! few inodes as it can.
+//! few inodes as it can. One writer thread per run encodes, checksums and
+//! writes the entries (one write each), so checking never waits on the file
+//! system; the run waits for it before it exits.
 //!
 //! Like Go's build cache, it trims itself: a hit refreshes the entry's
 //! modification time (at most once an hour), and at most once a day a run
@@ -17,7 +19,9 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, SystemTime};
+use std::sync::{Arc, Condvar, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant, SystemTime};
 
 use super::remote::Remote;
 
@@ -165,12 +169,22 @@ impl Entry {
 }
 
 pub struct Cache {
+    shared: Arc<Shared>,
+    /// The thread writing this run's entries, started by the first put.
+    writer: Mutex<Option<Writer>>,
+    local_hits: AtomicU64,
+}
+
+/// What the checking threads and the writer thread share.
+struct Shared {
     dir: PathBuf,
     /// Set once this run has made sure `dir` exists.
     made: std::sync::OnceLock<bool>,
     /// The shared cache behind this one, if any.
     remote: Option<Remote>,
-    local_hits: AtomicU64,
+    /// Time the writer spent storing entries, and how many it stored.
+    write_nanos: AtomicU64,
+    written: AtomicU64,
 }
 
 /// Where a stored path is relative to: the root of the module being
@@ -195,18 +209,30 @@ fn load_path(stored: &str, root: &Path) -> PathBuf {
 
 impl Cache {
     pub fn open(dir: PathBuf) -> Cache {
-        Cache { dir, made: std::sync::OnceLock::new(), remote: None, local_hits: AtomicU64::new(0) }
+        Cache::new(dir, None)
+    }
+
+    fn new(dir: PathBuf, remote: Option<Remote>) -> Cache {
+        let shared = Shared {
+            dir,
+            made: std::sync::OnceLock::new(),
+            remote,
+            write_nanos: AtomicU64::new(0),
+            written: AtomicU64::new(0),
+        };
+        Cache { shared: Arc::new(shared), writer: Mutex::new(None), local_hits: AtomicU64::new(0) }
     }
 
     /// This cache, backed by a shared one: local misses are looked up
     /// there, results stored here are pushed there.
-    pub fn with_remote(mut self, remote: Remote) -> Cache {
-        self.remote = Some(remote);
-        self
+    pub fn with_remote(self, remote: Remote) -> Cache {
+        let cache = Cache::new(self.shared.dir.clone(), Some(remote));
+        cache.local_hits.store(self.local_hits(), Ordering::Relaxed);
+        cache
     }
 
     pub fn remote(&self) -> Option<&Remote> {
-        self.remote.as_ref()
+        self.shared.remote.as_ref()
     }
 
     /// Entries found in the local directory this run.
@@ -215,7 +241,7 @@ impl Cache {
     }
 
     fn path(&self, key: &Hash) -> PathBuf {
-        self.dir.join(hex::encode(key))
+        self.shared.dir.join(hex::encode(key))
     }
 
     /// The entry for `key` (paths in it relative to `root`), from the local
@@ -228,9 +254,9 @@ impl Cache {
                 return Some(entry);
             }
         }
-        let remote = self.remote.as_ref()?;
+        let remote = self.shared.remote.as_ref()?;
         let bytes = remote.fetch(&hex::encode(key))?;
-        if !*self.made.get_or_init(|| std::fs::create_dir_all(&self.dir).is_ok()) {
+        if !self.shared.made() {
             return decode(bytes, key, map, root).or_else(|| {
                 remote.reject();
                 None
@@ -239,7 +265,7 @@ impl Cache {
         let local = bytes.clone();
         match decode(bytes, key, map, root) {
             Some(entry) => {
-                write_atomic(&self.dir, &self.path(key), &local);
+                write_atomic(&self.shared.dir, &self.path(key), &local);
                 Some(entry)
             }
             None => {
@@ -289,14 +315,16 @@ fn decode(mut bytes: Vec<u8>, key: &Hash, map: &SourceMap, root: &Path) -> Optio
 }
 
 impl Cache {
-
     /// Stores an entry; failures (read-only or full disk) only cost speed.
+    /// The entry is encoded, checksummed, written and pushed to the remote
+    /// cache by the cache's writer thread, so the checking threads never
+    /// wait on the file system; [`Cache::finish`] waits for it.
     pub fn put(
         &self,
         key: &Hash,
         fingerprint: &Hash,
         diagnostics: &[Diagnostic],
-        export: &[u8],
+        export: Vec<u8>,
         files: &[std::sync::Arc<gox_common::SourceFile>],
         map: &SourceMap,
         root: &Path,
@@ -327,18 +355,141 @@ impl Cache {
                 .collect(),
             files: files.iter().map(|f| (f.id.0, store_path(&f.path, root))).collect(),
         };
+        let job = Job { key: *key, stored, export };
+        let mut writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        if writer.is_none() {
+            *writer = Writer::spawn(&self.shared);
+        }
+        match writer.as_ref() {
+            Some(w) => w.queue.push(job),
+            // No thread could be started: the caller writes.
+            None => {
+                drop(writer);
+                self.shared.store(job);
+            }
+        }
+    }
+
+    /// Waits until every entry given to [`Cache::put`] is written (and
+    /// queued for the remote cache). Later puts start a new writer.
+    pub fn finish(&self) {
+        let writer = self.writer.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(Writer { queue, thread }) = writer {
+            queue.close();
+            let _ = thread.join();
+        }
+    }
+
+    /// Time the writer thread spent encoding, hashing and writing entries,
+    /// and how many it stored.
+    pub fn write_stats(&self) -> (Duration, u64) {
+        (Duration::from_nanos(self.shared.write_nanos.load(Ordering::Relaxed)), self.shared.written.load(Ordering::Relaxed))
+    }
+}
+
+impl Drop for Cache {
+    fn drop(&mut self) {
+        self.finish();
+    }
+}
+
+/// An entry on its way to the disk.
+struct Job {
+    key: Hash,
+    stored: StoredEntry,
+    export: Vec<u8>,
+}
+
+/// The thread that writes entries, and the queue feeding it.
+struct Writer {
+    queue: Arc<Queue>,
+    thread: JoinHandle<()>,
+}
+
+/// Entries waiting for the writer. It is woken once [`BATCH`] are waiting
+/// (or the queue is closed), not for each: a wake-up costs the checking
+/// thread a system call and the writer a context switch.
+#[derive(Default)]
+struct Queue {
+    state: Mutex<(Vec<Job>, bool)>,
+    ready: Condvar,
+}
+
+const BATCH: usize = 16;
+
+impl Queue {
+    fn push(&self, job: Job) {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.0.push(job);
+        let wake = state.0.len() == BATCH;
+        drop(state);
+        if wake {
+            self.ready.notify_one();
+        }
+    }
+
+    /// No more jobs: the writer stores what is left and ends.
+    fn close(&self) {
+        self.state.lock().unwrap_or_else(|e| e.into_inner()).1 = true;
+        self.ready.notify_one();
+    }
+
+    /// The waiting jobs, once there are [`BATCH`] or the queue is closed;
+    /// `None` once it is closed and empty.
+    fn take(&self) -> Option<Vec<Job>> {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        while state.0.len() < BATCH && !state.1 {
+            state = self.ready.wait(state).unwrap_or_else(|e| e.into_inner());
+        }
+        let jobs = std::mem::take(&mut state.0);
+        (!jobs.is_empty()).then_some(jobs)
+    }
+}
+
+impl Writer {
+    fn spawn(shared: &Arc<Shared>) -> Option<Writer> {
+        let queue = Arc::new(Queue::default());
+        let (shared, jobs) = (shared.clone(), queue.clone());
+        let thread = std::thread::Builder::new()
+            .name("gox-cache-writer".to_string())
+            .spawn(move || {
+                while let Some(batch) = jobs.take() {
+                    for job in batch {
+                        shared.store(job);
+                    }
+                }
+            })
+            .ok()?;
+        Some(Writer { queue, thread })
+    }
+}
+
+impl Shared {
+    fn made(&self) -> bool {
+        *self.made.get_or_init(|| std::fs::create_dir_all(&self.dir).is_ok())
+    }
+
+    /// Encodes, checksums and writes one entry, and hands it to the remote
+    /// cache.
+    fn store(&self, job: Job) {
+        let started = Instant::now();
         // Compact JSON has no raw newline: it ends the JSON line.
-        let Ok(mut body) = serde_json::to_vec(&stored) else { return };
+        let Ok(json) = serde_json::to_vec(&job.stored) else { return };
+        let mut body = Vec::with_capacity(json.len() + 1 + job.export.len() + 64);
+        body.extend_from_slice(&json);
         body.push(b'\n');
-        body.extend_from_slice(export);
+        body.extend_from_slice(&job.export);
+        drop(job.export);
         let sum = hex::encode(Sha256::digest(&body));
         body.extend_from_slice(sum.as_bytes());
-        if *self.made.get_or_init(|| std::fs::create_dir_all(&self.dir).is_ok()) {
-            write_atomic(&self.dir, &self.path(key), &body);
+        if self.made() {
+            write_atomic(&self.dir, &self.dir.join(hex::encode(job.key)), &body);
         }
         if let Some(remote) = &self.remote {
-            remote.push(hex::encode(key), body);
+            remote.push(hex::encode(job.key), body);
         }
+        self.written.fetch_add(1, Ordering::Relaxed);
+        self.write_nanos.fetch_add(started.elapsed().as_nanos() as u64, Ordering::Relaxed);
     }
 }
 
@@ -347,16 +498,17 @@ impl Cache {
     /// gox left behind as long), unless that was done less than
     /// [`TRIM_INTERVAL`] ago. Failures only leave files behind.
     pub fn trim(&self) {
+        let dir = &self.shared.dir;
         let now = SystemTime::now();
-        remove_abandoned(&self.dir, now);
-        let stamp = self.dir.join(TRIM_STAMP);
+        remove_abandoned(dir, now);
+        let stamp = dir.join(TRIM_STAMP);
         if modified(&stamp).is_some_and(|t| age(now, t) < TRIM_INTERVAL) {
             return;
         }
-        if !self.dir.is_dir() {
+        if !dir.is_dir() {
             return;
         }
-        trim_dir(&self.dir, now, &stamp);
+        trim_dir(dir, now, &stamp);
         let _ = std::fs::write(&stamp, format!("{}\n", now.duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_secs())));
     }
 }
