@@ -6,8 +6,9 @@ use std::sync::Arc;
 
 use rustc_hash::FxHashMap as HashMap;
 
-use gox_common::Label;
+use gox_common::{Label, Span};
 use gox_syntax::ast::{self, GenKind, Spec};
+use gox_syntax::Symbol;
 
 use crate::checker::{Checker, Color, DeclKind, DelayedBody};
 use crate::constant::Value;
@@ -15,6 +16,19 @@ use crate::objects::{obj_key, Obj, Object, ObjectKind};
 use crate::operand::Mode;
 use crate::scope::{Scope, ScopeKind};
 use crate::types::{Type, TypeKind};
+
+/// The first field of each name of `t`'s underlying struct (none for
+/// other types): looked up once per method, as a type may have thousands
+/// of both.
+fn field_spans(t: &Type) -> HashMap<Symbol, Span> {
+    let mut spans = HashMap::default();
+    if let TypeKind::Struct(s) = t.underlying().kind() {
+        for f in &s.fields {
+            spans.entry(f.name).or_insert(f.span);
+        }
+    }
+    spans
+}
 
 impl<'a> Checker<'a> {
     /// Phase 2: check every package-level object in source order, then the
@@ -368,8 +382,9 @@ impl<'a> Checker<'a> {
                     .as_named()
                     .is_some_and(|n| n.obj.pkg.as_ref().is_some_and(|p| p.path == self.pkg.path));
                 if local {
+                    let fields = field_spans(&base);
                     for m in ms {
-                        self.add_method(&base, &m);
+                        self.add_method(&base, &m, &fields);
                     }
                 }
             }
@@ -466,27 +481,24 @@ impl<'a> Checker<'a> {
         }
         // Collect the methods declared for this type.
         if let Some(ms) = self.methods.remove(&obj_key(obj)) {
+            let fields = field_spans(&named);
             for m in ms {
-                self.add_method(&named, &m);
+                self.add_method(&named, &m, &fields);
             }
         }
     }
 
-    fn add_method(&mut self, named: &Type, m: &Obj) {
+    /// Adds method `m` to `named`, unless a field of it (`fields`, from
+    /// [`field_spans`]) or another method has the name.
+    fn add_method(&mut self, named: &Type, m: &Obj, fields: &HashMap<Symbol, Span>) {
         let Some(n) = named.as_named() else { return };
-        if let Some(TypeKind::Struct(s)) = Some(named.underlying().kind()) {
-            if let Some(f) = s.fields.iter().find(|f| f.name == m.name) {
-                let notes = vec![Label {
-                    span: f.span,
-                    message: format!("other declaration of {}", m.name()),
-                }];
-                self.error_with_notes(
-                    m.span,
-                    format!("field and method with the same name {}", m.name()),
-                    notes,
-                );
-                return;
-            }
+        if let Some(&field) = fields.get(&m.name) {
+            let notes = vec![Label {
+                span: field,
+                message: format!("other declaration of {}", m.name()),
+            }];
+            self.error_with_notes(m.span, format!("field and method with the same name {}", m.name()), notes);
+            return;
         }
         if let Some(alt) = n.method_named(m.name) {
             let notes = vec![Label {
