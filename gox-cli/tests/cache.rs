@@ -348,3 +348,50 @@ fn unchanged_project_is_answered_from_the_run_record_and_any_change_ends_that() 
     let added = gox(p.path(), cache.path(), &["check", "--format", "go", "./..."]);
     assert_eq!(added.0, "fresh/f.gox:3:9: undefined: undefinedName\n", "{added:?}");
 }
+
+/// The packages of the `critical path` line of `--timings`, in its order.
+fn critical_path(stderr: &str) -> Vec<String> {
+    let line = stderr.lines().find(|l| l.trim_start().starts_with("critical path")).expect("critical path line");
+    assert!(line.contains("% of wall): "), "{line}");
+    let chain = &line[line.find("): ").expect("chain") + 3..];
+    chain.split(" -> ").map(|step| step[..step.rfind(" (").expect("time")].to_string()).collect()
+}
+
+#[test]
+fn timings_name_a_critical_path_that_is_an_import_chain() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    // main imports c (which imports b, which imports a) and d.
+    let files = [
+        ("gox.mod", "module example.com/app\n"),
+        ("a/a.gox", "package a\n\nfunc A() int { return 1 }\n"),
+        ("b/b.gox", "package b\n\nimport \"a\"\n\nfunc B() int { return a.A() + 1 }\n"),
+        ("c/c.gox", "package c\n\nimport \"b\"\n\nfunc C() int { return b.B() + 1 }\n"),
+        ("d/d.gox", "package d\n\nfunc D() int { return 4 }\n"),
+        ("main.gox", "package main\n\nimport (\n\t\"c\"\n\t\"d\"\n)\n\nfunc main() { println(c.C() + d.D()) }\n"),
+    ];
+    for (path, text) in files {
+        let path = root.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    let app = |p: &str| if p.is_empty() { "example.com/app".to_string() } else { format!("example.com/app/{p}") };
+    let imports = [("b", "a"), ("c", "b"), ("", "c"), ("", "d")];
+    let cache = tempfile::tempdir().unwrap();
+    // Cold (everything checked), then warm (everything from the cache).
+    for run in ["cold", "warm"] {
+        let (_, err, code) = gox(root, cache.path(), &["check", "--timings", "./..."]);
+        assert_eq!(code, 0, "{err}");
+        let chain = critical_path(&err);
+        assert!(chain.first() == Some(&app("a")) || chain.first() == Some(&app("d")), "{run}: starts at a package importing nothing: {err}");
+        assert_eq!(chain.last(), Some(&app("")), "{run}: ends at the package nothing imports: {err}");
+        for pair in chain.windows(2) {
+            assert!(
+                imports.iter().any(|(importer, imported)| pair[0] == app(imported) && pair[1] == app(importer)),
+                "{run}: {} does not import {}: {err}",
+                pair[1],
+                pair[0]
+            );
+        }
+    }
+}

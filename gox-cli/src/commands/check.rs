@@ -234,6 +234,12 @@ fn print_timings(analysis: &gox_cli::Analysis, cache: Option<&Cache>, wall: std:
             eprintln!("  remote cache    given up: {why}");
         }
     }
+    if !t.critical_path.is_empty() {
+        let length: std::time::Duration = t.critical_path.iter().map(|(_, time)| *time).sum();
+        let share = 100.0 * length.as_secs_f64() / wall.as_secs_f64().max(1e-9);
+        let chain: Vec<String> = t.critical_path.iter().map(|(path, time)| format!("{path} ({time:.1?})")).collect();
+        eprintln!("  critical path   {length:>10.1?}  ({share:.0}% of wall): {}", chain.join(" -> "));
+    }
     // Last: the slowest packages follow it.
     eprintln!("  total (wall)    {:>10.1?}", wall);
     for (path, time) in t.packages.iter().take(10) {

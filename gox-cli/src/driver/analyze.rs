@@ -70,6 +70,11 @@ pub struct Timings {
     pub check: Duration,
     /// Per package: (import path, parse + check time), slowest first.
     pub packages: Vec<(String, Duration)>,
+    /// The chain of packages, each imported by the next, whose own times
+    /// (key, cache lookup, or parse, check and store) add up to the most:
+    /// no number of cores finishes the packages faster than this chain.
+    /// Import path and own time, the imported package first.
+    pub critical_path: Vec<(String, Duration)>,
     pub total: Duration,
 }
 
@@ -131,6 +136,8 @@ struct Slot {
     info: Mutex<Option<gox_analysis::Info>>,
     parse: Mutex<Duration>,
     time: Mutex<Duration>,
+    /// How long finishing the package took, once it is finished.
+    own: OnceLock<Duration>,
 }
 
 struct Outcome {
@@ -197,6 +204,7 @@ impl Run<'_> {
     /// Finishes package `u` (all its imports are finished): from the cache
     /// when its key hits, else by checking it.
     fn finish(&self, u: usize) {
+        let started = Instant::now();
         let lookup = Instant::now();
         let key = self.cache.map(|_| unit_key(self.ws, self.graph, &self.slots, u));
         let hit = match (self.cache, &key) {
@@ -231,6 +239,7 @@ impl Run<'_> {
             progress(&self.graph.units[u].import_path, outcome.cached);
         }
         let _ = self.slots[u].outcome.set(outcome);
+        let _ = self.slots[u].own.set(started.elapsed());
     }
 
     /// Finishes every package, each as soon as its imports are finished,
@@ -356,6 +365,7 @@ pub fn analyze_project_with(ws: &Workspace, patterns: &[String], options: Option
     let by_path: HashMap<String, usize> = graph.units.iter().enumerate().map(|(i, u)| (u.import_path.clone(), i)).collect();
     let mut importers = vec![Vec::new(); n];
     let mut pending = Vec::with_capacity(n);
+    let mut imports = Vec::with_capacity(n);
     for (u, unit) in graph.units.iter().enumerate() {
         let mut deps: Vec<usize> = unit.imports.iter().filter_map(|i| i.target.as_ref().ok().copied()).collect();
         deps.sort_unstable();
@@ -364,6 +374,7 @@ pub fn analyze_project_with(ws: &Workspace, patterns: &[String], options: Option
             importers[d].push(u);
         }
         pending.push(AtomicUsize::new(deps.len()));
+        imports.push(deps);
     }
     let run = Run {
         ws,
@@ -389,6 +400,9 @@ pub fn analyze_project_with(ws: &Workspace, patterns: &[String], options: Option
     }
     timings.cache = run.cache_time.into_inner().unwrap_or_else(|e| e.into_inner());
     let slots = run.slots;
+    let own: Vec<Duration> = slots.iter().map(|s| s.own.get().copied().unwrap_or_default()).collect();
+    timings.critical_path =
+        critical_path(&imports, &own).into_iter().map(|u| (graph.units[u].import_path.clone(), own[u])).collect();
 
     let mut diagnostics = expansion.diagnostics;
     diagnostics.append(&mut graph.diagnostics);
@@ -418,6 +432,43 @@ pub fn analyze_project_with(ws: &Workspace, patterns: &[String], options: Option
     timings.packages.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     timings.total = started.elapsed();
     Ok(Analysis { map, units, diagnostics, warnings: expansion.warnings, timings })
+}
+
+/// The longest chain through the import graph (`imports[u]`: the packages
+/// `u` imports, a graph without cycles) when each package weighs `own[u]`:
+/// package indices, the imported one first.
+fn critical_path(imports: &[Vec<usize>], own: &[Duration]) -> Vec<usize> {
+    let n = imports.len();
+    let mut importers = vec![Vec::new(); n];
+    for (u, deps) in imports.iter().enumerate() {
+        for &d in deps {
+            importers[d].push(u);
+        }
+    }
+    let mut pending: Vec<usize> = imports.iter().map(Vec::len).collect();
+    let mut ready: Vec<usize> = (0..n).filter(|&u| pending[u] == 0).collect();
+    // The heaviest chain ending at each package, and the package before it.
+    let mut longest = vec![Duration::ZERO; n];
+    let mut before: Vec<Option<usize>> = vec![None; n];
+    while let Some(u) = ready.pop() {
+        let heaviest = imports[u].iter().copied().max_by_key(|&d| longest[d]);
+        longest[u] = own[u] + heaviest.map_or(Duration::ZERO, |d| longest[d]);
+        before[u] = heaviest;
+        for &i in &importers[u] {
+            pending[i] -= 1;
+            if pending[i] == 0 {
+                ready.push(i);
+            }
+        }
+    }
+    let mut chain = Vec::new();
+    let mut at = (0..n).max_by_key(|&u| longest[u]);
+    while let Some(u) = at {
+        chain.push(u);
+        at = before[u];
+    }
+    chain.reverse();
+    chain
 }
 
 /// [`analyze_project_cached`] without a cache: everything is checked.
