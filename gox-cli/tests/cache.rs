@@ -111,6 +111,10 @@ fn corrupt_cache_entries_are_ignored() {
     let (_, err, code) = gox(p.path(), cache.path(), &["check", "--timings", "./..."]);
     assert_eq!(counts(&err).0, 0, "corrupt entries must not be trusted: {err}");
     assert_eq!(code, 0, "{err}");
+    // The run that found them corrupt wrote good ones in their place.
+    let (_, err, code) = gox(p.path(), cache.path(), &["check", "--timings", "./..."]);
+    assert_eq!(counts(&err).1, 0, "corrupt entries are replaced: {err}");
+    assert_eq!(code, 0, "{err}");
 }
 
 #[test]

@@ -6,8 +6,9 @@
 //! (`$XDG_CACHE_HOME` or `~/.cache`). An entry is one file named by the hex
 //! key: the fingerprint and diagnostics as one line of JSON, the package's
 //! export data, and the SHA-256 (hex) of everything before it. It is
-//! written to a temporary file and renamed into place, so readers never see
-//! half an entry; a corrupt or truncated entry fails its checksum and is
+//! written to a file without a name (Linux's `O_TMPFILE`, in `tmp/`) that
+//! is linked into place once whole, else to a temporary file in `tmp/`
+//! renamed into place, so readers never see half an entry; a corrupt or truncated entry fails its checksum and is
 //! ignored. One file per entry, in one directory: a cold check creates as
 //! few inodes as it can. One writer thread per run encodes, checksums and
 //! writes the entries (one write each), so checking never waits on the file
@@ -580,10 +581,46 @@ fn remove_abandoned(dir: &Path, now: SystemTime) {
 /// Writes `bytes` to a temporary file in `dir` and renames it to `path`.
 fn write_atomic(dir: &Path, path: &Path, bytes: &[u8]) -> bool {
     let tmp_dir = dir.join(TMP_DIR);
+    if write_unnamed(&tmp_dir, path, bytes) {
+        return true;
+    }
     let Ok(mut tmp) = tempfile::NamedTempFile::new_in(&tmp_dir)
         .or_else(|_| std::fs::create_dir_all(&tmp_dir).and_then(|()| tempfile::NamedTempFile::new_in(&tmp_dir)))
     else {
         return false;
     };
     std::io::Write::write_all(&mut tmp, bytes).is_ok() && tmp.persist(path).is_ok()
+}
+
+/// Writes `bytes` to a new file at `path` through a file without a name
+/// (`O_TMPFILE` in `tmp_dir`) that gets its name only once it is whole:
+/// one directory entry made instead of one made, renamed and removed, and
+/// a run killed while writing leaves nothing behind. `false` when the file
+/// system cannot (no `O_TMPFILE`, no `/proc`) or `path` exists (a corrupt
+/// entry being replaced): then [`write_atomic`] renames a named file.
+#[cfg(target_os = "linux")]
+fn write_unnamed(tmp_dir: &Path, path: &Path, bytes: &[u8]) -> bool {
+    use std::ffi::CString;
+    use std::io::Write;
+    use std::os::fd::AsRawFd;
+    use std::os::unix::ffi::OsStrExt;
+    use std::os::unix::fs::OpenOptionsExt;
+    let Ok(mut file) = std::fs::OpenOptions::new().write(true).custom_flags(libc::O_TMPFILE).mode(0o600).open(tmp_dir) else {
+        return false;
+    };
+    if file.write_all(bytes).is_err() {
+        return false;
+    }
+    let (Ok(from), Ok(to)) = (CString::new(format!("/proc/self/fd/{}", file.as_raw_fd())), CString::new(path.as_os_str().as_bytes()))
+    else {
+        return false;
+    };
+    // SAFETY: two NUL-terminated paths that outlive the call; the
+    // descriptor `from` names stays open until `file` drops.
+    unsafe { libc::linkat(libc::AT_FDCWD, from.as_ptr(), libc::AT_FDCWD, to.as_ptr(), libc::AT_SYMLINK_FOLLOW) == 0 }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn write_unnamed(_tmp_dir: &Path, _path: &Path, _bytes: &[u8]) -> bool {
+    false
 }
