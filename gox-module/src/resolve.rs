@@ -407,7 +407,17 @@ impl<F: FileSystem, S: FileSystem> ImportResolver<F, S> {
         if !external && (spec_path == GOXDEPS_DIR || spec_path.starts_with(&format!("{GOXDEPS_DIR}/"))) {
             return Err(ResolveError::GoxdepsImport { path: spec_path.to_string() });
         }
-        check_import_path(spec_path).map_err(|mut err| {
+        // In `@"alias/rest"` the first element is an alias, an identifier
+        // gox.mod declares (checked there, and found or not below), not a
+        // directory: only the rest follows the import path rules.
+        let rules = match (external, spec_path.split_once('/')) {
+            (false, _) => check_import_path(spec_path),
+            (true, Some((_, rest))) if !rest.is_empty() => check_import_path(rest),
+            // `@"alias/"`: said of the whole path (a trailing slash).
+            (true, Some(_)) => check_import_path(spec_path),
+            (true, None) => Ok(()),
+        };
+        rules.map_err(|mut err| {
             if external {
                 err.path = format!("@{spec_path}");
             }

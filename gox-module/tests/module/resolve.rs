@@ -131,6 +131,25 @@ fn an_alias_goes_through_the_importing_modules_own_gox_mod() {
     assert_eq!(from_b.import_path, "example.com/c/util");
 }
 
+/// An alias is an identifier, not a directory: `_c` and `café` are aliases
+/// gox.mod may declare, though neither could name a directory in a path.
+#[test]
+fn an_alias_is_not_held_to_the_rules_of_path_elements() {
+    for alias in ["_c", "café"] {
+        let mut files = project();
+        files[0].1.push_str(&format!("require {alias} example.com/c v1.2.0\n"));
+        let v = resolver_of(files);
+        assert_eq!(ok(&v, &root_pkg(""), &format!("{alias}/util"), true).id, pkg("example.com/c", "util"));
+        assert_eq!(ok(&v, &root_pkg(""), alias, true).id, pkg("example.com/c", ""));
+    }
+    let mut files = project();
+    files[0].1.push_str("require _c example.com/c v1.2.0\n");
+    let v = resolver_of(files);
+    // The rest of the path still follows them.
+    assert!(err(&v, &root_pkg(""), "_c/_hidden", true).contains("\"_hidden\" is not a package"), "{}", err(&v, &root_pkg(""), "_c/_hidden", true));
+    assert_eq!(err(&v, &root_pkg(""), "_c/", true), "malformed import path \"@_c/\": trailing slash");
+}
+
 #[test]
 fn the_same_package_reached_from_two_places_has_one_identity() {
     let v = resolver();
