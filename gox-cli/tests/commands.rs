@@ -2,14 +2,13 @@
 //! `init`, single files, JSON output, running from a subdirectory, `list`,
 //! `parse`, `version`, `help`, `completion`.
 
+mod support;
+
 use std::path::Path;
 use std::process::Command;
 
-struct Out {
-    stdout: String,
-    stderr: String,
-    code: i32,
-}
+use support::Out;
+
 
 fn gox(dir: &Path, args: &[&str]) -> Out {
     let cache = tempfile::tempdir().unwrap();
@@ -19,11 +18,7 @@ fn gox(dir: &Path, args: &[&str]) -> Out {
         .env("GOXCACHE", cache.path())
         .output()
         .expect("running gox");
-    Out {
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        code: out.status.code().unwrap_or(-1),
-    }
+    Out::from(out)
 }
 
 fn write(root: &Path, files: &[(&str, &str)]) {

@@ -3,14 +3,13 @@
 //! `CLICOLOR_FORCE`, `TERM=dumb`; `-v` and `-q`; `GOXCACHE=off` and a
 //! relative `GOXCACHE`; `gox init --gitignore`.
 
+mod support;
+
 use std::path::Path;
 use std::process::Command;
 
-struct Out {
-    stdout: String,
-    stderr: String,
-    code: i32,
-}
+use support::Out;
+
 
 /// Runs gox in `dir` with a clean colour environment plus `env`.
 fn gox(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Out {
@@ -23,11 +22,7 @@ fn gox(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Out {
         cmd.env(k, v);
     }
     let out = cmd.output().expect("running gox");
-    Out {
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        code: out.status.code().unwrap_or(-1),
-    }
+    Out::from(out)
 }
 
 /// A module with one type error in `main.gox`.

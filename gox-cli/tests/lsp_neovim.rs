@@ -3,8 +3,12 @@
 //! diagnostics and writes what `vim.diagnostic.get()` holds. `.ci/test.sh`
 //! installs Neovim; where it is missing the test says so loudly and skips.
 
+mod support;
+
 use std::path::Path;
 use std::process::Command;
+
+use support::copy_dir;
 
 /// The Lua that drives Neovim (0.7 or later: `vim.lsp.start_client`).
 const SCRIPT: &str = r#"
@@ -27,18 +31,6 @@ vim.lsp.stop_client(id)
 vim.cmd('qa!')
 "#;
 
-fn copy_dir(src: &Path, dst: &Path) {
-    std::fs::create_dir_all(dst).unwrap();
-    for entry in std::fs::read_dir(src).unwrap() {
-        let entry = entry.unwrap();
-        let to = dst.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &to);
-        } else {
-            std::fs::copy(entry.path(), to).unwrap();
-        }
-    }
-}
 
 #[test]
 fn neovim_shows_the_diagnostics_of_gox_lsp() {

@@ -4,11 +4,15 @@
 //! GOXCACHE directories) share results through it. The test is skipped,
 //! loudly, only where nginx is not installed (the test script installs it).
 
+mod support;
+
 use std::io::Read;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+use support::Out;
 
 fn nginx() -> Option<PathBuf> {
     ["/usr/sbin/nginx", "/usr/bin/nginx", "/usr/local/sbin/nginx"].iter().map(PathBuf::from).find(|p| p.is_file())
@@ -106,11 +110,6 @@ fn write_project(dir: &Path) {
     std::fs::write(dir.join("main.gox"), main).unwrap();
 }
 
-struct Out {
-    stdout: String,
-    stderr: String,
-    code: i32,
-}
 
 impl Out {
     /// The packages `-v` said were checked (not taken from a cache).
@@ -136,11 +135,7 @@ fn gox(project: &Path, cache: &Path, remote: &str, extra_env: &[(&str, &str)]) -
         cmd.env(k, v);
     }
     let out = cmd.output().expect("running gox");
-    Out {
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        code: out.status.code().unwrap_or(-1),
-    }
+    Out::from(out)
 }
 
 const ERROR: &str = "p07/p07.gox:17:18: cannot use \"seven\" (untyped string constant) as int value in variable declaration\n";

@@ -4,6 +4,8 @@
 //! importer, broken syntax, and malformed requests.
 
 mod client;
+#[path = "../support/mod.rs"]
+mod support;
 
 use client::Client;
 use serde_json::{json, Value};

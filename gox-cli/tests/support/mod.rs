@@ -1,10 +1,11 @@
-//! Real local components for the `gox get` tests, driven through the built
-//! binary: temporary projects, module proxy directories served by an
+//! What the CLI tests share: a command's output ([`Out`]), copying a
+//! project tree, and real local components for the `gox get` tests, driven
+//! through the built binary: temporary projects, module proxy directories served by an
 //! HTTP/1.1 server on 127.0.0.1 or as `file://` URLs, and bare git
 //! repositories reached through git's `url.<base>.insteadOf`. Every run
 //! gets a private HOME, XDG_CONFIG_HOME, GIT_CONFIG_GLOBAL and GOXCACHE, so
 //! the user's own configuration never takes part.
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -20,6 +21,30 @@ pub struct Out {
     pub stdout: String,
     pub stderr: String,
     pub code: i32,
+}
+
+impl From<std::process::Output> for Out {
+    fn from(out: std::process::Output) -> Out {
+        Out {
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+            code: out.status.code().unwrap_or(-1),
+        }
+    }
+}
+
+/// Copies the tree `src` to `dst` (files and directories).
+pub fn copy_dir(src: &Path, dst: &Path) {
+    std::fs::create_dir_all(dst).unwrap();
+    for entry in std::fs::read_dir(src).unwrap() {
+        let entry = entry.unwrap();
+        let to = dst.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &to);
+        } else {
+            std::fs::copy(entry.path(), to).unwrap();
+        }
+    }
 }
 
 impl std::fmt::Debug for Out {
@@ -100,12 +125,7 @@ impl World {
     }
 
     pub fn gox(&self, dir: &Path, goxproxy: &str, args: &[&str]) -> Out {
-        let out = self.command(dir, goxproxy, args).output().expect("running gox");
-        Out {
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-            code: out.status.code().unwrap_or(-1),
-        }
+        Out::from(self.command(dir, goxproxy, args).output().expect("running gox"))
     }
 }
 
