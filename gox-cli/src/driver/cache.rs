@@ -541,7 +541,7 @@ fn age(now: SystemTime, then: SystemTime) -> Duration {
 
 /// The bytes of the entry at `path`; marks it used when its modification
 /// time is older than [`REFRESH_AFTER`].
-fn read_and_refresh(path: &Path) -> Option<Vec<u8>> {
+pub(crate) fn read_and_refresh(path: &Path) -> Option<Vec<u8>> {
     use std::io::Read;
     // Only regular files of a sane size: opening a FIFO would block, and a
     // link to a device could be read forever.
@@ -579,7 +579,7 @@ fn remove_abandoned(dir: &Path, now: SystemTime) {
 }
 
 /// Writes `bytes` to a temporary file in `dir` and renames it to `path`.
-fn write_atomic(dir: &Path, path: &Path, bytes: &[u8]) -> bool {
+pub(crate) fn write_atomic(dir: &Path, path: &Path, bytes: &[u8]) -> bool {
     let tmp_dir = dir.join(TMP_DIR);
     if write_unnamed(&tmp_dir, path, bytes) {
         return true;

@@ -28,7 +28,7 @@ use gox_common::{EntryKind, FileSystem, FsError, Stamp};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::cache::{Hash, KeyBuilder};
+use super::cache::{read_and_refresh, write_atomic, Hash, KeyBuilder};
 
 /// How recent a change makes a run's record untrustworthy.
 pub const RACY: Duration = Duration::from_secs(2);
@@ -169,10 +169,6 @@ fn record_path(dir: &Path, key: &Hash) -> PathBuf {
     dir.join("runs").join(hex::encode(key))
 }
 
-/// The largest record read: a stamp is under 200 bytes, and a project of
-/// 100,000 files and directories is far beyond what gox checks today.
-const MAX_RECORD: u64 = 64 << 20;
-
 impl RunRecord {
     pub fn new(key: &Hash, stdout: String, stderr: String, status: u8, seen: Vec<(PathBuf, Seen)>) -> RunRecord {
         RunRecord { key: hex::encode(key), stdout, stderr, status, seen }
@@ -181,12 +177,9 @@ impl RunRecord {
     /// The record of `key` in the cache directory `dir`, if there is one
     /// that is intact and every path it names is as it was.
     pub fn load(dir: &Path, key: &Hash) -> Option<RunRecord> {
-        let path = record_path(dir, key);
-        let meta = std::fs::metadata(&path).ok()?;
-        if !meta.is_file() || meta.len() > MAX_RECORD {
-            return None;
-        }
-        let bytes = std::fs::read(&path).ok()?;
+        // Read as entries are (regular files of bounded size), and marked
+        // used, so that the cache's trim keeps a record in use.
+        let bytes = read_and_refresh(&record_path(dir, key))?;
         let (body, sum) = bytes.split_at(bytes.len().checked_sub(64)?);
         if hex::encode(Sha256::digest(body)).as_bytes() != sum {
             return None;
@@ -212,14 +205,8 @@ impl RunRecord {
         let sum = hex::encode(Sha256::digest(&body));
         body.extend_from_slice(sum.as_bytes());
         let path = record_path(dir, &key);
-        let Some(runs) = path.parent() else { return };
-        if std::fs::create_dir_all(runs).is_err() {
-            return;
-        }
-        if let Ok(mut tmp) = tempfile::NamedTempFile::new_in(runs) {
-            if std::io::Write::write_all(&mut tmp, &body).is_ok() {
-                let _ = tmp.persist(&path);
-            }
+        if path.parent().is_some_and(|runs| std::fs::create_dir_all(runs).is_ok()) {
+            write_atomic(dir, &path, &body);
         }
     }
 }
