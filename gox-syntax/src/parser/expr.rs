@@ -61,7 +61,7 @@ impl<'a> Parser<'a> {
     pub(crate) fn parse_list(&mut self, in_rhs: bool) -> Vec<Expr> {
         let old = self.in_rhs;
         self.in_rhs = in_rhs;
-        let mut list = Vec::new();
+        let mut list = self.exprs.take();
         let x = self.parse_expr();
         list.push(self.check_expr(x));
         while self.tok == Token::Comma {
@@ -70,7 +70,7 @@ impl<'a> Parser<'a> {
             list.push(self.check_expr(x));
         }
         self.in_rhs = old;
-        list
+        self.exprs.finish(list)
     }
 
     fn tok_prec(&self) -> (Token, u8) {
@@ -411,7 +411,7 @@ impl<'a> Parser<'a> {
         let lo = func.span.lo;
         let lparen = self.expect(Token::LParen);
         self.expr_lev += 1;
-        let mut args = Vec::new();
+        let mut args = self.exprs.take();
         let mut ellipsis = None;
         while self.tok != Token::RParen && self.tok != Token::Eof && ellipsis.is_none() {
             args.push(self.parse_rhs_or_type());
@@ -425,6 +425,7 @@ impl<'a> Parser<'a> {
             self.next();
         }
         self.expr_lev -= 1;
+        let args = self.exprs.finish(args);
         let rparen = self.expect_closing(Token::RParen, "argument list");
         self.mk_expr(lo, ExprKind::Call { func: Box::new(func), lparen, args, ellipsis, rparen })
     }
@@ -443,7 +444,7 @@ impl<'a> Parser<'a> {
             return self.bad_expr(lo, self.pos);
         }
         let lbrace = self.expect(Token::LBrace);
-        let mut elts = Vec::new();
+        let mut elts = self.exprs.take();
         self.expr_lev += 1;
         while self.tok != Token::RBrace && self.tok != Token::Eof {
             elts.push(self.parse_element());
@@ -453,6 +454,7 @@ impl<'a> Parser<'a> {
             self.next();
         }
         self.expr_lev -= 1;
+        let elts = self.exprs.finish(elts);
         let rbrace = self.expect_closing(Token::RBrace, "composite literal");
         self.leave();
         self.mk_expr(lo, ExprKind::CompositeLit { ty: ty.map(Box::new), lbrace, elts, rbrace })

@@ -63,7 +63,7 @@ impl<'a> Parser<'a> {
     }
 
     fn parse_stmt_list(&mut self) -> Vec<Stmt> {
-        let mut list = Vec::new();
+        let mut list = self.stmts.take();
         while !matches!(self.tok, Token::Case | Token::Default | Token::RBrace | Token::Eof) {
             let before = (self.pos, self.tok);
             list.push(self.parse_stmt());
@@ -72,7 +72,7 @@ impl<'a> Parser<'a> {
                 self.next();
             }
         }
-        list
+        self.stmts.finish(list)
     }
 
     fn mk_stmt(&self, lo: u32, kind: StmtKind) -> Stmt {
@@ -448,12 +448,13 @@ impl<'a> Parser<'a> {
         let list = if self.tok == Token::Case {
             self.next();
             if type_switch {
-                let mut l = vec![self.parse_type()];
+                let mut l = self.exprs.take();
+                l.push(self.parse_type());
                 while self.tok == Token::Comma {
                     self.next();
                     l.push(self.parse_type());
                 }
-                Some(l)
+                Some(self.exprs.finish(l))
             } else {
                 Some(self.parse_list(true))
             }

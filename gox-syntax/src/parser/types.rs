@@ -122,7 +122,7 @@ impl<'a> Parser<'a> {
         let lo = self.pos;
         self.expect(Token::Struct);
         let open = self.expect(Token::LBrace);
-        let mut list = Vec::new();
+        let mut list = self.fields.take();
         while matches!(self.tok, Token::Ident | Token::Mul | Token::LParen) {
             let before = self.pos;
             list.push(self.parse_field_decl());
@@ -130,6 +130,7 @@ impl<'a> Parser<'a> {
                 break;
             }
         }
+        let list = self.fields.finish(list);
         let close = self.expect(Token::RBrace);
         self.mk_expr(lo, ExprKind::StructType(FieldList { open, list, close }))
     }
@@ -156,11 +157,13 @@ impl<'a> Parser<'a> {
                 self.skip_type_params();
                 ty = self.bad_expr(lo, self.prev_end);
             } else {
-                names.push(name);
+                let mut list = self.idents.take();
+                list.push(name);
                 while self.tok == Token::Comma {
                     self.next();
-                    names.push(self.parse_ident());
+                    list.push(self.parse_ident());
                 }
+                names = self.idents.finish(list);
                 ty = self.parse_type();
             }
         } else {
@@ -219,7 +222,7 @@ impl<'a> Parser<'a> {
         let lo = self.pos;
         self.expect(Token::Interface);
         let open = self.expect(Token::LBrace);
-        let mut list = Vec::new();
+        let mut list = self.fields.take();
         loop {
             let before = self.pos;
             match self.tok {
@@ -268,6 +271,7 @@ impl<'a> Parser<'a> {
                 break;
             }
         }
+        let list = self.fields.finish(list);
         let close = self.expect(Token::RBrace);
         self.mk_expr(lo, ExprKind::InterfaceType(FieldList { open, list, close }))
     }
@@ -371,10 +375,10 @@ impl<'a> Parser<'a> {
     }
 
     fn parse_parameter_list(&mut self) -> Vec<Field> {
-        let mut params = Vec::new();
+        let mut params = self.fields.take();
         // A list of identifiers looks like a list of type names: parse
         // types first and decide once we see what follows.
-        let mut first: Vec<Expr> = Vec::new();
+        let mut first = self.exprs.take();
         loop {
             first.push(self.parse_var_type(false));
             if self.tok != Token::Comma {
@@ -388,34 +392,35 @@ impl<'a> Parser<'a> {
         if let Some(ty) = self.try_var_type(true) {
             // IdentifierList Type
             let lo = first.first().map_or(ty.span.lo, |e| e.span.lo);
-            let names = self.make_ident_list(first);
+            let names = self.make_ident_list(&mut first);
             params.push(Field { span: self.span_from(lo), doc: None, names, ty, tag: None });
-            if !self.at_comma("parameter list", Token::RParen) {
-                return params;
-            }
-            self.next();
-            while self.tok != Token::RParen && self.tok != Token::Eof {
-                let lo = self.pos;
-                let names = self.parse_ident_list();
-                let ty = self.parse_var_type(true);
-                params.push(Field { span: self.span_from(lo), doc: None, names, ty, tag: None });
-                if !self.at_comma("parameter list", Token::RParen) {
-                    break;
-                }
+            if self.at_comma("parameter list", Token::RParen) {
                 self.next();
+                while self.tok != Token::RParen && self.tok != Token::Eof {
+                    let lo = self.pos;
+                    let names = self.parse_ident_list();
+                    let ty = self.parse_var_type(true);
+                    params.push(Field { span: self.span_from(lo), doc: None, names, ty, tag: None });
+                    if !self.at_comma("parameter list", Token::RParen) {
+                        break;
+                    }
+                    self.next();
+                }
             }
-            return params;
+        } else {
+            // Type { "," Type } (anonymous parameters).
+            for ty in first.drain(..) {
+                params.push(Field { span: ty.span, doc: None, names: Vec::new(), ty, tag: None });
+            }
         }
-        // Type { "," Type } (anonymous parameters).
-        for ty in first {
-            params.push(Field { span: ty.span, doc: None, names: Vec::new(), ty, tag: None });
-        }
-        params
+        self.exprs.recycle(first);
+        self.fields.finish(params)
     }
 
-    fn make_ident_list(&mut self, list: Vec<Expr>) -> Vec<crate::ast::Ident> {
+    /// The identifiers `list` holds, which it gives up.
+    fn make_ident_list(&mut self, list: &mut Vec<Expr>) -> Vec<crate::ast::Ident> {
         let mut idents = Vec::with_capacity(list.len());
-        for x in list {
+        for x in list.drain(..) {
             match x.kind {
                 ExprKind::Ident(id) => idents.push(id),
                 ExprKind::Bad => idents.push(self.mk_ident(crate::symbol::Symbol::intern("_"), x.span)),
