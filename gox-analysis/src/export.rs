@@ -177,7 +177,7 @@ fn fnv64(data: &[u8]) -> u64 {
 type FxMap<K, V> = HashMap<K, V, rustc_hash::FxBuildHasher>;
 
 fn type_key(t: &Type) -> usize {
-    Arc::as_ptr(&t.0) as *const () as usize
+    t.addr()
 }
 
 // ---------------------------------------------------------------------------

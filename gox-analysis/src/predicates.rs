@@ -24,7 +24,7 @@ type Pairs = rustc_hash::FxHashSet<(usize, usize)>;
 /// Whether pair `(x, y)` is already known (or assumed) identical; records
 /// it otherwise.
 fn known_pair(x: &Type, y: &Type, seen: &mut Pairs) -> bool {
-    let key = (std::sync::Arc::as_ptr(&x.0) as usize, std::sync::Arc::as_ptr(&y.0) as usize);
+    let key = (x.addr(), y.addr());
     !seen.insert(key)
 }
 
@@ -112,7 +112,7 @@ fn comparable_in_inner(t: &Type, seen: &mut rustc_hash::FxHashSet<usize>) -> boo
     // Comparability is a conjunction too: a type seen before either was
     // comparable or is being decided (a cycle through an invalid type), so
     // each type is examined once.
-    let key = std::sync::Arc::as_ptr(&t.0) as usize;
+    let key = t.addr();
     if !seen.insert(key) {
         return true;
     }

@@ -11,7 +11,17 @@ use std::sync::{Arc, OnceLock, RwLock};
 use crate::objects::Obj;
 
 #[derive(Clone)]
-pub struct Type(pub(crate) Arc<TypeKind>);
+pub struct Type(Repr);
+
+/// The basic types are statics: a reference to one is copied, not counted.
+/// Every `int`, `string` or untyped constant operand clones its type, and
+/// with a counted handle the two checking threads kept taking the cache
+/// line of the same few counters from each other.
+#[derive(Clone)]
+enum Repr {
+    Static(&'static TypeKind),
+    Counted(Arc<TypeKind>),
+}
 
 pub enum TypeKind {
     Basic(Basic),
@@ -397,109 +407,100 @@ impl Named {
     }
 }
 
-fn basic_table() -> &'static Vec<Type> {
-    static TABLE: OnceLock<Vec<Type>> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        use BasicKind::*;
-        let kinds: [(BasicKind, &str); 21] = [
-            (Invalid, "invalid type"),
-            (Bool, "bool"),
-            (Int, "int"),
-            (Int8, "int8"),
-            (Int16, "int16"),
-            (Int32, "int32"),
-            (Int64, "int64"),
-            (Uint, "uint"),
-            (Uint8, "uint8"),
-            (Uint16, "uint16"),
-            (Uint32, "uint32"),
-            (Uint64, "uint64"),
-            (Float32, "float32"),
-            (Float64, "float64"),
-            (String, "string"),
-            (UntypedBool, "untyped bool"),
-            (UntypedInt, "untyped int"),
-            (UntypedRune, "untyped rune"),
-            (UntypedFloat, "untyped float"),
-            (UntypedString, "untyped string"),
-            (UntypedNil, "untyped nil"),
-        ];
-        kinds
-            .iter()
-            .map(|&(kind, name)| Type::new(TypeKind::Basic(Basic { kind, name })))
-            .collect()
-    })
-}
-
-fn alias_table() -> &'static (Type, Type) {
-    static ALIASES: OnceLock<(Type, Type)> = OnceLock::new();
-    ALIASES.get_or_init(|| {
-        (
-            Type::new(TypeKind::Basic(Basic {
-                kind: BasicKind::Uint8,
-                name: "byte",
-            })),
-            Type::new(TypeKind::Basic(Basic {
-                kind: BasicKind::Int32,
-                name: "rune",
-            })),
-        )
-    })
-}
+/// The basic types, indexed by [`BasicKind`], and `byte` and `rune`.
+static BASICS: [TypeKind; 21] = {
+    use BasicKind::*;
+    const fn b(kind: BasicKind, name: &'static str) -> TypeKind {
+        TypeKind::Basic(Basic { kind, name })
+    }
+    [
+        b(Invalid, "invalid type"),
+        b(Bool, "bool"),
+        b(Int, "int"),
+        b(Int8, "int8"),
+        b(Int16, "int16"),
+        b(Int32, "int32"),
+        b(Int64, "int64"),
+        b(Uint, "uint"),
+        b(Uint8, "uint8"),
+        b(Uint16, "uint16"),
+        b(Uint32, "uint32"),
+        b(Uint64, "uint64"),
+        b(Float32, "float32"),
+        b(Float64, "float64"),
+        b(String, "string"),
+        b(UntypedBool, "untyped bool"),
+        b(UntypedInt, "untyped int"),
+        b(UntypedRune, "untyped rune"),
+        b(UntypedFloat, "untyped float"),
+        b(UntypedString, "untyped string"),
+        b(UntypedNil, "untyped nil"),
+    ]
+};
+static BYTE: TypeKind = TypeKind::Basic(Basic { kind: BasicKind::Uint8, name: "byte" });
+static RUNE: TypeKind = TypeKind::Basic(Basic { kind: BasicKind::Int32, name: "rune" });
 
 impl Type {
     pub fn new(kind: TypeKind) -> Type {
-        Type(Arc::new(kind))
+        Type(Repr::Counted(Arc::new(kind)))
     }
 
     /// The unique basic type of `kind`.
     pub fn basic(kind: BasicKind) -> Type {
-        basic_table()[kind as usize].clone()
+        Type(Repr::Static(&BASICS[kind as usize]))
     }
     pub fn invalid() -> Type {
         Type::basic(BasicKind::Invalid)
     }
     /// `byte`, an alias of `uint8` that prints as `byte`.
     pub fn byte() -> Type {
-        alias_table().0.clone()
+        Type(Repr::Static(&BYTE))
     }
     /// `rune`, an alias of `int32` that prints as `rune`.
     pub fn rune() -> Type {
-        alias_table().1.clone()
+        Type(Repr::Static(&RUNE))
     }
 
     pub fn kind(&self) -> &TypeKind {
-        &self.0
+        match &self.0 {
+            Repr::Static(kind) => kind,
+            Repr::Counted(kind) => kind,
+        }
+    }
+
+    /// The address of the type node: its identity.
+    pub(crate) fn addr(&self) -> usize {
+        self.kind() as *const TypeKind as usize
     }
 
     /// Pointer identity (the same type node).
     pub fn ptr_eq(&self, other: &Type) -> bool {
-        Arc::ptr_eq(&self.0, &other.0)
+        self.addr() == other.addr()
     }
 
     /// The underlying type: for a named type the type it was declared with
     /// (invalid while still unresolved), otherwise the type itself.
     pub fn underlying(&self) -> Type {
-        match &*self.0 {
+        match self.kind() {
             TypeKind::Named(n) => n.resolved_underlying(),
             _ => self.clone(),
         }
     }
 
     pub fn as_named(&self) -> Option<&Named> {
-        match &*self.0 {
+        match self.kind() {
             TypeKind::Named(n) => Some(n),
             _ => None,
         }
     }
 
     pub fn is_named(&self) -> bool {
-        matches!(&*self.0, TypeKind::Named(_))
+        matches!(self.kind(), TypeKind::Named(_))
     }
 
     /// The basic kind of the underlying type, if it is basic.
     pub fn basic_kind(&self) -> Option<BasicKind> {
-        match &*self.underlying().0 {
+        match self.underlying().kind() {
             TypeKind::Basic(b) => Some(b.kind),
             _ => None,
         }
@@ -539,24 +540,24 @@ impl Type {
     /// An untyped basic type (untyped nil included). Only basic types can be
     /// untyped; a named type never is.
     pub fn is_untyped(&self) -> bool {
-        match &*self.0 {
+        match self.kind() {
             TypeKind::Basic(b) => b.kind.is_untyped(),
             _ => false,
         }
     }
     pub fn is_untyped_nil(&self) -> bool {
-        matches!(&*self.0, TypeKind::Basic(b) if b.kind == BasicKind::UntypedNil)
+        matches!(self.kind(), TypeKind::Basic(b) if b.kind == BasicKind::UntypedNil)
     }
     pub fn is_interface(&self) -> bool {
-        matches!(&*self.underlying().0, TypeKind::Interface(_))
+        matches!(self.underlying().kind(), TypeKind::Interface(_))
     }
     pub fn is_tuple(&self) -> bool {
-        matches!(&*self.0, TypeKind::Tuple(_))
+        matches!(self.kind(), TypeKind::Tuple(_))
     }
 
     /// The struct of `self` or of the struct `self` points to.
     pub fn struct_fields(&self) -> Option<Vec<Obj>> {
-        match &*self.underlying().0 {
+        match self.underlying().kind() {
             TypeKind::Struct(s) => Some(s.fields.clone()),
             _ => None,
         }
@@ -564,7 +565,7 @@ impl Type {
 
     /// The pointer's base type, for a (possibly named) pointer type.
     pub fn pointer_elem(&self) -> Option<Type> {
-        match &*self.underlying().0 {
+        match self.underlying().kind() {
             TypeKind::Pointer(b) => Some(b.clone()),
             _ => None,
         }

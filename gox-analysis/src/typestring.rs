@@ -53,7 +53,7 @@ impl Writer<'_> {
     }
 
     fn typ_inner(&mut self, t: &Type) {
-        let key = std::sync::Arc::as_ptr(&t.0) as usize;
+        let key = t.addr();
         if self.seen.contains(&key) {
             self.buf.push_str("<cycle>");
             return;
