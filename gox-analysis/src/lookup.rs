@@ -186,12 +186,12 @@ impl<'a> Checker<'a> {
         let TypeKind::Interface(ti) = tu.kind() else {
             return None;
         };
-        let ti_methods = ti.all_methods().into_owned();
+        let ti_methods = ti.all_methods();
         if ti_methods.is_empty() {
             return None;
         }
         if let TypeKind::Interface(_) = v.underlying().kind() {
-            for m in &ti_methods {
+            for m in ti_methods.iter() {
                 match interface_method(v, m.pkg.as_deref(), m.name) {
                     None => {
                         if !is_static {
@@ -208,7 +208,7 @@ impl<'a> Checker<'a> {
             }
             return None;
         }
-        for m in &ti_methods {
+        for m in ti_methods.iter() {
             let mut found = true;
             let mut obj = match lookup_field_or_method(v, false, m.pkg.as_deref(), m.name) {
                 Lookup::Found { obj, .. } => Some(obj),
@@ -297,6 +297,28 @@ impl<'a> Checker<'a> {
 
     /// None if `v` implements interface `t`, else go/types' explanation
     /// `V does not implement T (missing method M)`.
+    /// Whether `v` implements `t`, as [`Checker::implements`] decides, without
+    /// the explanation: assignability and comparisons ask this in both
+    /// directions, and the explanation prints types (which first walks the
+    /// whole import graph for package names printed twice).
+    pub fn satisfies(&self, v: &Type, t: &Type) -> bool {
+        let vu = v.underlying();
+        let tu = t.underlying();
+        if vu.is_invalid() || tu.is_invalid() {
+            return true;
+        }
+        if let TypeKind::Pointer(b) = vu.kind() {
+            if b.underlying().is_invalid() {
+                return true;
+            }
+        }
+        match tu.kind() {
+            TypeKind::Interface(ti) => ti.is_empty() || self.missing_method(v, t, true).is_none(),
+            _ => false,
+        }
+    }
+
+    /// Why `v` does not implement `t` (for the error); `None` when it does.
     pub fn implements(&self, v: &Type, t: &Type) -> Option<String> {
         let vu = v.underlying();
         let tu = t.underlying();

@@ -191,13 +191,13 @@ impl<'a> Checker<'a> {
             return (true, None);
         }
         if let TypeKind::Interface(_) = tu.kind() {
-            match self.implements(v, t) {
-                None => return (true, None),
-                Some(cause) => return (false, Some(cause)),
+            if self.satisfies(v, t) {
+                return (true, None);
             }
+            return (false, self.implements(v, t));
         }
         if let TypeKind::Interface(_) = vu.kind() {
-            if self.implements(t, v).is_none() {
+            if self.satisfies(t, v) {
                 return (false, Some("need type assertion".into()));
             }
             return (false, None);
