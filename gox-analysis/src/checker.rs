@@ -402,7 +402,7 @@ impl<'a> Checker<'a> {
 
     /// Looks `name` up from the current scope outwards.
     pub fn lookup(&self, name: gox_syntax::Symbol) -> Option<Obj> {
-        self.scope.lookup_parent(name).map(|(_, o)| o)
+        self.scope.lookup_in_chain(name)
     }
 
     // ---- recording ----
@@ -421,7 +421,8 @@ impl<'a> Checker<'a> {
     }
 
     pub fn record_use(&mut self, id: &ast::Ident, obj: &Obj) {
-        if !self.config.no_info || matches!(obj.kind, ObjectKind::Builtin(_)) {
+        // Calls of panic end statement lists (returns.rs asks).
+        if !self.config.no_info || matches!(obj.kind, ObjectKind::Builtin(crate::Builtin::Panic)) {
             self.info.uses.insert((id.span.file, id.id), obj.clone());
         }
     }

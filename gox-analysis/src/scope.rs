@@ -59,6 +59,17 @@ impl Scope {
             .cloned()
     }
 
+    /// The innermost object `name` in this scope or an enclosing one.
+    pub fn lookup_in_chain(&self, name: Symbol) -> Option<Obj> {
+        let mut scope = self;
+        loop {
+            if let Some(o) = scope.lookup(name) {
+                return Some(o);
+            }
+            scope = scope.parent.as_deref()?;
+        }
+    }
+
     /// The innermost object `name` in this scope or an enclosing one, with
     /// the scope that declares it.
     pub fn lookup_parent(self: &Arc<Scope>, name: Symbol) -> Option<(Arc<Scope>, Obj)> {

@@ -21,7 +21,14 @@ impl<'a> Checker<'a> {
     /// Resolves identifier `e` into operand `x` (go/types `ident`).
     pub fn ident(&mut self, e: &'a ast::Expr, id: &'a ast::Ident, want_type: bool) -> Operand<'a> {
         let mut x = Operand::invalid(Some(e));
-        let Some((scope, obj)) = self.scope.lookup_parent(id.name) else {
+        // Only a dot-import's names need the scope they were found in
+        // (to mark the import used).
+        let found = if self.dot_import_map.is_empty() {
+            self.scope.lookup_in_chain(id.name).map(|obj| (0, obj))
+        } else {
+            self.scope.lookup_parent(id.name).map(|(scope, obj)| (Arc::as_ptr(&scope) as usize, obj))
+        };
+        let Some((scope_key, obj)) = found else {
             if id.is_blank() {
                 self.error(id.span, "cannot use _ as value");
             } else if let Some(msg) = unsupported_predeclared(id.name.as_str()) {
@@ -40,7 +47,7 @@ impl<'a> Checker<'a> {
         let typ = obj.ty();
         if let Some(pn) = self
             .dot_import_map
-            .get(&(Arc::as_ptr(&scope) as usize, crate::objects::obj_key(&obj)))
+            .get(&(scope_key, crate::objects::obj_key(&obj)))
         {
             pn.mark_used();
         }
