@@ -150,6 +150,9 @@ pub struct Object {
     pub pkg: Option<Arc<PackageId>>,
     pub kind: ObjectKind,
     ty: RwLock<Option<Type>>,
+    /// The type of a predeclared object, which never changes: read without
+    /// `ty`'s lock (universe objects are shared by every checking thread).
+    fixed: Option<Type>,
     used: AtomicBool,
 }
 
@@ -167,6 +170,20 @@ impl Object {
             pkg,
             kind,
             ty: RwLock::new(ty),
+            fixed: None,
+            used: AtomicBool::new(false),
+        })
+    }
+
+    /// A universe object, whose type is fixed.
+    pub(crate) fn predeclared(name: Symbol, kind: ObjectKind, ty: Type) -> Obj {
+        Arc::new(Object {
+            name,
+            span: Span::default(),
+            pkg: None,
+            kind,
+            ty: RwLock::new(Some(ty.clone())),
+            fixed: Some(ty),
             used: AtomicBool::new(false),
         })
     }
@@ -177,6 +194,9 @@ impl Object {
 
     /// The object's type; invalid while not yet determined.
     pub fn ty(&self) -> Type {
+        if let Some(t) = &self.fixed {
+            return t.clone();
+        }
         self.ty
             .read()
             .unwrap_or_else(|e| e.into_inner())
@@ -184,9 +204,10 @@ impl Object {
             .unwrap_or_else(Type::invalid)
     }
     pub fn has_type(&self) -> bool {
-        self.ty.read().unwrap_or_else(|e| e.into_inner()).is_some()
+        self.fixed.is_some() || self.ty.read().unwrap_or_else(|e| e.into_inner()).is_some()
     }
     pub(crate) fn set_type(&self, t: Type) {
+        debug_assert!(self.fixed.is_none(), "set_type of a predeclared object");
         *self.ty.write().unwrap_or_else(|e| e.into_inner()) = Some(t);
     }
 

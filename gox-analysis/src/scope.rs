@@ -2,7 +2,7 @@
 //! the source range it covers (empty for the universe and package scopes).
 
 use rustc_hash::FxHashMap as HashMap;
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use gox_common::Span;
 use gox_syntax::Symbol;
@@ -25,6 +25,11 @@ pub struct Scope {
     /// The source range the scope covers.
     pub span: Span,
     elems: RwLock<HashMap<Symbol, Obj>>,
+    /// The elements of a scope that no longer changes (the universe), read
+    /// without the lock: every check of every thread looks up `int`,
+    /// `len` or `nil` there, and a read lock is a write to a counter the
+    /// threads share.
+    frozen: OnceLock<HashMap<Symbol, Obj>>,
     children: Mutex<Vec<Arc<Scope>>>,
 }
 
@@ -37,6 +42,7 @@ impl Scope {
             parent: parent.clone(),
             span,
             elems: RwLock::new(HashMap::default()),
+            frozen: OnceLock::new(),
             children: Mutex::new(Vec::new()),
         });
         if let Some(p) = parent {
@@ -52,11 +58,21 @@ impl Scope {
 
     /// The object `name` declared in this scope.
     pub fn lookup(&self, name: Symbol) -> Option<Obj> {
+        if let Some(frozen) = self.frozen.get() {
+            return frozen.get(&name).cloned();
+        }
         self.elems
             .read()
             .unwrap_or_else(|e| e.into_inner())
             .get(&name)
             .cloned()
+    }
+
+    /// Declares that the scope will not change again: lookups stop taking
+    /// its lock.
+    pub(crate) fn freeze(&self) {
+        let elems = self.elems.read().unwrap_or_else(|e| e.into_inner()).clone();
+        let _ = self.frozen.set(elems);
     }
 
     /// The innermost object `name` in this scope or an enclosing one.
@@ -85,6 +101,7 @@ impl Scope {
     /// Inserts `obj` unless the name is taken; returns the existing object
     /// otherwise. Blank names are never inserted.
     pub fn insert(&self, obj: Obj) -> Option<Obj> {
+        debug_assert!(self.frozen.get().is_none(), "insert into a frozen scope");
         let mut elems = self.elems.write().unwrap_or_else(|e| e.into_inner());
         if let Some(o) = elems.get(&obj.name) {
             return Some(o.clone());

@@ -23,8 +23,8 @@ pub fn universe() -> &'static Universe {
     U.get_or_init(build)
 }
 
-fn def(scope: &Scope, name: &str, kind: ObjectKind, ty: Option<Type>) -> Obj {
-    let o = Object::new(Symbol::intern(name), Span::default(), None, kind, ty);
+fn def(scope: &Scope, name: &str, kind: ObjectKind, ty: Type) -> Obj {
+    let o = Object::predeclared(Symbol::intern(name), kind, ty);
     scope.insert(o.clone());
     o
 }
@@ -41,17 +41,17 @@ fn build() -> Universe {
             TypeKind::Basic(b) => b.name,
             _ => continue,
         };
-        def(&scope, name, ObjectKind::TypeName, Some(t));
+        def(&scope, name, ObjectKind::TypeName, t);
     }
-    def(&scope, "byte", ObjectKind::TypeName, Some(Type::byte()));
-    def(&scope, "rune", ObjectKind::TypeName, Some(Type::rune()));
+    def(&scope, "byte", ObjectKind::TypeName, Type::byte());
+    def(&scope, "rune", ObjectKind::TypeName, Type::rune());
 
     let any_type = Type::new(TypeKind::Interface(Interface::with_all_methods(
         vec![],
         vec![],
         vec![],
     )));
-    def(&scope, "any", ObjectKind::TypeName, Some(any_type.clone()));
+    def(&scope, "any", ObjectKind::TypeName, any_type.clone());
 
     // type error interface { Error() string }
     let err_obj = Object::new(
@@ -116,7 +116,7 @@ fn build() -> Universe {
         ObjectKind::Const {
             value: RwLock::new(Value::Bool(true)),
         },
-        Some(Type::basic(UntypedBool)),
+        Type::basic(UntypedBool),
     );
     def(
         &scope,
@@ -124,7 +124,7 @@ fn build() -> Universe {
         ObjectKind::Const {
             value: RwLock::new(Value::Bool(false)),
         },
-        Some(Type::basic(UntypedBool)),
+        Type::basic(UntypedBool),
     );
     let iota = def(
         &scope,
@@ -132,13 +132,13 @@ fn build() -> Universe {
         ObjectKind::Const {
             value: RwLock::new(Value::Unknown),
         },
-        Some(Type::basic(UntypedInt)),
+        Type::basic(UntypedInt),
     );
     def(
         &scope,
         "nil",
         ObjectKind::Nil,
-        Some(Type::basic(UntypedNil)),
+        Type::basic(UntypedNil),
     );
 
     use Builtin::*;
@@ -149,9 +149,10 @@ fn build() -> Universe {
             &scope,
             b.name(),
             ObjectKind::Builtin(b),
-            Some(Type::invalid()),
+            Type::invalid(),
         );
     }
+    scope.freeze();
     Universe {
         scope,
         error_type,
