@@ -117,6 +117,11 @@ pub fn run(args: &CheckArgs, mode: Mode) -> Result<Status> {
     if args.timings {
         print_timings(&analysis, cache.as_ref(), started.elapsed());
     }
+    // The process ends after this command: freeing every package's types,
+    // objects and scopes one by one (on one thread, after all the parallel
+    // work) would only delay the exit: 0.7% of a cold check's
+    // instructions (callgrind, 300 packages), all of it on the critical path.
+    std::mem::forget(analysis);
     Ok(status)
 }
 
