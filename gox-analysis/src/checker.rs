@@ -210,7 +210,7 @@ pub struct Checker<'a> {
     /// Stand-in packages for failed imports (selectors on them are silent).
     pub(crate) fake_imports: Vec<usize>,
     /// Untyped constant left operands of non-constant shifts.
-    pub(crate) shift_lhs: std::collections::HashSet<NodeKey>,
+    pub(crate) shift_lhs: rustc_hash::FxHashSet<NodeKey>,
     /// The function expression of the call being checked (a selector
     /// there may denote a method).
     pub(crate) calling: Option<NodeKey>,

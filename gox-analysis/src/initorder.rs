@@ -4,7 +4,9 @@
 //! that depends on itself is an initialisation cycle.
 
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap, HashSet};
+use std::collections::BinaryHeap;
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use gox_common::Label;
 
@@ -37,7 +39,7 @@ impl<'a> Checker<'a> {
         let mut nodes: Vec<Node> = objs
             .iter()
             .enumerate()
-            .map(|(i, o)| Node { obj: o.clone(), order: i, pred: HashSet::new(), succ: HashSet::new(), ndeps: 0, done: false })
+            .map(|(i, o)| Node { obj: o.clone(), order: i, pred: HashSet::default(), succ: HashSet::default(), ndeps: 0, done: false })
             .collect();
         for (i, o) in objs.iter().enumerate() {
             for d in &self.deps_of(o) {
@@ -71,7 +73,7 @@ impl<'a> Checker<'a> {
             n.ndeps = n.succ.len();
         }
 
-        let mut emitted: HashSet<usize> = HashSet::new();
+        let mut emitted: HashSet<usize> = HashSet::default();
         // Repeatedly take the pending node with the fewest outstanding
         // dependencies, earliest in source order: a priority queue (as
         // go/types' nodeQueue) whose stale entries, left behind when a
@@ -89,7 +91,7 @@ impl<'a> Checker<'a> {
             nodes[n].done = true;
             let obj = nodes[n].obj.clone();
             if nodes[n].ndeps > 0 {
-                let mut seen = HashSet::new();
+                let mut seen = HashSet::default();
                 if let Some(cycle) = self.find_path(&obj, &obj, &mut seen) {
                     self.report_init_cycle(&cycle);
                 }

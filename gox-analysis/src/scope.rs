@@ -131,6 +131,13 @@ impl Scope {
         v
     }
 
+    /// The declared objects that `keep` selects, in no particular order:
+    /// for callers that order them otherwise (unused variables, by
+    /// position), without cloning and sorting every object.
+    pub fn objects_where(&self, keep: impl Fn(&Obj) -> bool) -> Vec<Obj> {
+        self.elems.read().unwrap_or_else(|e| e.into_inner()).values().filter(|o| keep(o)).cloned().collect()
+    }
+
     pub fn len(&self) -> usize {
         self.elems.read().unwrap_or_else(|e| e.into_inner()).len()
     }

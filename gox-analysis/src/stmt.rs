@@ -133,11 +133,7 @@ impl<'a> Checker<'a> {
     /// Reports the unused variables declared in `scope` and its nested
     /// block scopes (function literals report their own).
     pub(crate) fn usage(&mut self, scope: &Arc<Scope>) {
-        let mut unused: Vec<Obj> = scope
-            .objects()
-            .into_iter()
-            .filter(|o| matches!(o.kind, ObjectKind::Var { field: false, .. }) && !o.is_used())
-            .collect();
+        let mut unused = scope.objects_where(|o| matches!(o.kind, ObjectKind::Var { field: false, .. }) && !o.is_used());
         unused.sort_by_key(|o| (o.span.file, o.span.lo));
         for v in unused {
             self.error(v.span, format!("{} declared but not used", v.name()));
