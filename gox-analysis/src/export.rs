@@ -263,6 +263,9 @@ struct Encoder {
     keep: Vec<Type>,
     bodies: Section,
     objects: Section,
+    /// Scratch vectors of `type_ref`'s walk.
+    walk_stack: Vec<(Type, bool)>,
+    walk_in_progress: Vec<usize>,
 }
 
 impl Encoder {
@@ -287,6 +290,8 @@ impl Encoder {
             keep: Vec::new(),
             bodies: Section::default(),
             objects: Section::default(),
+            walk_stack: Vec::new(),
+            walk_in_progress: Vec::new(),
         };
         e.pkg_ref(&pkg.id.clone());
         e
@@ -417,8 +422,11 @@ impl Encoder {
         if let Some(r) = self.known_ref(t) {
             return r;
         }
-        let mut in_progress: Vec<usize> = Vec::new();
-        let mut stack: Vec<(Type, bool)> = vec![(t.clone(), false)];
+        // The walk's vectors are kept between calls: most walks are short.
+        let mut in_progress = std::mem::take(&mut self.walk_in_progress);
+        let mut stack = std::mem::take(&mut self.walk_stack);
+        in_progress.clear();
+        stack.push((t.clone(), false));
         while let Some((cur, expanded)) = stack.pop() {
             if self.known_ref(&cur).is_some() {
                 continue;
@@ -436,6 +444,8 @@ impl Encoder {
                 }
             }
         }
+        self.walk_in_progress = in_progress;
+        self.walk_stack = stack;
         self.known_ref(t).unwrap_or(INVALID_REF)
     }
 
@@ -498,9 +508,15 @@ impl Encoder {
     /// Writes the table entry of a structural type whose children have
     /// references.
     fn write_entry(&mut self, t: &Type) {
-        let mut s = Section::default();
+        if matches!(t.kind(), TypeKind::Basic(_) | TypeKind::Named(_)) {
+            return;
+        }
+        // Written in place at the end of the table (nothing below adds
+        // table entries): a section per entry, appended, was a tenth of
+        // the export's instructions.
+        let mut s = std::mem::take(&mut self.table);
         match t.kind() {
-            TypeKind::Basic(_) | TypeKind::Named(_) => return,
+            TypeKind::Basic(_) | TypeKind::Named(_) => {}
             TypeKind::Array { len, elem } => {
                 let e = self.child_ref(elem);
                 s.buf.u8(T_ARRAY);
@@ -572,9 +588,9 @@ impl Encoder {
                 }
             }
         }
-        let i = self.table.count as u64;
-        s.count = 1;
-        self.table.append(s);
+        let i = s.count as u64;
+        s.count += 1;
+        self.table = s;
         self.table_index.insert(type_key(t), i);
         self.keep.push(t.clone());
     }
