@@ -252,6 +252,9 @@ struct Encoder {
     symbol_index: FxMap<Symbol, u64>,
     pkgs: Buf,
     pkg_index: FxMap<String, u64>,
+    /// `pkg_index` by the address of a `PackageId` (each object holds one;
+    /// the encoder's package keeps them all alive).
+    pkg_by_addr: FxMap<usize, u64>,
     foreign: Section,
     foreign_index: FxMap<usize, u64>,
     local: Vec<Type>,
@@ -280,6 +283,7 @@ impl Encoder {
             symbol_index: FxMap::default(),
             pkgs: Buf::default(),
             pkg_index: FxMap::default(),
+            pkg_by_addr: FxMap::default(),
             foreign: Section::default(),
             foreign_index: FxMap::default(),
             local: Vec::new(),
@@ -334,7 +338,17 @@ impl Encoder {
     fn obj_pkg(&mut self, o: &Object) -> u64 {
         match &o.pkg {
             None => 0,
-            Some(id) => self.pkg_ref(id) + 1,
+            Some(id) => {
+                // A package's objects share one PackageId: looked up by its
+                // address, the path is hashed once per package, not per object.
+                let key = Arc::as_ptr(id) as usize;
+                if let Some(&i) = self.pkg_by_addr.get(&key) {
+                    return i + 1;
+                }
+                let i = self.pkg_ref(id);
+                self.pkg_by_addr.insert(key, i);
+                i + 1
+            }
         }
     }
 
