@@ -6,7 +6,9 @@
 //!
 //! It answers from a snapshot: use it for one command that only reads.
 
-use std::collections::HashMap;
+// Paths of the user's own tree: FxHash (no flooding concern), hashed on
+// every read of every package's files.
+use rustc_hash::FxHashMap as HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 

@@ -139,7 +139,7 @@ impl SourceFile {
 pub struct SourceMap {
     files: RwLock<Vec<Arc<SourceFile>>>,
     /// The latest file registered under each path.
-    by_path: RwLock<std::collections::HashMap<PathBuf, FileId>>,
+    by_path: RwLock<rustc_hash::FxHashMap<PathBuf, FileId>>,
 }
 
 impl SourceMap {

@@ -16,7 +16,7 @@
 //! Errors are messages without a position: the caller knows where the
 //! import spec is.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -322,7 +322,7 @@ impl<F: FileSystem, S: FileSystem> ImportResolver<F, S> {
             std,
             local: LocalResolver::new(fs),
             build,
-            resolved: Mutex::new(HashMap::new()),
+            resolved: Mutex::new(HashMap::default()),
         }
     }
 

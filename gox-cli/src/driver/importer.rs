@@ -1,6 +1,6 @@
 //! [`ProjectImporter`]: the checker's view of the rest of the project.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
 
 use gox_analysis::{ImportError, ImportRequest, Importer, Package};
@@ -16,7 +16,7 @@ pub struct ProjectImporter {
 
 impl ProjectImporter {
     pub fn new() -> ProjectImporter {
-        ProjectImporter { imports: HashMap::new() }
+        ProjectImporter { imports: HashMap::default() }
     }
 
     pub fn insert(&mut self, path: &str, external: bool, result: Result<Arc<Package>, ImportError>) {

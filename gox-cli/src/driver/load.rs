@@ -364,9 +364,9 @@ pub fn load_graph(ws: &Workspace, map: &SourceMap, roots: Vec<Root>) -> PackageG
                     diagnostics.append(&mut unit.diagnostics);
                 }
             }
-            let mut seen: HashMap<(String, bool), ()> = HashMap::new();
+            let mut seen: rustc_hash::FxHashSet<(String, bool)> = Default::default();
             for spec in loaded.imports {
-                if seen.insert((spec.path.clone(), spec.is_external()), ()).is_some() {
+                if !seen.insert((spec.path.clone(), spec.is_external())) {
                     continue;
                 }
                 let target = match ws.resolver.resolve(&unit.id, &spec.path, spec.is_external()) {
