@@ -26,6 +26,8 @@ impl<'a> Checker<'a> {
         else {
             return Operand::invalid(Some(e));
         };
+        let ellipsis = ellipsis.map(|at| e.token_span(at, 3));
+        let rparen = e.token_span(*rparen, 1);
         let fu = func.unparen();
         let saved = std::mem::replace(&mut self.calling, Some((fu.span.file, fu.id)));
         let mut x = self.raw_expr(func, None, true);
@@ -41,7 +43,7 @@ impl<'a> Checker<'a> {
                 let mut r = Operand::invalid(Some(e));
                 match args.len() {
                     0 => self.error(
-                        *rparen,
+                        rparen,
                         format!("missing argument in conversion to {}", self.type_str(&t)),
                     ),
                     1 => {
@@ -73,7 +75,7 @@ impl<'a> Checker<'a> {
                 return r;
             }
             Mode::Builtin(b) => {
-                let mut r = self.builtin(e, b, args, *ellipsis, *rparen);
+                let mut r = self.builtin(e, b, args, ellipsis, rparen);
                 r.expr = Some(e);
                 if !r.is_invalid() && !r.is_constant() {
                     self.env.has_call_or_recv = true;
@@ -94,7 +96,7 @@ impl<'a> Checker<'a> {
             return r;
         };
         let (xs, _) = self.expr_list(args, false);
-        self.arguments(e, func, sig, xs, *ellipsis, *rparen);
+        self.arguments(e, func, sig, xs, ellipsis, rparen);
         let mut r = match sig.results.len() {
             0 => Operand::new(Mode::NoValue, Some(e), Type::invalid()),
             1 => Operand::new(Mode::Value, Some(e), sig.results[0].ty()),

@@ -175,7 +175,7 @@ impl<'a> Checker<'a> {
             ExprKind::BasicLit(lit) => self.basic_lit(e, lit),
             ExprKind::CompositeLit {
                 ty, elts, rbrace, ..
-            } => self.composite_lit(e, ty.as_deref(), elts, *rbrace, hint),
+            } => self.composite_lit(e, ty.as_deref(), elts, e.token_span(*rbrace, 1), hint),
             ExprKind::KeyValue { .. } => {
                 self.error(e.span, "no key:value expected");
                 Operand::invalid(Some(e))
@@ -188,14 +188,7 @@ impl<'a> Checker<'a> {
             }
             ExprKind::Selector { .. } => self.selector(e, false),
             ExprKind::Index { x, index, .. } => self.index_expr(e, x, index),
-            ExprKind::Slice {
-                x,
-                lo,
-                hi,
-                max,
-                slice3,
-                ..
-            } => self.slice_expr(e, x, lo.as_deref(), hi.as_deref(), max.as_deref(), *slice3),
+            ExprKind::Slice(s) => self.slice_expr(e, &s.x, s.lo.as_ref(), s.hi.as_ref(), s.max.as_ref(), s.slice3),
             ExprKind::TypeAssert { x, ty } => self.type_assert(e, x, ty.as_deref()),
             ExprKind::Call { .. } => self.call_expr(e),
             ExprKind::Star(inner) => {

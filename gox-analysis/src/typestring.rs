@@ -329,14 +329,8 @@ fn write_expr_inner(s: &mut String, e: &ast::Expr) {
             write_expr(s, index);
             s.push(']');
         }
-        ExprKind::Slice {
-            x,
-            lo,
-            hi,
-            max,
-            slice3,
-            ..
-        } => {
+        ExprKind::Slice(sl) => {
+            let (x, lo, hi, max, slice3) = (&sl.x, &sl.lo, &sl.hi, &sl.max, &sl.slice3);
             write_expr(s, x);
             s.push('[');
             if let Some(l) = lo {

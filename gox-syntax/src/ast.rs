@@ -238,7 +238,7 @@ pub struct BasicLit {
     pub span: Span,
     pub kind: LitKind,
     /// The literal exactly as written in the source.
-    pub raw: String,
+    pub raw: Box<str>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -347,6 +347,11 @@ pub enum ChanDir {
 /// An expression or a type. `Clone`, `PartialEq`, `Debug` and `Drop` are
 /// written out so that they work on trees of any depth (a binary chain is
 /// as deep as it is long): see [`ensure_sufficient_stack`].
+///
+/// A file's tree is mostly expressions, so they are kept small (64 bytes):
+/// large, rare kinds are boxed, lists are boxed slices, and the brackets of
+/// calls and composite literals are offsets, not spans. Allocating,
+/// touching and freeing the trees was most of the cost of parsing.
 pub struct Expr {
     pub id: NodeId,
     pub span: Span,
@@ -395,6 +400,18 @@ impl Drop for Expr {
     }
 }
 
+/// `x[lo:hi:max]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SliceExpr {
+    pub x: Expr,
+    pub lbrack: Span,
+    pub lo: Option<Expr>,
+    pub hi: Option<Expr>,
+    pub max: Option<Expr>,
+    pub slice3: bool,
+    pub rbrack: Span,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum ExprKind {
     /// An expression that could not be parsed; its error was reported.
@@ -402,25 +419,22 @@ pub enum ExprKind {
     Ident(Ident),
     BasicLit(BasicLit),
     /// `T{...}`; `ty` is `None` for an elided type inside another literal.
-    CompositeLit { ty: Option<Box<Expr>>, lbrace: Span, elts: Vec<Expr>, rbrace: Span },
+    /// `lbrace` and `rbrace` are offsets in the expression's file (see
+    /// [`Expr::token_span`]): the kinds are kept small, see [`Expr`].
+    CompositeLit { ty: Option<Box<Expr>>, elts: Box<[Expr]>, lbrace: u32, rbrace: u32 },
     /// `key: value` in a composite literal.
     KeyValue { key: Box<Expr>, colon: Span, value: Box<Expr> },
     FuncLit { ty: Box<FuncType>, body: Box<Block> },
     Paren(Box<Expr>),
     Selector { x: Box<Expr>, sel: Ident },
     Index { x: Box<Expr>, lbrack: Span, index: Box<Expr>, rbrack: Span },
-    Slice {
-        x: Box<Expr>,
-        lbrack: Span,
-        lo: Option<Box<Expr>>,
-        hi: Option<Box<Expr>>,
-        max: Option<Box<Expr>>,
-        slice3: bool,
-        rbrack: Span,
-    },
+    /// `x[lo:hi]` or `x[lo:hi:max]`; boxed, being rare and large.
+    Slice(Box<SliceExpr>),
     /// `x.(T)`; `ty` is `None` for `x.(type)` in a type switch.
     TypeAssert { x: Box<Expr>, ty: Option<Box<Expr>> },
-    Call { func: Box<Expr>, lparen: Span, args: Vec<Expr>, ellipsis: Option<Span>, rparen: Span },
+    /// `func(args)`; `lparen`, `rparen` and the `...` before `)` are offsets
+    /// in the expression's file (see [`Expr::token_span`]).
+    Call { func: Box<Expr>, args: Box<[Expr]>, lparen: u32, rparen: u32, ellipsis: Option<u32> },
     /// `*x`: a dereference or a pointer type.
     Star(Box<Expr>),
     Unary { op: UnaryOp, op_span: Span, x: Box<Expr> },
@@ -430,10 +444,10 @@ pub enum ExprKind {
     ArrayType { len: Option<Box<Expr>>, elem: Box<Expr> },
     /// `...` as an array length, or `...T` as the type of a variadic parameter.
     Ellipsis(Option<Box<Expr>>),
-    StructType(FieldList),
+    StructType(Box<FieldList>),
     FuncType(Box<FuncType>),
     /// Methods (named fields with a func type) and embedded interfaces.
-    InterfaceType(FieldList),
+    InterfaceType(Box<FieldList>),
     MapType { key: Box<Expr>, value: Box<Expr> },
     ChanType { dir: ChanDir, elem: Box<Expr> },
 }
@@ -448,7 +462,8 @@ impl ExprKind {
         use ExprKind::*;
         match self {
             Paren(x) | Star(x) | Unary { x, .. } | Binary { x, .. } | Selector { x, .. } | Index { x, .. } => Some(x),
-            Slice { x, .. } | TypeAssert { x, .. } | Call { func: x, .. } | KeyValue { key: x, .. } => Some(x),
+            TypeAssert { x, .. } | Call { func: x, .. } | KeyValue { key: x, .. } => Some(x),
+            Slice(s) => Some(&s.x),
             MapType { key: x, .. } | ChanType { elem: x, .. } | Ellipsis(Some(x)) => Some(x),
             _ => None,
         }
@@ -475,7 +490,8 @@ impl ExprKind {
         use ExprKind::*;
         match self {
             Paren(x) | Star(x) | Unary { x, .. } | Binary { x, .. } | Selector { x, .. } | Index { x, .. } => Some(x),
-            Slice { x, .. } | TypeAssert { x, .. } | Call { func: x, .. } | KeyValue { key: x, .. } => Some(x),
+            TypeAssert { x, .. } | Call { func: x, .. } | KeyValue { key: x, .. } => Some(x),
+            Slice(s) => Some(&mut s.x),
             MapType { key: x, .. } | ChanType { elem: x, .. } | Ellipsis(Some(x)) => Some(x),
             _ => None,
         }
@@ -483,6 +499,13 @@ impl ExprKind {
 }
 
 impl Expr {
+    /// The span of the `len`-byte token at offset `pos` of this
+    /// expression's file (the brackets of [`ExprKind::Call`] and
+    /// [`ExprKind::CompositeLit`]).
+    pub fn token_span(&self, pos: u32, len: u32) -> Span {
+        Span::new(self.span.file, pos, pos + len)
+    }
+
     /// `self` without any enclosing parentheses.
     pub fn unparen(&self) -> &Expr {
         let mut e = self;

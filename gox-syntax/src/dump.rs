@@ -320,7 +320,7 @@ impl Dumper {
             ExprKind::Paren(_) => format!("Paren {at}"),
             ExprKind::Selector { sel, .. } => format!("Selector .{} {at}", sel.name),
             ExprKind::Index { .. } => format!("Index {at}"),
-            ExprKind::Slice { slice3, .. } => format!("Slice{} {at}", if *slice3 { " 3" } else { "" }),
+            ExprKind::Slice(s) => format!("Slice{} {at}", if s.slice3 { " 3" } else { "" }),
             ExprKind::TypeAssert { .. } => format!("TypeAssert {at}"),
             ExprKind::Call { ellipsis, .. } => format!("Call{} {at}", if ellipsis.is_some() { " ..." } else { "" }),
             ExprKind::Star(_) => format!("Star {at}"),
@@ -371,7 +371,8 @@ impl Dumper {
                 self.block("Body", body);
             }
             ExprKind::Index { index, .. } => self.expr(index),
-            ExprKind::Slice { lo, hi, max, .. } => {
+            ExprKind::Slice(s) => {
+                let (lo, hi, max) = (&s.lo, &s.hi, &s.max);
                 for (name, i) in [("Lo", lo), ("Hi", hi), ("Max", max)] {
                     if let Some(i) = i {
                         self.nested(name, |d| d.expr(i));

@@ -186,7 +186,8 @@ fn walk_expr_rest<V: Visitor + ?Sized>(v: &mut V, e: &Expr) {
         }
         ExprKind::Selector { sel, .. } => v.visit_ident(sel),
         ExprKind::Index { index, .. } => walk_expr(v, index),
-        ExprKind::Slice { lo, hi, max, .. } => {
+        ExprKind::Slice(s) => {
+            let (lo, hi, max) = (&s.lo, &s.hi, &s.max);
             for i in [lo, hi, max].into_iter().flatten() {
                 walk_expr(v, i);
             }

@@ -1,7 +1,7 @@
 //! Expressions: operands, primary expressions, unary and binary operators,
 //! composite literals and function literals.
 
-use crate::ast::{BasicLit, BinaryOp, ChanDir, Expr, ExprKind, LitKind, UnaryOp};
+use crate::ast::{BasicLit, BinaryOp, ChanDir, Expr, ExprKind, LitKind, SliceExpr, UnaryOp};
 use crate::stack::ensure_sufficient_stack;
 use crate::token::Token;
 
@@ -295,8 +295,8 @@ impl<'a> Parser<'a> {
                 let span = self.tok_span();
                 let bytes = &self.src[self.pos as usize..self.end as usize];
                 let raw = match std::str::from_utf8(bytes) {
-                    Ok(s) => s.to_owned(),
-                    Err(_) => String::from_utf8_lossy(bytes).into_owned(),
+                    Ok(s) => Box::from(s),
+                    Err(_) => String::from_utf8_lossy(bytes).into(),
                 };
                 self.next();
                 return self.mk_expr_span(span, ExprKind::BasicLit(BasicLit { span, kind, raw }));
@@ -387,15 +387,7 @@ impl<'a> Parser<'a> {
             }
             return self.mk_expr(
                 lo,
-                ExprKind::Slice {
-                    x: Box::new(x),
-                    lbrack,
-                    lo: i0.map(Box::new),
-                    hi: i1.map(Box::new),
-                    max: i2.map(Box::new),
-                    slice3,
-                    rbrack,
-                },
+                ExprKind::Slice(Box::new(SliceExpr { x, lbrack, lo: i0, hi: i1, max: i2, slice3, rbrack })),
             );
         }
         let [i0, ..] = index;
@@ -425,9 +417,10 @@ impl<'a> Parser<'a> {
             self.next();
         }
         self.expr_lev -= 1;
-        let args = self.exprs.finish(args);
+        let args = self.exprs.finish(args).into_boxed_slice();
         let rparen = self.expect_closing(Token::RParen, "argument list");
-        self.mk_expr(lo, ExprKind::Call { func: Box::new(func), lparen, args, ellipsis, rparen })
+        let (lparen, rparen, ellipsis) = (lparen.lo, rparen.lo, ellipsis.map(|s: gox_common::Span| s.lo));
+        self.mk_expr(lo, ExprKind::Call { func: Box::new(func), args, lparen, rparen, ellipsis })
     }
 
     /// `{ elements }` of a composite literal; `ty` is `None` for an elided
@@ -454,10 +447,11 @@ impl<'a> Parser<'a> {
             self.next();
         }
         self.expr_lev -= 1;
-        let elts = self.exprs.finish(elts);
+        let elts = self.exprs.finish(elts).into_boxed_slice();
         let rbrace = self.expect_closing(Token::RBrace, "composite literal");
         self.leave();
-        self.mk_expr(lo, ExprKind::CompositeLit { ty: ty.map(Box::new), lbrace, elts, rbrace })
+        let (lbrace, rbrace) = (lbrace.lo, rbrace.lo);
+        self.mk_expr(lo, ExprKind::CompositeLit { ty: ty.map(Box::new), elts, lbrace, rbrace })
     }
 
     fn parse_element(&mut self) -> Expr {

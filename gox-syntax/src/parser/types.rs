@@ -132,7 +132,7 @@ impl<'a> Parser<'a> {
         }
         let list = self.fields.finish(list);
         let close = self.expect(Token::RBrace);
-        self.mk_expr(lo, ExprKind::StructType(FieldList { open, list, close }))
+        self.mk_expr(lo, ExprKind::StructType(Box::new(FieldList { open, list, close })))
     }
 
     /// One struct field declaration: `a, b T "tag"`, `T`, `*T`, `pkg.T`.
@@ -170,7 +170,7 @@ impl<'a> Parser<'a> {
             ty = self.parse_type();
         }
         let tag = if self.tok == Token::String {
-            let raw = self.lit().to_string();
+            let raw = Box::from(self.lit());
             let span = self.tok_span();
             self.next();
             Some(BasicLit { span, kind: LitKind::String, raw })
@@ -273,7 +273,7 @@ impl<'a> Parser<'a> {
         }
         let list = self.fields.finish(list);
         let close = self.expect(Token::RBrace);
-        self.mk_expr(lo, ExprKind::InterfaceType(FieldList { open, list, close }))
+        self.mk_expr(lo, ExprKind::InterfaceType(Box::new(FieldList { open, list, close })))
     }
 
     /// `~T` or `T` in an interface's type set.
