@@ -184,7 +184,7 @@ impl PackWriter {
             TempPack::Unnamed(_) => Err(()),
             TempPack::Named(tmp) => {
                 let _ = std::fs::create_dir_all(&packs);
-                tmp.persist(&path).map(|_| Some(path)).map_err(|_| ())
+                tmp.persist_noclobber(&path).map(|_| Some(path)).map_err(|_| ())
             }
         }
     }
@@ -350,7 +350,9 @@ impl PackSet {
 /// accepts (intact, under their own key) are copied, each key once. The
 /// merged pack is named before the merged ones are deleted, so every entry
 /// is always in some pack; a process that compacts while another does
-/// gives up (`packs/lock`). Failures leave the packs as they were.
+/// gives up (`packs/lock`). Failures leave the packs as they were. The
+/// merged pack takes the newest modification time of those it replaces: a
+/// merge is no use, and must not keep unused entries from the trim.
 pub fn compact(dir: &Path, keep: impl Fn(&Hash, &[u8]) -> bool) {
     let packs_dir = dir.join(PACKS_DIR);
     if list_packs(&packs_dir).len() <= MAX_PACKS {
@@ -365,11 +367,11 @@ pub fn compact(dir: &Path, keep: impl Fn(&Hash, &[u8]) -> bool) {
     if packs.len() <= MAX_PACKS {
         return;
     }
-    packs.sort_by_key(|(_, len)| *len);
+    packs.sort_by_key(|(_, len, _)| *len);
     packs.truncate(packs.len() - PACKS_AFTER_MERGE + 1);
     let Some(mut merged) = PackWriter::create(dir) else { return };
     let mut seen = HashSet::new();
-    for (path, _) in &packs {
+    for (path, _, _) in &packs {
         let Some((file, _, index)) = open_pack(path) else { continue };
         for (key, offset, len) in index {
             if seen.contains(&key) {
@@ -382,22 +384,26 @@ pub fn compact(dir: &Path, keep: impl Fn(&Hash, &[u8]) -> bool) {
         }
     }
     let Ok(written) = merged.commit(dir) else { return };
-    for (path, _) in &packs {
+    if let (Some(path), Some(newest)) = (&written, packs.iter().map(|(_, _, modified)| *modified).max()) {
+        let _ = File::open(path).and_then(|f| f.set_modified(newest));
+    }
+    for (path, _, _) in &packs {
         if Some(path) != written.as_ref() {
             let _ = std::fs::remove_file(path);
         }
     }
 }
 
-/// The packs in `packs_dir` (regular files named `*.pack`) and their sizes.
-fn list_packs(packs_dir: &Path) -> Vec<(PathBuf, u64)> {
+/// The packs in `packs_dir` (regular files named `*.pack`), their sizes and
+/// modification times.
+fn list_packs(packs_dir: &Path) -> Vec<(PathBuf, u64, SystemTime)> {
     let Ok(entries) = std::fs::read_dir(packs_dir) else { return Vec::new() };
     entries
         .flatten()
         .filter(|e| e.file_name().to_string_lossy().ends_with(PACK_SUFFIX))
         .filter_map(|e| {
             let meta = e.metadata().ok()?;
-            meta.is_file().then(|| (e.path(), meta.len()))
+            meta.is_file().then(|| (e.path(), meta.len(), meta.modified().unwrap_or(SystemTime::UNIX_EPOCH)))
         })
         .collect()
 }
