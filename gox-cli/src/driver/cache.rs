@@ -739,6 +739,9 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let ours = Cache::open(tmp.path().to_path_buf());
         let theirs = Cache::open(tmp.path().to_path_buf());
+        // A file that is no pack, listed on every scan.
+        std::fs::create_dir_all(tmp.path().join(pack::PACKS_DIR)).unwrap();
+        std::fs::write(tmp.path().join(pack::PACKS_DIR).join("junk.pack"), "no pack").unwrap();
         assert_eq!(get(&ours, 1), None);
         put(&ours, 1);
         ours.finish();
@@ -750,7 +753,7 @@ mod tests {
         ours.finish();
         assert_eq!(get(&ours, 2), Some(key(2)), "another process's pack");
         assert_eq!(get(&ours, 1), Some(key(1)));
-        assert_eq!(packs(tmp.path()), 2);
+        assert_eq!(packs(tmp.path()), 3);
     }
 
     #[test]

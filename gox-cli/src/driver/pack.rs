@@ -277,6 +277,10 @@ fn read_at(file: &File, offset: u64, len: u64) -> Option<Vec<u8>> {
 #[derive(Default)]
 pub struct PackSet {
     packs: Vec<Pack>,
+    /// Names in `packs/` that are no pack (not a regular file, a damaged
+    /// index): not read again while they are listed. A pack is named only
+    /// once whole, so a name that was no pack never becomes one.
+    rejected: HashSet<OsString>,
     entries: HashMap<Hash, Location>,
     /// Keys found in more than one pack: their other places, tried when
     /// the first holds a damaged entry.
@@ -294,21 +298,24 @@ impl PackSet {
             }
             Err(_) => HashSet::new(),
         };
-        if listed.len() == self.packs.len() && self.packs.iter().all(|p| listed.contains(&p.name)) {
+        self.rejected.retain(|name| listed.contains(name));
+        if listed.len() == self.packs.len() + self.rejected.len() && self.packs.iter().all(|p| listed.contains(&p.name)) {
             return;
         }
         self.packs.retain(|p| listed.contains(&p.name));
-        let known: HashSet<&OsString> = self.packs.iter().map(|p| &p.name).collect();
-        let mut new: Vec<&OsString> = listed.iter().filter(|n| !known.contains(n)).collect();
+        let known: HashSet<&OsString> = self.packs.iter().map(|p| &p.name).chain(&self.rejected).collect();
+        let mut new: Vec<OsString> = listed.iter().filter(|n| !known.contains(n)).cloned().collect();
         new.sort();
-        let opened: Vec<Pack> = new
-            .into_iter()
-            .filter_map(|name| {
-                let (file, modified, index) = open_pack(&dir.join(PACKS_DIR).join(name))?;
-                Some(Pack { name: name.clone(), file, modified, index, refreshed: AtomicBool::new(false) })
-            })
-            .collect();
-        self.packs.extend(opened);
+        for name in new {
+            match open_pack(&dir.join(PACKS_DIR).join(&name)) {
+                Some((file, modified, index)) => {
+                    self.packs.push(Pack { name, file, modified, index, refreshed: AtomicBool::new(false) })
+                }
+                None => {
+                    self.rejected.insert(name);
+                }
+            }
+        }
         self.entries.clear();
         self.more.clear();
         for (i, pack) in self.packs.iter().enumerate() {
