@@ -33,7 +33,7 @@ use std::fs::File;
 use std::io::Write;
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
 
 use sha2::{Digest, Sha256};
@@ -201,10 +201,15 @@ fn unique_name() -> String {
 struct Pack {
     name: OsString,
     file: File,
-    modified: SystemTime,
+    /// The modification time as last read or set (seconds since the
+    /// epoch): a hit sets it again once it is older than an hour, also in
+    /// a process that keeps the pack open for days.
+    modified: AtomicU64,
     index: Vec<Record>,
-    /// Set once a hit has refreshed (or found fresh) the modification time.
-    refreshed: AtomicBool,
+}
+
+fn unix_seconds(time: SystemTime) -> u64 {
+    time.duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }
 
 /// The pack at `path` and its index; `None` unless it is a regular file
@@ -309,7 +314,7 @@ impl PackSet {
         for name in new {
             match open_pack(&dir.join(PACKS_DIR).join(&name)) {
                 Some((file, modified, index)) => {
-                    self.packs.push(Pack { name, file, modified, index, refreshed: AtomicBool::new(false) })
+                    self.packs.push(Pack { name, file, modified: AtomicU64::new(unix_seconds(modified)), index })
                 }
                 None => {
                     self.rejected.insert(name);
@@ -340,11 +345,13 @@ impl PackSet {
         for at in std::iter::once(first).chain(others) {
             let pack = &self.packs[at.pack as usize];
             let Some(found) = read_at(&pack.file, at.offset, at.len).and_then(&mut accept) else { continue };
-            if !pack.refreshed.swap(true, Ordering::Relaxed) {
-                let now = SystemTime::now();
-                if now.duration_since(pack.modified).unwrap_or_default() >= refresh_after {
-                    let _ = pack.file.set_modified(now);
-                }
+            let now = SystemTime::now();
+            let (then, seconds) = (pack.modified.load(Ordering::Relaxed), unix_seconds(now));
+            // One thread refreshes; the others see the new time.
+            if seconds.saturating_sub(then) >= refresh_after.as_secs()
+                && pack.modified.compare_exchange(then, seconds, Ordering::Relaxed, Ordering::Relaxed).is_ok()
+            {
+                let _ = pack.file.set_modified(now);
             }
             return Some(found);
         }
