@@ -170,6 +170,43 @@ fn many_runs_leave_few_packs_and_what_they_stored_still_hits() {
 }
 
 #[test]
+fn processes_merging_packs_at_once_lose_no_entry_and_leave_whole_packs() {
+    let cache = tempfile::tempdir().unwrap();
+    let util = |i: usize| format!("package util\n\nfunc Double(x int) int {{ return x*2 + {i} - {i} }}\n");
+    let p = project();
+    // Sixteen packs: the next run to write one merges.
+    for i in 0..16 {
+        std::fs::write(p.path().join("util/util.gox"), util(i)).unwrap();
+        gox(p.path(), cache.path(), &["check", "./..."]);
+    }
+    assert_eq!(packs(cache.path()).len(), 16);
+    // Four checkouts of the project (the same keys wherever it is), each
+    // with a version of util of its own, checked at once: four packs
+    // written, and each run finds too many.
+    let copies: Vec<_> = (16..20)
+        .map(|i| {
+            let copy = project();
+            std::fs::write(copy.path().join("util/util.gox"), util(i)).unwrap();
+            copy
+        })
+        .collect();
+    std::thread::scope(|s| {
+        for copy in &copies {
+            s.spawn(|| assert_eq!(gox(copy.path(), cache.path(), &["check", "./..."]).2, 0));
+        }
+    });
+    for pack in packs(cache.path()) {
+        assert!(!read_pack(&pack).is_empty(), "{} is whole", pack.display());
+    }
+    assert!(packs(cache.path()).len() < 16, "{:?}", packs(cache.path()));
+    for i in 0..20 {
+        std::fs::write(p.path().join("util/util.gox"), util(i)).unwrap();
+        let (_, err, code) = gox(p.path(), cache.path(), &["check", "--timings", "./..."]);
+        assert_eq!((code, counts(&err).1), (0, 0), "version {i}: {err}");
+    }
+}
+
+#[test]
 fn clean_cache_empties_it() {
     let p = project();
     let cache = tempfile::tempdir().unwrap();
