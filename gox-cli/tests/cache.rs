@@ -206,6 +206,24 @@ fn processes_merging_packs_at_once_lose_no_entry_and_leave_whole_packs() {
     }
 }
 
+#[cfg(unix)]
+#[test]
+fn a_fifo_in_place_of_the_merge_lock_blocks_nothing() {
+    let p = project();
+    let cache = tempfile::tempdir().unwrap();
+    for i in 0..16 {
+        std::fs::write(p.path().join("util/util.gox"), format!("package util\n\nfunc Double(x int) int {{ return x*2 + {i} - {i} }}\n")).unwrap();
+        gox(p.path(), cache.path(), &["check", "./..."]);
+    }
+    let lock = cache.path().join("packs/lock");
+    let _ = std::fs::remove_file(&lock);
+    assert!(Command::new("mkfifo").arg(&lock).status().unwrap().success());
+    // The seventeenth pack: this run would merge, and must not wait on the FIFO.
+    std::fs::write(p.path().join("util/util.gox"), "package util\n\nfunc Double(x int) int { return x + x }\n").unwrap();
+    let (_, err, code) = gox_within(p.path(), cache.path(), &["check", "--timings", "./..."], std::time::Duration::from_secs(30));
+    assert_eq!((code, counts(&err).1), (0, 1), "{err}");
+}
+
 #[test]
 fn clean_cache_empties_it() {
     let p = project();

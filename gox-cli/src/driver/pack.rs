@@ -31,7 +31,7 @@ use std::collections::{HashMap, HashSet};
 use std::ffi::OsString;
 use std::fs::File;
 use std::io::Write;
-use std::os::unix::fs::FileExt;
+use std::os::unix::fs::{FileExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
@@ -208,6 +208,12 @@ struct Pack {
     index: Vec<Record>,
 }
 
+/// Opening a FIFO with this does not wait for the other end.
+#[cfg(target_os = "linux")]
+const NONBLOCK: i32 = libc::O_NONBLOCK;
+#[cfg(not(target_os = "linux"))]
+const NONBLOCK: i32 = 0;
+
 fn unix_seconds(time: SystemTime) -> u64 {
     time.duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }
@@ -215,7 +221,6 @@ fn unix_seconds(time: SystemTime) -> u64 {
 /// The pack at `path` and its index; `None` unless it is a regular file
 /// holding a whole pack whose index checks out.
 fn open_pack(path: &Path) -> Option<(File, SystemTime, Vec<Record>)> {
-    use std::os::unix::fs::OpenOptionsExt;
     // A FIFO would block the open, a device (through a link) never end:
     // look before opening, and again at what was opened (the name may
     // have been replaced in between). O_NONBLOCK keeps even that open
@@ -223,11 +228,7 @@ fn open_pack(path: &Path) -> Option<(File, SystemTime, Vec<Record>)> {
     if !std::fs::metadata(path).ok()?.is_file() {
         return None;
     }
-    #[cfg(target_os = "linux")]
-    let flags = libc::O_NONBLOCK;
-    #[cfg(not(target_os = "linux"))]
-    let flags = 0;
-    let file = std::fs::OpenOptions::new().read(true).custom_flags(flags).open(path).ok()?;
+    let file = std::fs::OpenOptions::new().read(true).custom_flags(NONBLOCK).open(path).ok()?;
     let meta = file.metadata().ok()?;
     if !meta.is_file() {
         return None;
@@ -372,8 +373,11 @@ pub fn compact(dir: &Path, keep: impl Fn(&Hash, &[u8]) -> bool) {
     if list_packs(&packs_dir).len() <= MAX_PACKS {
         return;
     }
-    let Ok(lock) = File::options().create(true).truncate(false).write(true).open(packs_dir.join("lock")) else { return };
-    if lock.try_lock().is_err() {
+    // Opened without waiting, and only a regular file: a FIFO put in its
+    // place must not block the run.
+    let lock = File::options().create(true).truncate(false).write(true).custom_flags(NONBLOCK).open(packs_dir.join("lock"));
+    let Ok(lock) = lock else { return };
+    if !lock.metadata().is_ok_and(|m| m.is_file()) || lock.try_lock().is_err() {
         return;
     }
     // Listed again under the lock: another process may just have merged.
