@@ -130,7 +130,7 @@ fn a_pack_whose_index_is_damaged_is_skipped_whole() {
     let all = packs(cache.path());
     assert_eq!(all.len(), 1, "one run, one pack");
     let mut bytes = std::fs::read(&all[0]).unwrap();
-    // The first index entry's length, grown by one: every entry still
+    // One bit of the first index entry's length flipped: every entry still
     // intact, but the index no longer matches its checksum.
     let index_at = bytes.len() - 48 - 48 * pack_index(&all[0]).len();
     bytes[index_at + 40] ^= 1;
