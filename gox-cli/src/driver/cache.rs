@@ -201,10 +201,8 @@ struct Shared {
     /// read yet, or a [`Cache::finish`] came since (a new pack of ours,
     /// maybe others').
     stale: AtomicBool,
-    /// The pack this run's entries go to, from the first stored on; set
-    /// to `Err` when none could be created (a read-only cache), so as not
-    /// to try again for every entry.
-    pack: Mutex<Result<Option<PackWriter>, ()>>,
+    /// The pack this run's entries go to.
+    pack: Mutex<RunPack>,
     /// Time spent storing entries and writing the pack, and how many
     /// entries were stored.
     write_nanos: AtomicU64,
@@ -243,7 +241,7 @@ impl Cache {
             remote,
             packs: RwLock::new(PackSet::default()),
             stale: AtomicBool::new(true),
-            pack: Mutex::new(Ok(None)),
+            pack: Mutex::new(RunPack::NotYet),
             write_nanos: AtomicU64::new(0),
             written: AtomicU64::new(0),
         };
@@ -426,8 +424,8 @@ impl Cache {
             queue.close();
             let _ = thread.join();
         }
-        let pack = std::mem::replace(&mut *self.shared.pack.lock().unwrap_or_else(|e| e.into_inner()), Ok(None));
-        if let Ok(Some(pack)) = pack {
+        let pack = std::mem::replace(&mut *self.shared.pack.lock().unwrap_or_else(|e| e.into_inner()), RunPack::NotYet);
+        if let RunPack::Writing(pack) = pack {
             let started = Instant::now();
             if let Ok(Some(_)) = pack.commit(&self.shared.dir) {
                 pack::compact(&self.shared.dir, is_intact);
@@ -449,6 +447,16 @@ impl Drop for Cache {
     fn drop(&mut self) {
         self.finish();
     }
+}
+
+/// The pack of a run (of one analysis, in a process that keeps its cache).
+enum RunPack {
+    /// Nothing stored yet: the first entry creates it.
+    NotYet,
+    Writing(PackWriter),
+    /// None could be created (a read-only cache): not tried again for
+    /// every entry.
+    Unavailable,
 }
 
 /// An entry on its way to the disk.
@@ -550,10 +558,10 @@ impl Shared {
         };
         if self.made() {
             let mut pack = self.pack.lock().unwrap_or_else(|e| e.into_inner());
-            if let Ok(None) = *pack {
-                *pack = PackWriter::create(&self.dir).map(Some).ok_or(());
+            if let RunPack::NotYet = *pack {
+                *pack = PackWriter::create(&self.dir).map_or(RunPack::Unavailable, RunPack::Writing);
             }
-            if let Ok(Some(pack)) = pack.as_mut() {
+            if let RunPack::Writing(pack) = &mut *pack {
                 pack.append(&key, &bytes);
             }
         }
