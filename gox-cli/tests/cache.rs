@@ -1,10 +1,13 @@
 //! The build cache, through the real binary: a no-op re-check checks
 //! nothing; a function-body edit re-checks the edited package's cone but
 //! its importers stay cached; an API change re-checks importers; corrupt
-//! entries are ignored; `gox clean -cache` empties the cache.
+//! entries and packs are ignored; many runs leave few packs;
+//! `gox clean -cache` empties the cache.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
+
+use sha2::{Digest, Sha256};
 
 fn gox(dir: &Path, cache: &Path, args: &[&str]) -> (String, String, i32) {
     let out = Command::new(env!("CARGO_BIN_EXE_gox"))
@@ -102,11 +105,13 @@ fn corrupt_cache_entries_are_ignored() {
     let p = project();
     let cache = tempfile::tempdir().unwrap();
     gox(p.path(), cache.path(), &["check", "./..."]);
-    for entry in walk(cache.path()) {
-        let mut bytes = std::fs::read(&entry).unwrap();
-        let mid = bytes.len() / 2;
-        bytes[mid] ^= 0x55;
-        std::fs::write(&entry, &bytes).unwrap();
+    // A byte flipped in the middle of every entry; the indexes stay intact.
+    for pack in packs(cache.path()) {
+        let mut bytes = std::fs::read(&pack).unwrap();
+        for (_, offset, len) in pack_index(&pack) {
+            bytes[(offset + len / 2) as usize] ^= 0x55;
+        }
+        std::fs::write(&pack, &bytes).unwrap();
     }
     let (_, err, code) = gox(p.path(), cache.path(), &["check", "--timings", "./..."]);
     assert_eq!(counts(&err).0, 0, "corrupt entries must not be trusted: {err}");
@@ -118,6 +123,108 @@ fn corrupt_cache_entries_are_ignored() {
 }
 
 #[test]
+fn a_pack_whose_index_is_damaged_is_skipped_whole() {
+    let p = project();
+    let cache = tempfile::tempdir().unwrap();
+    let (first, _, code) = gox(p.path(), cache.path(), &["check", "./..."]);
+    let all = packs(cache.path());
+    assert_eq!(all.len(), 1, "one run, one pack");
+    let mut bytes = std::fs::read(&all[0]).unwrap();
+    // One bit of the first index entry's length flipped: every entry still
+    // intact, but the index no longer matches its checksum.
+    let index_at = bytes.len() - 48 - 48 * pack_index(&all[0]).len();
+    bytes[index_at + 40] ^= 1;
+    std::fs::write(&all[0], &bytes).unwrap();
+    let (out, err, again) = gox(p.path(), cache.path(), &["check", "--timings", "./..."]);
+    assert_eq!((out, again), (first, code), "{err}");
+    assert_eq!(counts(&err).0, 0, "nothing may be taken from a pack whose index fails its checksum: {err}");
+}
+
+#[test]
+fn many_runs_leave_few_packs_and_what_they_stored_still_hits() {
+    let p = project();
+    let cache = tempfile::tempdir().unwrap();
+    let util = |i: usize| format!("package util\n\nfunc Double(x int) int {{ return x*2 + {i} - {i} }}\n");
+    // Each body edit re-checks util alone and writes a pack of one entry.
+    for i in 0..40 {
+        std::fs::write(p.path().join("util/util.gox"), util(i)).unwrap();
+        let (_, err, code) = gox(p.path(), cache.path(), &["check", "--timings", "./..."]);
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(counts(&err).1, if i == 0 { 3 } else { 1 }, "run {i}: {err}");
+        let n = packs(cache.path()).len();
+        assert!(n <= 16, "run {i} left {n} packs");
+    }
+    // Merged or not, every version's entry is still there.
+    for i in [0, 1, 17, 38, 39] {
+        std::fs::write(p.path().join("util/util.gox"), util(i)).unwrap();
+        let (_, err, code) = gox(p.path(), cache.path(), &["check", "--timings", "./..."]);
+        assert_eq!((code, counts(&err).1), (0, 0), "version {i}: {err}");
+    }
+    // Merged packs are whole packs; no temporary file is left behind.
+    let mut keys = 0;
+    for pack in packs(cache.path()) {
+        keys += read_pack(&pack).len();
+    }
+    assert_eq!(keys, 42, "each entry once: util's 40 versions, lib and main");
+    assert!(walk(&cache.path().join("tmp")).is_empty());
+}
+
+#[test]
+fn processes_merging_packs_at_once_lose_no_entry_and_leave_whole_packs() {
+    let cache = tempfile::tempdir().unwrap();
+    let util = |i: usize| format!("package util\n\nfunc Double(x int) int {{ return x*2 + {i} - {i} }}\n");
+    let p = project();
+    // Sixteen packs: the next run to write one merges.
+    for i in 0..16 {
+        std::fs::write(p.path().join("util/util.gox"), util(i)).unwrap();
+        gox(p.path(), cache.path(), &["check", "./..."]);
+    }
+    assert_eq!(packs(cache.path()).len(), 16);
+    // Four checkouts of the project (the same keys wherever it is), each
+    // with a version of util of its own, checked at once: four packs
+    // written, and each run finds too many.
+    let copies: Vec<_> = (16..20)
+        .map(|i| {
+            let copy = project();
+            std::fs::write(copy.path().join("util/util.gox"), util(i)).unwrap();
+            copy
+        })
+        .collect();
+    std::thread::scope(|s| {
+        for copy in &copies {
+            s.spawn(|| assert_eq!(gox(copy.path(), cache.path(), &["check", "./..."]).2, 0));
+        }
+    });
+    for pack in packs(cache.path()) {
+        assert!(!read_pack(&pack).is_empty(), "{} is whole", pack.display());
+    }
+    assert!(packs(cache.path()).len() < 16, "{:?}", packs(cache.path()));
+    for i in 0..20 {
+        std::fs::write(p.path().join("util/util.gox"), util(i)).unwrap();
+        let (_, err, code) = gox(p.path(), cache.path(), &["check", "--timings", "./..."]);
+        assert_eq!((code, counts(&err).1), (0, 0), "version {i}: {err}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_in_place_of_the_merge_lock_blocks_nothing() {
+    let p = project();
+    let cache = tempfile::tempdir().unwrap();
+    for i in 0..16 {
+        std::fs::write(p.path().join("util/util.gox"), format!("package util\n\nfunc Double(x int) int {{ return x*2 + {i} - {i} }}\n")).unwrap();
+        gox(p.path(), cache.path(), &["check", "./..."]);
+    }
+    let lock = cache.path().join("packs/lock");
+    let _ = std::fs::remove_file(&lock);
+    assert!(Command::new("mkfifo").arg(&lock).status().unwrap().success());
+    // The seventeenth pack: this run would merge, and must not wait on the FIFO.
+    std::fs::write(p.path().join("util/util.gox"), "package util\n\nfunc Double(x int) int { return x + x }\n").unwrap();
+    let (_, err, code) = gox_within(p.path(), cache.path(), &["check", "--timings", "./..."], std::time::Duration::from_secs(30));
+    assert_eq!((code, counts(&err).1), (0, 1), "{err}");
+}
+
+#[test]
 fn clean_cache_empties_it() {
     let p = project();
     let cache = tempfile::tempdir().unwrap();
@@ -126,6 +233,60 @@ fn clean_cache_empties_it() {
     let (_, err, code) = gox(p.path(), cache.path(), &["clean", "-cache"]);
     assert_eq!(code, 0, "{err}");
     assert!(walk(cache.path()).is_empty());
+}
+
+/// The packs of a cache directory, by name.
+fn packs(cache: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(cache.join("packs"))
+        .map(|d| d.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "pack")).collect())
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+/// A pack's index: per entry its key, offset and length. Checks the
+/// layout gox writes: entries, index (key, offset, length: 48 bytes per
+/// entry), count, SHA-256 of index and count, magic.
+fn pack_index(path: &Path) -> Vec<([u8; 32], u64, u64)> {
+    let bytes = std::fs::read(path).unwrap();
+    let n = bytes.len();
+    assert_eq!(&bytes[n - 8..], b"GOXPACK1", "{}", path.display());
+    let count = u64::from_le_bytes(bytes[n - 48..n - 40].try_into().unwrap()) as usize;
+    let index_at = n - 48 - 48 * count;
+    assert_eq!(Sha256::digest(&bytes[index_at..n - 40])[..], bytes[n - 40..n - 8], "index checksum of {}", path.display());
+    let u64_at = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap());
+    (0..count)
+        .map(|i| {
+            let at = index_at + 48 * i;
+            let (offset, len) = (u64_at(at + 32), u64_at(at + 40));
+            assert!(offset + len <= index_at as u64);
+            (bytes[at..at + 32].try_into().unwrap(), offset, len)
+        })
+        .collect()
+}
+
+/// A pack's entries: key and bytes.
+fn read_pack(path: &Path) -> Vec<([u8; 32], Vec<u8>)> {
+    let bytes = std::fs::read(path).unwrap();
+    pack_index(path).into_iter().map(|(key, offset, len)| (key, bytes[offset as usize..(offset + len) as usize].to_vec())).collect()
+}
+
+/// Writes a pack of `entries` at `path`, laid out as gox writes them.
+fn write_pack(path: &Path, entries: &[([u8; 32], Vec<u8>)]) {
+    let mut bytes = Vec::new();
+    let mut index = Vec::new();
+    for (key, entry) in entries {
+        index.extend_from_slice(key);
+        index.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+        index.extend_from_slice(&(entry.len() as u64).to_le_bytes());
+        bytes.extend_from_slice(entry);
+    }
+    index.extend_from_slice(&(entries.len() as u64).to_le_bytes());
+    let sum = Sha256::digest(&index);
+    bytes.extend_from_slice(&index);
+    bytes.extend_from_slice(&sum);
+    bytes.extend_from_slice(b"GOXPACK1");
+    std::fs::write(path, bytes).unwrap();
 }
 
 fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
@@ -155,23 +316,27 @@ fn age_days(path: &Path) -> u64 {
 }
 
 #[test]
-fn hits_refresh_entries_and_old_unused_entries_are_trimmed() {
+fn hits_refresh_packs_and_old_unused_packs_are_trimmed() {
     let p = project();
     let cache = tempfile::tempdir().unwrap();
     gox(p.path(), cache.path(), &["check", "./..."]);
     let stamp = cache.path().join("trim.txt");
     assert!(stamp.is_file(), "the first run trims and records it");
-    let entries = walk(cache.path()).into_iter().filter(|e| *e != stamp).collect::<Vec<_>>();
-    assert!(!entries.is_empty());
-    // Entries this build uses, but last used a week ago; an entry nobody
-    // uses and a file of an older cache layout, both as old; and the last
-    // trim two days ago.
+    let entries = packs(cache.path());
+    assert_eq!(entries.len(), 1);
+    // A pack this build uses, but last used a week ago; a pack nobody
+    // uses, an entry file of the previous layout (one file per entry) and
+    // a file of an older layout still, all as old; and the last trim two
+    // days ago.
     for e in &entries {
         set_age(e, 7);
     }
-    let unused = cache.path().join("00".repeat(32));
-    std::fs::write(&unused, "old").unwrap();
+    let unused = cache.path().join("packs").join("unused.pack");
+    write_pack(&unused, &[([0; 32], b"old".to_vec())]);
     set_age(&unused, 7);
+    let old_entry = cache.path().join("00".repeat(32));
+    std::fs::write(&old_entry, "old").unwrap();
+    set_age(&old_entry, 7);
     std::fs::create_dir_all(cache.path().join("ab")).unwrap();
     let old_layout = cache.path().join("ab").join("cdef");
     std::fs::write(&old_layout, "old").unwrap();
@@ -184,8 +349,9 @@ fn hits_refresh_entries_and_old_unused_entries_are_trimmed() {
     for e in &entries {
         assert!(e.is_file() && age_days(e) == 0, "{} was used, so refreshed and kept", e.display());
     }
-    assert!(!unused.exists(), "an entry unused for a week is trimmed");
-    assert!(!old_layout.exists() && !cache.path().join("ab").exists(), "so is an older layout's");
+    assert!(!unused.exists(), "a pack unused for a week is trimmed");
+    assert!(!old_entry.exists(), "so is an entry file of the previous layout");
+    assert!(!old_layout.exists() && !cache.path().join("ab").exists(), "and an older layout's");
     assert_eq!(age_days(&stamp), 0);
 
     // A recent trim means no trimming: an old unused entry survives a day.
@@ -196,7 +362,7 @@ fn hits_refresh_entries_and_old_unused_entries_are_trimmed() {
 }
 
 #[test]
-fn processes_sharing_the_cache_agree_and_leave_whole_entries() {
+fn processes_sharing_the_cache_agree_and_leave_whole_packs() {
     let p = project();
     std::fs::write(p.path().join("util/extra.gox"), "package util\n\nfunc unused() { x := 1 }\n").unwrap();
     let cache = tempfile::tempdir().unwrap();
@@ -223,6 +389,13 @@ fn processes_sharing_the_cache_agree_and_leave_whole_entries() {
     assert_eq!((code, counts(&err).1), (1, 0), "{err}");
     assert_eq!(out.as_bytes(), outputs[0].stdout.as_slice());
     assert!(walk(cache.path()).iter().all(|e| !e.file_name().unwrap().to_string_lossy().starts_with(".tmp")), "no temporary files left");
+    // At most one pack per run (a run that found another's pack already
+    // named wrote fewer entries), each whole.
+    let all = packs(cache.path());
+    assert!((1..=4).contains(&all.len()), "{all:?}");
+    for pack in all {
+        assert!(!read_pack(&pack).is_empty(), "{} is whole", pack.display());
+    }
 }
 
 /// Runs gox with a deadline: a hang is a failure, not a stuck test.
@@ -253,30 +426,19 @@ fn gox_within(dir: &Path, cache: &Path, args: &[&str], limit: std::time::Duratio
     }
 }
 
-/// The entries of a cache directory (not its bookkeeping files).
-fn entries(cache: &Path) -> Vec<std::path::PathBuf> {
-    let mut v: Vec<_> = std::fs::read_dir(cache)
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.is_file() && p.file_name().unwrap().len() == 64)
-        .collect();
-    v.sort();
-    v
-}
-
 #[test]
 fn an_entry_under_another_key_is_a_miss() {
     let p = project();
     let cache = tempfile::tempdir().unwrap();
     let (first, _, code) = gox(p.path(), cache.path(), &["check", "./..."]);
-    let all = entries(cache.path());
-    assert!(all.len() >= 2);
-    // Every entry replaced by its neighbour's valid bytes: nothing matches its key.
-    let bytes: Vec<Vec<u8>> = all.iter().map(|e| std::fs::read(e).unwrap()).collect();
-    for (i, e) in all.iter().enumerate() {
-        std::fs::write(e, &bytes[(i + 1) % bytes.len()]).unwrap();
-    }
+    let all = packs(cache.path());
+    assert_eq!(all.len(), 1);
+    let entries = read_pack(&all[0]);
+    assert!(entries.len() >= 2);
+    // Every key given its neighbour's valid entry, in a valid pack:
+    // nothing matches its key.
+    let swapped: Vec<_> = (0..entries.len()).map(|i| (entries[i].0, entries[(i + 1) % entries.len()].1.clone())).collect();
+    write_pack(&all[0], &swapped);
     let (out, err, again) = gox_within(p.path(), cache.path(), &["check", "--timings", "./..."], std::time::Duration::from_secs(30));
     assert_eq!((out, again), (first, code), "{err}");
     assert_eq!(counts(&err).0, 0, "no entry may be taken for another package: {err}");
@@ -284,18 +446,43 @@ fn an_entry_under_another_key_is_a_miss() {
 
 #[cfg(unix)]
 #[test]
-fn only_regular_files_of_bounded_size_are_read() {
+fn only_regular_files_holding_whole_packs_are_read() {
     let p = project();
     let cache = tempfile::tempdir().unwrap();
     let (first, _, code) = gox(p.path(), cache.path(), &["check", "./..."]);
-    let all = entries(cache.path());
+    let good = packs(cache.path());
+    let entries = read_pack(&good[0]);
+    for pack in &good {
+        std::fs::remove_file(pack).unwrap();
+    }
+    let dir = cache.path().join("packs");
     // A FIFO would block a reader forever; a link to /dev/zero never ends.
-    std::fs::remove_file(&all[0]).unwrap();
-    assert!(Command::new("mkfifo").arg(&all[0]).status().unwrap().success());
-    std::fs::remove_file(&all[1]).unwrap();
-    std::os::unix::fs::symlink("/dev/zero", &all[1]).unwrap();
+    assert!(Command::new("mkfifo").arg(dir.join("fifo.pack")).status().unwrap().success());
+    std::os::unix::fs::symlink("/dev/zero", dir.join("zero.pack")).unwrap();
+    // A trailer claiming more entries than any file holds.
+    let mut huge = vec![0u8; 64];
+    huge.extend_from_slice(&(u64::MAX / 48).to_le_bytes());
+    huge.extend_from_slice(&[0; 32]);
+    huge.extend_from_slice(b"GOXPACK1");
+    std::fs::write(dir.join("huge.pack"), huge).unwrap();
+    // A pack cut short, and one whose (checksummed) index points past its end.
+    let mut whole = Vec::new();
+    write_pack(&dir.join("whole"), &entries);
+    std::io::Read::read_to_end(&mut std::fs::File::open(dir.join("whole")).unwrap(), &mut whole).unwrap();
+    std::fs::remove_file(dir.join("whole")).unwrap();
+    std::fs::write(dir.join("cut.pack"), &whole[..whole.len() - 1]).unwrap();
+    let mut past_end = whole.clone();
+    let body: usize = entries.iter().map(|(_, e)| e.len()).sum();
+    past_end.drain(..body);
+    std::fs::write(dir.join("past-end.pack"), &past_end).unwrap();
+    let (out, err, again) = gox_within(p.path(), cache.path(), &["check", "--timings", "./..."], std::time::Duration::from_secs(30));
+    assert_eq!((out.as_str(), again), (first.as_str(), code), "{err}");
+    assert_eq!(counts(&err).0, 0, "nothing taken from them: {err}");
+    // The run stored its results in a pack of its own, which serves next
+    // to them.
     let (out, err, again) = gox_within(p.path(), cache.path(), &["check", "--timings", "./..."], std::time::Duration::from_secs(30));
     assert_eq!((out, again), (first, code), "{err}");
+    assert_eq!(counts(&err).1, 0, "{err}");
 }
 
 #[test]
@@ -330,12 +517,12 @@ fn unchanged_project_is_answered_from_the_run_record_and_any_change_ends_that() 
 
     // With the build cache's entries gone, only the record can answer
     // without checking (a check would store the entries again).
-    for entry in entries(cache.path()) {
-        std::fs::remove_file(entry).unwrap();
+    for pack in packs(cache.path()) {
+        std::fs::remove_file(pack).unwrap();
     }
     let replayed = gox(p.path(), cache.path(), &["check", "--format", "go", "./..."]);
     assert_eq!(replayed, first);
-    assert!(entries(cache.path()).is_empty(), "the second run checked instead of replaying");
+    assert!(packs(cache.path()).is_empty(), "the second run checked instead of replaying");
 
     // Another command line is another record.
     let json = gox(p.path(), cache.path(), &["check", "--json", "./..."]);

@@ -172,6 +172,8 @@ fn two_machines_share_results_through_nginx() {
     let third = gox(&b, &tmp.path().join("cache-b"), &server.url, &[]);
     assert_eq!((third.code, third.stdout.as_str()), (1, ERROR));
     assert_eq!(third.checked(), ["example.com/team", "example.com/team/p10", "example.com/team/p11", "example.com/team/p12"]);
+    // The rest came from B's own cache: the second run kept what the server gave.
+    assert!(third.stderr.contains("remote cache    0 hits"), "{}", third.stderr);
 
     // Corrupted blobs are detected and the packages checked again.
     for blob in server.blobs() {

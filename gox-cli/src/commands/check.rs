@@ -226,7 +226,7 @@ fn print_timings(analysis: &gox_cli::Analysis, cache: Option<&Cache>, wall: std:
     eprintln!("  check (cpu)     {:>10.1?}", t.check);
     if let Some(cache) = cache {
         let (writing, written) = cache.write_stats();
-        eprintln!("  cache write     {:>10.1?}  ({written} entries, on the writer thread)", writing);
+        eprintln!("  cache write     {:>10.1?}  ({written} entries, on the writer thread; then the pack's index)", writing);
         eprintln!("  local cache     {} hits", cache.local_hits());
     }
     if let Some(remote) = cache.and_then(Cache::remote) {

@@ -43,8 +43,15 @@ pub fn run(args: &CheckArgs) -> Result<Status> {
     debouncer.watcher().watch(&root, RecursiveMode::Recursive).with_context(|| format!("watching {}", root.display()))?;
 
     let mut previous: Option<BTreeSet<String>> = None;
+    // One cache for every check: its packs' indexes are read once.
+    let cache = cache_dir().ok().flatten().map(Cache::open);
     loop {
-        if let Some(status) = check_once(args, format, &mut previous)? {
+        let checked = check_once(args, format, cache.as_ref(), &mut previous);
+        // The results are out: now the check's entries are written.
+        if let Some(cache) = &cache {
+            cache.finish();
+        }
+        if let Some(status) = checked? {
             return Ok(status);
         }
         // Wait for a change that matters, or Ctrl-C.
@@ -82,7 +89,7 @@ fn matters(root: &Path, path: &Path) -> bool {
 
 /// One check. The first prints everything; later ones what changed since
 /// `previous`. `Some(status)` ends the watch (a usage error).
-fn check_once(args: &CheckArgs, format: Format, previous: &mut Option<BTreeSet<String>>) -> Result<Option<Status>> {
+fn check_once(args: &CheckArgs, format: Format, cache: Option<&Cache>, previous: &mut Option<BTreeSet<String>>) -> Result<Option<Status>> {
     let started = Instant::now();
     // A new workspace each time: files are read afresh.
     let ws = match open_workspace(&args.packages, build_config(args), format)? {
@@ -93,8 +100,7 @@ fn check_once(args: &CheckArgs, format: Format, previous: &mut Option<BTreeSet<S
             return Ok(None);
         }
     };
-    let cache = cache_dir().ok().flatten().map(Cache::open);
-    let analysis = match analyze_project_with(&ws, &args.packages, Options { cache: cache.as_ref(), ..Options::default() }) {
+    let analysis = match analyze_project_with(&ws, &args.packages, Options { cache, ..Options::default() }) {
         Ok(a) => a,
         Err(err) => {
             print_message(Severity::Error, &err.to_string(), format);

@@ -3,44 +3,56 @@
 //! fingerprints, the package's own API fingerprint and its diagnostics.
 //!
 //! Location: `$GOXCACHE`, else `gox` under the user's cache directory
-//! (`$XDG_CACHE_HOME` or `~/.cache`). An entry is one file named by the hex
-//! key: the fingerprint and diagnostics as one line of JSON, the package's
-//! export data, and the SHA-256 (hex) of everything before it. It is
-//! written to a file without a name (Linux's `O_TMPFILE`, in `tmp/`) that
-//! is linked into place once whole, else to a temporary file in `tmp/`
-//! renamed into place, so readers never see half an entry; a corrupt or truncated entry fails its checksum and is
-//! ignored. One file per entry, in one directory: a cold check creates as
-//! few inodes as it can. One writer thread per run encodes, checksums and
-//! writes the entries (one write each), so checking never waits on the file
-//! system; the run waits for it before it exits.
+//! (`$XDG_CACHE_HOME` or `~/.cache`). An entry is the fingerprint and
+//! diagnostics as one line of JSON, the package's export data, and the
+//! SHA-256 (hex) of everything before it: the bytes the remote cache
+//! stores per key. Locally, a run appends the entries it stores to one
+//! pack file in `packs/` (see [`super::pack`]): one file created per run,
+//! not one per package, written aside and named once whole, so readers
+//! never see half of one. A corrupt or truncated entry fails its checksum,
+//! an entry under another key fails the key check, and either is a miss.
+//! One writer thread per run encodes, checksums and appends the entries,
+//! so checking never waits on the file system; the run waits for it (and
+//! for the pack's index to be written) before it exits.
 //!
-//! Like Go's build cache, it trims itself: a hit refreshes the entry's
+//! Reading: at the first lookup, the indexes of the packs are read into
+//! memory, so a miss costs no system call and a hit one read. A process
+//! that keeps its [`Cache`] (the language server) lists `packs/` again at
+//! the first lookup after each [`Cache::finish`], picking up its own new
+//! pack and other processes'. A run that finds too many packs merges the
+//! smallest.
+//!
+//! Like Go's build cache, it trims itself: a hit refreshes its pack's
 //! modification time (at most once an hour), and at most once a day a run
-//! deletes the entries nobody used for five days (`trim.txt` records when).
+//! deletes the packs (and files of older layouts) nobody used for five days
+//! (`trim.txt` records when).
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex, RwLock};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant, SystemTime};
 
+use super::pack::{self, PackSet, PackWriter};
 use super::remote::Remote;
 
 use gox_common::{Diagnostic, Label, Severity, SourceMap, Span};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-/// A hit refreshes an entry's modification time when it is older than this.
+/// A hit refreshes its pack's (or a run record's) modification time when it
+/// is older than this.
 const REFRESH_AFTER: Duration = Duration::from_secs(60 * 60);
-/// Entries unused for this long are deleted ...
+/// Packs unused for this long are deleted ...
 const TRIM_AFTER: Duration = Duration::from_secs(5 * 24 * 60 * 60);
 /// ... by a run at most this often.
 const TRIM_INTERVAL: Duration = Duration::from_secs(24 * 60 * 60);
 /// The file whose modification time says when the cache was last trimmed.
 const TRIM_STAMP: &str = "trim.txt";
 
-/// Bumped when the entry format or the meaning of a key changes.
-const FORMAT: &str = "gox-cache-6";
+/// Bumped when the entry format, the layout of the cache or the meaning of a
+/// key changes.
+const FORMAT: &str = "gox-cache-7";
 
 /// Where the build cache lives: `$GOXCACHE`, else `$XDG_CACHE_HOME/gox`,
 /// else `~/.cache/gox`. `GOXCACHE=off` turns the cache off (`Ok(None)`); a
@@ -183,7 +195,16 @@ struct Shared {
     made: std::sync::OnceLock<bool>,
     /// The shared cache behind this one, if any.
     remote: Option<Remote>,
-    /// Time the writer spent storing entries, and how many it stored.
+    /// The packs as last listed, and where each key's entry is.
+    packs: RwLock<PackSet>,
+    /// `packs/` is to be listed again before the next lookup: nothing was
+    /// read yet, or a [`Cache::finish`] came since (a new pack of ours,
+    /// maybe others').
+    stale: AtomicBool,
+    /// The pack this run's entries go to.
+    pack: Mutex<RunPack>,
+    /// Time spent storing entries and writing the pack, and how many
+    /// entries were stored.
     write_nanos: AtomicU64,
     written: AtomicU64,
 }
@@ -218,6 +239,9 @@ impl Cache {
             dir,
             made: std::sync::OnceLock::new(),
             remote,
+            packs: RwLock::new(PackSet::default()),
+            stale: AtomicBool::new(true),
+            pack: Mutex::new(RunPack::NotYet),
             write_nanos: AtomicU64::new(0),
             written: AtomicU64::new(0),
         };
@@ -241,32 +265,23 @@ impl Cache {
         self.local_hits.load(Ordering::Relaxed)
     }
 
-    fn path(&self, key: &Hash) -> PathBuf {
-        self.shared.dir.join(hex::encode(key))
-    }
-
     /// The entry for `key` (paths in it relative to `root`), from the local
-    /// directory or else the remote cache; `None` when absent, corrupt, or
+    /// packs or else the remote cache; `None` when absent, corrupt, or
     /// naming a file the current build does not have.
     pub fn get(&self, key: &Hash, map: &SourceMap, root: &Path) -> Option<Entry> {
-        if let Some(bytes) = read_and_refresh(&self.path(key)) {
-            if let Some(entry) = decode(bytes, key, map, root) {
-                self.local_hits.fetch_add(1, Ordering::Relaxed);
-                return Some(entry);
-            }
+        if let Some(entry) = self.get_local(key, map, root) {
+            self.local_hits.fetch_add(1, Ordering::Relaxed);
+            return Some(entry);
         }
         let remote = self.shared.remote.as_ref()?;
         let bytes = remote.fetch(&hex::encode(key))?;
-        if !self.shared.made() {
-            return decode(bytes, key, map, root).or_else(|| {
-                remote.reject();
-                None
-            });
-        }
-        let local = bytes.clone();
+        let local = self.shared.made().then(|| bytes.clone());
         match decode(bytes, key, map, root) {
             Some(entry) => {
-                write_atomic(&self.shared.dir, &self.path(key), &local);
+                // Kept locally too, in this run's pack.
+                if let Some(bytes) = local {
+                    self.queue(Job::Copy { key: *key, bytes });
+                }
                 Some(entry)
             }
             None => {
@@ -275,15 +290,39 @@ impl Cache {
             }
         }
     }
+
+    /// The entry for `key` in the local packs, their indexes read first if
+    /// this is the first lookup (since the last [`Cache::finish`]).
+    fn get_local(&self, key: &Hash, map: &SourceMap, root: &Path) -> Option<Entry> {
+        if self.shared.stale.load(Ordering::Acquire) {
+            let mut packs = self.shared.packs.write().unwrap_or_else(|e| e.into_inner());
+            // Only the first thread here lists; the others waited for it.
+            if self.shared.stale.swap(false, Ordering::AcqRel) {
+                packs.rescan(&self.shared.dir);
+            }
+        }
+        let packs = self.shared.packs.read().unwrap_or_else(|e| e.into_inner());
+        packs.find(key, REFRESH_AFTER, |bytes| decode(bytes, key, map, root))
+    }
+}
+
+/// The part of an entry's bytes before its checksum, if the checksum holds.
+fn checked_body(bytes: &[u8]) -> Option<&[u8]> {
+    let (body, sum) = bytes.split_at(bytes.len().checked_sub(64)?);
+    (hex::encode(Sha256::digest(body)).as_bytes() == sum).then_some(body)
+}
+
+/// Whether `bytes` is an intact entry written for `key`, without decoding
+/// it: what a pack merge copies. (The writer puts the key first.)
+fn is_intact(key: &Hash, bytes: &[u8]) -> bool {
+    let prefix = format!("{{\"key\":\"{}\"", hex::encode(key));
+    checked_body(bytes).is_some_and(|body| body.starts_with(prefix.as_bytes()))
 }
 
 /// An entry from its bytes: checksum, JSON line, export data.
 fn decode(mut bytes: Vec<u8>, key: &Hash, map: &SourceMap, root: &Path) -> Option<Entry> {
     {
-        let (body, sum) = bytes.split_at(bytes.len().checked_sub(64)?);
-        if hex::encode(Sha256::digest(body)).as_bytes() != sum {
-            return None;
-        }
+        let body = checked_body(&bytes)?;
         let json_len = body.iter().position(|&b| b == b'\n')?;
         let stored: StoredEntry = serde_json::from_slice(&body[..json_len]).ok()?;
         if stored.key != hex::encode(key) {
@@ -356,7 +395,11 @@ impl Cache {
                 .collect(),
             files: files.iter().map(|f| (f.id.0, store_path(&f.path, root))).collect(),
         };
-        let job = Job { key: *key, stored, export };
+        self.queue(Job::Encode { key: *key, stored, export });
+    }
+
+    /// Hands `job` to the writer thread, started by the first job.
+    fn queue(&self, job: Job) {
         let mut writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
         if writer.is_none() {
             *writer = Writer::spawn(&self.shared);
@@ -372,17 +415,29 @@ impl Cache {
     }
 
     /// Waits until every entry given to [`Cache::put`] is written (and
-    /// queued for the remote cache). Later puts start a new writer.
+    /// queued for the remote cache), writes the pack's index and names it,
+    /// and merges packs if there are too many. Later puts start a new
+    /// writer and a new pack; the next lookup lists the packs again.
     pub fn finish(&self) {
         let writer = self.writer.lock().unwrap_or_else(|e| e.into_inner()).take();
         if let Some(Writer { queue, thread }) = writer {
             queue.close();
             let _ = thread.join();
         }
+        let pack = std::mem::replace(&mut *self.shared.pack.lock().unwrap_or_else(|e| e.into_inner()), RunPack::NotYet);
+        if let RunPack::Writing(pack) = pack {
+            let started = Instant::now();
+            if let Ok(Some(_)) = pack.commit(&self.shared.dir) {
+                pack::compact(&self.shared.dir, is_intact);
+            }
+            self.shared.write_nanos.fetch_add(started.elapsed().as_nanos() as u64, Ordering::Relaxed);
+        }
+        self.shared.stale.store(true, Ordering::Release);
     }
 
-    /// Time the writer thread spent encoding, hashing and writing entries,
-    /// and how many it stored.
+    /// Time spent encoding, hashing and writing entries (on the writer
+    /// thread) and writing the pack's index, and how many entries were
+    /// stored.
     pub fn write_stats(&self) -> (Duration, u64) {
         (Duration::from_nanos(self.shared.write_nanos.load(Ordering::Relaxed)), self.shared.written.load(Ordering::Relaxed))
     }
@@ -394,11 +449,22 @@ impl Drop for Cache {
     }
 }
 
+/// The pack of a run (of one analysis, in a process that keeps its cache).
+enum RunPack {
+    /// Nothing stored yet: the first entry creates it.
+    NotYet,
+    Writing(PackWriter),
+    /// None could be created (a read-only cache): not tried again for
+    /// every entry.
+    Unavailable,
+}
+
 /// An entry on its way to the disk.
-struct Job {
-    key: Hash,
-    stored: StoredEntry,
-    export: Vec<u8>,
+enum Job {
+    /// A result of this run: encoded, stored, pushed to the remote cache.
+    Encode { key: Hash, stored: StoredEntry, export: Vec<u8> },
+    /// An entry the remote cache gave: stored as it is.
+    Copy { key: Hash, bytes: Vec<u8> },
 }
 
 /// The thread that writes entries, and the queue feeding it.
@@ -470,33 +536,46 @@ impl Shared {
         *self.made.get_or_init(|| std::fs::create_dir_all(&self.dir).is_ok())
     }
 
-    /// Encodes, checksums and writes one entry, and hands it to the remote
-    /// cache.
+    /// Encodes and checksums one entry, appends it to this run's pack, and
+    /// hands it to the remote cache.
     fn store(&self, job: Job) {
         let started = Instant::now();
-        // Compact JSON has no raw newline: it ends the JSON line.
-        let Ok(json) = serde_json::to_vec(&job.stored) else { return };
-        let mut body = Vec::with_capacity(json.len() + 1 + job.export.len() + 64);
-        body.extend_from_slice(&json);
-        body.push(b'\n');
-        body.extend_from_slice(&job.export);
-        drop(job.export);
-        let sum = hex::encode(Sha256::digest(&body));
-        body.extend_from_slice(sum.as_bytes());
+        let (key, bytes, push) = match job {
+            Job::Encode { key, stored, export } => {
+                // Compact JSON has no raw newline: it ends the JSON line.
+                let Ok(json) = serde_json::to_vec(&stored) else { return };
+                let mut body = Vec::with_capacity(json.len() + 1 + export.len() + 64);
+                body.extend_from_slice(&json);
+                body.push(b'\n');
+                body.extend_from_slice(&export);
+                drop(export);
+                let sum = hex::encode(Sha256::digest(&body));
+                body.extend_from_slice(sum.as_bytes());
+                self.written.fetch_add(1, Ordering::Relaxed);
+                (key, body, true)
+            }
+            Job::Copy { key, bytes } => (key, bytes, false),
+        };
         if self.made() {
-            write_atomic(&self.dir, &self.dir.join(hex::encode(job.key)), &body);
+            let mut pack = self.pack.lock().unwrap_or_else(|e| e.into_inner());
+            if let RunPack::NotYet = *pack {
+                *pack = PackWriter::create(&self.dir).map_or(RunPack::Unavailable, RunPack::Writing);
+            }
+            if let RunPack::Writing(pack) = &mut *pack {
+                pack.append(&key, &bytes);
+            }
         }
-        if let Some(remote) = &self.remote {
-            remote.push(hex::encode(job.key), body);
+        if let (Some(remote), true) = (&self.remote, push) {
+            remote.push(hex::encode(key), bytes);
         }
-        self.written.fetch_add(1, Ordering::Relaxed);
         self.write_nanos.fetch_add(started.elapsed().as_nanos() as u64, Ordering::Relaxed);
     }
 }
 
 impl Cache {
-    /// Deletes the entries unused for [`TRIM_AFTER`] (and whatever an older
-    /// gox left behind as long), unless that was done less than
+    /// Deletes the packs and run records unused for [`TRIM_AFTER`] (and
+    /// whatever an older gox left behind as long, such as the one file per
+    /// entry of earlier layouts), unless that was done less than
     /// [`TRIM_INTERVAL`] ago. Failures only leave files behind.
     pub fn trim(&self) {
         let dir = &self.shared.dir;
@@ -539,8 +618,8 @@ fn age(now: SystemTime, then: SystemTime) -> Duration {
     now.duration_since(then).unwrap_or(Duration::ZERO)
 }
 
-/// The bytes of the entry at `path`; marks it used when its modification
-/// time is older than [`REFRESH_AFTER`].
+/// The bytes of the file at `path` (a run record); marks it used when its
+/// modification time is older than [`REFRESH_AFTER`].
 pub(crate) fn read_and_refresh(path: &Path) -> Option<Vec<u8>> {
     use std::io::Read;
     // Only regular files of a sane size: opening a FIFO would block, and a
@@ -559,13 +638,14 @@ pub(crate) fn read_and_refresh(path: &Path) -> Option<Vec<u8>> {
     (bytes.len() as u64 <= MAX_ENTRY).then_some(bytes)
 }
 
-/// The largest entry read (export data of a huge package is a few MB).
-const MAX_ENTRY: u64 = 256 << 20;
+/// The largest entry (or run record) read (export data of a huge package
+/// is a few MB).
+pub(super) const MAX_ENTRY: u64 = 256 << 20;
 
 /// Temporary files are written here and renamed into the cache: a run
 /// killed while writing leaves its file here, and the next run removes
 /// files older than [`ABANDONED_AFTER`] (no write takes that long).
-const TMP_DIR: &str = "tmp";
+pub(super) const TMP_DIR: &str = "tmp";
 const ABANDONED_AFTER: Duration = Duration::from_secs(10 * 60);
 
 /// Removes temporary files left by killed runs.
@@ -597,20 +677,34 @@ pub(crate) fn write_atomic(dir: &Path, path: &Path, bytes: &[u8]) -> bool {
 /// one directory entry made instead of one made, renamed and removed, and
 /// a run killed while writing leaves nothing behind. `false` when the file
 /// system cannot (no `O_TMPFILE`, no `/proc`) or `path` exists (a corrupt
-/// entry being replaced): then [`write_atomic`] renames a named file.
-#[cfg(target_os = "linux")]
+/// record being replaced): then [`write_atomic`] renames a named file.
 fn write_unnamed(tmp_dir: &Path, path: &Path, bytes: &[u8]) -> bool {
-    use std::ffi::CString;
     use std::io::Write;
+    let Some(mut file) = write_unnamed_file(tmp_dir) else { return false };
+    file.write_all(bytes).is_ok() && link_unnamed(&file, path)
+}
+
+/// A new file without a name in `tmp_dir`, open for reading and writing,
+/// to be named by [`link_unnamed`] once whole; `None` where the file
+/// system or the system cannot (no `O_TMPFILE`).
+#[cfg(target_os = "linux")]
+pub(super) fn write_unnamed_file(tmp_dir: &Path) -> Option<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new().read(true).write(true).custom_flags(libc::O_TMPFILE).mode(0o600).open(tmp_dir).ok()
+}
+
+#[cfg(not(target_os = "linux"))]
+pub(super) fn write_unnamed_file(_tmp_dir: &Path) -> Option<std::fs::File> {
+    None
+}
+
+/// Gives the unnamed `file` the name `path`; `false` when that fails (no
+/// `/proc`, `path` exists, its directory is missing).
+#[cfg(target_os = "linux")]
+pub(super) fn link_unnamed(file: &std::fs::File, path: &Path) -> bool {
+    use std::ffi::CString;
     use std::os::fd::AsRawFd;
     use std::os::unix::ffi::OsStrExt;
-    use std::os::unix::fs::OpenOptionsExt;
-    let Ok(mut file) = std::fs::OpenOptions::new().write(true).custom_flags(libc::O_TMPFILE).mode(0o600).open(tmp_dir) else {
-        return false;
-    };
-    if file.write_all(bytes).is_err() {
-        return false;
-    }
     let (Ok(from), Ok(to)) = (CString::new(format!("/proc/self/fd/{}", file.as_raw_fd())), CString::new(path.as_os_str().as_bytes()))
     else {
         return false;
@@ -621,6 +715,90 @@ fn write_unnamed(tmp_dir: &Path, path: &Path, bytes: &[u8]) -> bool {
 }
 
 #[cfg(not(target_os = "linux"))]
-fn write_unnamed(_tmp_dir: &Path, _path: &Path, _bytes: &[u8]) -> bool {
+pub(super) fn link_unnamed(_file: &std::fs::File, _path: &Path) -> bool {
     false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A distinct key (and fingerprint) per number.
+    fn key(n: u8) -> Hash {
+        Sha256::digest([n]).into()
+    }
+
+    fn put(cache: &Cache, n: u8) {
+        let map = SourceMap::new();
+        cache.put(&key(n), &key(n), &[], vec![n; 100], &[], &map, Path::new("/root"));
+    }
+
+    /// The fingerprint of the entry for key `n`, if `cache` has it.
+    fn get(cache: &Cache, n: u8) -> Option<Hash> {
+        cache.get(&key(n), &SourceMap::new(), Path::new("/root")).map(|e| e.fingerprint)
+    }
+
+    fn packs(dir: &Path) -> usize {
+        std::fs::read_dir(dir.join(pack::PACKS_DIR)).map_or(0, |d| d.flatten().filter(|e| e.path().extension().is_some_and(|x| x == "pack")).count())
+    }
+
+    #[test]
+    fn a_kept_cache_sees_its_own_new_pack_and_others_after_each_finish() {
+        let tmp = tempfile::tempdir().unwrap();
+        let ours = Cache::open(tmp.path().to_path_buf());
+        let theirs = Cache::open(tmp.path().to_path_buf());
+        // A file that is no pack, listed on every scan.
+        std::fs::create_dir_all(tmp.path().join(pack::PACKS_DIR)).unwrap();
+        std::fs::write(tmp.path().join(pack::PACKS_DIR).join("junk.pack"), "no pack").unwrap();
+        assert_eq!(get(&ours, 1), None);
+        put(&ours, 1);
+        ours.finish();
+        assert_eq!(get(&ours, 1), Some(key(1)), "its own pack, once finished");
+        put(&theirs, 2);
+        theirs.finish();
+        // Listed at most once per analysis: after our next finish.
+        assert_eq!(get(&ours, 2), None);
+        ours.finish();
+        assert_eq!(get(&ours, 2), Some(key(2)), "another process's pack");
+        assert_eq!(get(&ours, 1), Some(key(1)));
+        assert_eq!(packs(tmp.path()), 3);
+    }
+
+    #[test]
+    fn packs_merged_away_by_another_process_still_serve_and_their_merge_is_found() {
+        let tmp = tempfile::tempdir().unwrap();
+        let ours = Cache::open(tmp.path().to_path_buf());
+        let theirs = Cache::open(tmp.path().to_path_buf());
+        for n in 0..pack::MAX_PACKS as u8 {
+            put(&theirs, n);
+            theirs.finish();
+        }
+        assert_eq!(packs(tmp.path()), pack::MAX_PACKS);
+        // Ours reads the 16 packs' indexes and holds them open ...
+        assert_eq!(get(&ours, 0), Some(key(0)));
+        // ... while theirs writes a 17th and merges the smallest away.
+        put(&theirs, 100);
+        theirs.finish();
+        assert!(packs(tmp.path()) < pack::MAX_PACKS, "merged: {}", packs(tmp.path()));
+        for n in 0..pack::MAX_PACKS as u8 {
+            assert_eq!(get(&ours, n), Some(key(n)), "entry {n} from a deleted pack still open");
+        }
+        ours.finish();
+        for n in (0..pack::MAX_PACKS as u8).chain([100]) {
+            assert_eq!(get(&ours, n), Some(key(n)), "entry {n} after listing the packs again");
+        }
+    }
+
+    #[test]
+    fn a_merge_copies_only_intact_entries_under_their_own_key() {
+        let body = format!("{{\"key\":\"{}\",\"fingerprint\":\"\"}}\nexport data", hex::encode(key(1)));
+        let mut entry = body.clone().into_bytes();
+        entry.extend_from_slice(hex::encode(Sha256::digest(body.as_bytes())).as_bytes());
+        assert!(is_intact(&key(1), &entry));
+        assert!(!is_intact(&key(2), &entry), "another key");
+        let mut damaged = entry.clone();
+        damaged[body.len() - 1] ^= 1;
+        assert!(!is_intact(&key(1), &damaged), "a flipped byte");
+        assert!(!is_intact(&key(1), &entry[..60]), "shorter than a checksum");
+    }
 }

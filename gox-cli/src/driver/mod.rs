@@ -7,6 +7,7 @@ pub mod graph;
 pub mod importer;
 pub mod imports;
 pub mod load;
+mod pack;
 pub mod source;
 pub mod verify;
 pub mod patterns;

@@ -41,7 +41,8 @@ pub fn spawn(settings: Settings, enc: Encoding, mirror: Arc<StdMirror>, client: 
     std::thread::Builder::new()
         .name("gox-lsp-analysis".into())
         .spawn(move || {
-            let mut worker = Worker { settings, enc, mirror, client, published: HashMap::new() };
+            let cache = settings.cache_dir.clone().map(Cache::open);
+            let mut worker = Worker { settings, cache, enc, mirror, client, published: HashMap::new() };
             worker.run(rx, snapshots);
         })
         .expect("spawning the analysis thread");
@@ -50,6 +51,10 @@ pub fn spawn(settings: Settings, enc: Encoding, mirror: Arc<StdMirror>, client: 
 
 struct Worker {
     settings: Settings,
+    /// The build cache, kept across checks: its packs' indexes are read
+    /// once, and listed again after each check (for new packs, ours or
+    /// another process's).
+    cache: Option<Cache>,
     enc: Encoding,
     mirror: Arc<StdMirror>,
     client: Sender<Message>,
@@ -76,6 +81,7 @@ impl Worker {
             if snapshots.send(Arc::new(snapshot)).is_err() {
                 return;
             }
+            self.finish_cache();
             // The whole module once the typing pauses: a keystroke that
             // comes meanwhile is checked first (the module pass cannot be
             // interrupted once it runs).
@@ -83,9 +89,18 @@ impl Worker {
                 Ok(newer) => next = Some(newer),
                 Err(crossbeam_channel::RecvTimeoutError::Timeout) => {
                     let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.check_module(&job)));
+                    self.finish_cache();
                 }
                 Err(crossbeam_channel::RecvTimeoutError::Disconnected) => return,
             }
+        }
+    }
+
+    /// Writes what the last check stored (once its results are out), so
+    /// that the next check and other processes find it.
+    fn finish_cache(&self) {
+        if let Some(cache) = &self.cache {
+            cache.finish();
         }
     }
 
@@ -126,9 +141,8 @@ impl Worker {
             }
         }
         patterns.sort();
-        let cache = self.settings.cache_dir.clone().map(Cache::open);
         let wants_info = |u: &Unit| open_dirs.contains(&u.dir);
-        let options = Options { cache: cache.as_ref(), info_for: Some(&wants_info), ..Options::default() };
+        let options = Options { cache: self.cache.as_ref(), info_for: Some(&wants_info), ..Options::default() };
         let analysis = if patterns.is_empty() { None } else { analyze_project_with(&ws, &patterns, options).ok() };
         let Some(analysis) = analysis else {
             return Snapshot::new(job.generation, job.root.clone(), job.buffers.clone(), None);
@@ -144,8 +158,7 @@ impl Worker {
     /// whose API changed are checked again.
     fn check_module(&mut self, job: &Job) {
         let Ok(ws) = self.workspace(job) else { return };
-        let cache = self.settings.cache_dir.clone().map(Cache::open);
-        let options = Options { cache: cache.as_ref(), ..Options::default() };
+        let options = Options { cache: self.cache.as_ref(), ..Options::default() };
         let Ok(analysis) = analyze_project_with(&ws, &["./...".to_string()], options) else { return };
         let mut by_file = files_of(&analysis, |_| true, &job.root);
         // Files that had diagnostics and are no longer checked (deleted).
