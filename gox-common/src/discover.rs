@@ -46,31 +46,48 @@ pub struct Discovery {
 /// [`discover_packages`] that goes on past directories it cannot list and
 /// reports each of them: a package in an unreadable directory is an error
 /// of the build, not a package that silently is not there.
+///
+/// The tree is walked a level at a time, the directories of a level listed
+/// in parallel (a project of 3,000 packages is 3,000 directory listings;
+/// listed one after another they were a tenth of a cold check), without
+/// recursion however deep the tree.
 pub fn discover<F: FileSystem + ?Sized>(fs: &F, root: &Path) -> Discovery {
+    use rayon::prelude::*;
     let mut found = Discovery::default();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        let entries = match fs.read_dir_kinds(&dir) {
-            Ok(entries) => entries,
-            Err(err) => {
-                found.errors.push(err);
+    let mut level = vec![root.to_path_buf()];
+    while !level.is_empty() {
+        let listed: Vec<(PathBuf, Result<Vec<(String, EntryKind)>, FsError>)> = level
+            .into_par_iter()
+            .map(|dir| {
+                let entries = fs.read_dir_kinds(&dir);
+                (dir, entries)
+            })
+            .collect();
+        let mut next = Vec::new();
+        for (dir, entries) in listed {
+            let entries = match entries {
+                Ok(entries) => entries,
+                Err(err) => {
+                    found.errors.push(err);
+                    continue;
+                }
+            };
+            if dir != root && entries.iter().any(|(name, kind)| name == MODULE_FILE && *kind == EntryKind::File) {
                 continue;
             }
-        };
-        if dir != root && entries.iter().any(|(name, kind)| name == MODULE_FILE && *kind == EntryKind::File) {
-            continue;
-        }
-        let mut is_package = false;
-        for (name, kind) in entries {
-            match kind {
-                EntryKind::Dir if !is_skipped_dir(&name) => stack.push(dir.join(&name)),
-                EntryKind::File if is_package_file(&name) => is_package = true,
-                _ => {}
+            let mut is_package = false;
+            for (name, kind) in entries {
+                match kind {
+                    EntryKind::Dir if !is_skipped_dir(&name) => next.push(dir.join(&name)),
+                    EntryKind::File if is_package_file(&name) => is_package = true,
+                    _ => {}
+                }
+            }
+            if is_package {
+                found.dirs.push(dir);
             }
         }
-        if is_package {
-            found.dirs.push(dir);
-        }
+        level = next;
     }
     found.dirs.sort();
     found.errors.sort_by(|a, b| a.path().cmp(b.path()));
