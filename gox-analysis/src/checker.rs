@@ -214,6 +214,9 @@ pub struct Checker<'a> {
     /// The function expression of the call being checked (a selector
     /// there may denote a method).
     pub(crate) calling: Option<NodeKey>,
+    /// That function expression as the call writes it (in parentheses or
+    /// not): its record says whether the call is a conversion or a builtin.
+    pub(crate) call_func: Option<NodeKey>,
     /// Whether a named type of this package is valid (not infinitely
     /// expanding), by object key, once walked: each is walked once.
     pub(crate) valid_types: HashMap<usize, bool>,
@@ -264,6 +267,7 @@ impl<'a> Checker<'a> {
             fake_imports: Vec::new(),
             shift_lhs: Default::default(),
             calling: None,
+            call_func: None,
             valid_types: Default::default(),
             nesting_reported: false,
             shared_names: Default::default(),
@@ -435,15 +439,34 @@ impl<'a> Checker<'a> {
 
     /// Records the mode and type of `e`.
     pub fn record_type(&mut self, e: &ast::Expr, mode: Mode, ty: Type) {
-        let key = (e.span.file, e.id);
-        if self.config.no_info && !ty.is_untyped() && !matches!(mode, Mode::MapIndex | Mode::Builtin(_) | Mode::TypeExpr) {
-            // An earlier untyped record of `e` must not outlive this one.
-            if !self.info.types.is_empty() {
-                self.info.types.remove(&key);
-            }
-            return;
+        if self.keeps_type(e, &mode, &ty) {
+            self.info.types.insert((e.span.file, e.id), TypeAndValue { mode, ty });
+        } else {
+            self.drop_type(e);
         }
-        self.info.types.insert(key, TypeAndValue { mode, ty });
+    }
+
+    /// Whether [`Checker::record_type`] keeps a record of `e` with this
+    /// mode and type. Without Info only what the check itself reads back is
+    /// kept: untyped operands (given their final type later), map indexes
+    /// (`m[k].f = v`), and whether a call's function is a type or a builtin
+    /// (conversions and builtins in expression statements, `panic` ending a
+    /// function). Keeping every type expression made the map the size of
+    /// the package, and its growth and lookups a few percent of a check.
+    pub(crate) fn keeps_type(&self, e: &ast::Expr, mode: &Mode, ty: &Type) -> bool {
+        if !self.config.no_info || ty.is_untyped() || matches!(mode, Mode::MapIndex) {
+            return true;
+        }
+        let key = Some((e.span.file, e.id));
+        matches!(mode, Mode::Builtin(_) | Mode::TypeExpr) && (self.calling == key || self.call_func == key)
+    }
+
+    /// Forgets the record of `e`: an earlier untyped record must not
+    /// outlive a typed one.
+    pub(crate) fn drop_type(&mut self, e: &ast::Expr) {
+        if !self.info.types.is_empty() {
+            self.info.types.remove(&(e.span.file, e.id));
+        }
     }
 
     pub(crate) fn record_selection(&mut self, e: &ast::Expr, sel: Selection) {

@@ -155,7 +155,13 @@ impl<'a> Checker<'a> {
             } else {
                 x.ty.clone()
             };
-            self.record_type(e, x.mode.clone(), ty);
+            // Cloning a constant's value only for a record not kept was a
+            // cost of every constant operand.
+            if self.keeps_type(e, &x.mode, &ty) {
+                self.record_type(e, x.mode.clone(), ty);
+            } else {
+                self.drop_type(e);
+            }
         }
     }
 
