@@ -301,8 +301,11 @@ pub struct ImportResolver<F, S = EmbeddedStd> {
     local: LocalResolver<F>,
     mods: ModuleResolver,
     build: BuildConfig,
-    /// Successful resolutions by (importing module, path, external).
-    resolved: Mutex<HashMap<(Option<String>, String, bool), ResolvedPackage>>,
+    /// Successful resolutions by importing module ("" for the std), then
+    /// path and whether it is external: looked up without building a key
+    /// (a project of 3,000 packages resolves 13,000 imports, one after
+    /// another).
+    resolved: Mutex<HashMap<String, HashMap<String, [Option<ResolvedPackage>; 2]>>>,
 }
 
 impl<F: FileSystem> ImportResolver<F, EmbeddedStd> {
@@ -388,17 +391,24 @@ impl<F: FileSystem, S: FileSystem> ImportResolver<F, S> {
         // What an import resolves to depends only on the importing module;
         // only the internal-package rule depends on the importing package.
         let from_module = match from {
-            PackageId::Std(_) => None,
-            PackageId::Module { module, .. } => Some(module.clone()),
+            PackageId::Std(_) => "",
+            PackageId::Module { module, .. } => module.as_str(),
         };
-        let key = (from_module, spec_path.to_string(), external);
-        let memo = self.resolved.lock().unwrap_or_else(|e| e.into_inner()).get(&key).cloned();
+        let memo = self
+            .resolved
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(from_module)
+            .and_then(|paths| paths.get(spec_path))
+            .and_then(|found| found[external as usize].clone());
         if let Some(found) = memo {
-            self.check_internal(from, &found.id)?;
+            self.check_internal_path(from, &found.id, &found.import_path)?;
             return Ok(found);
         }
         let found = self.resolve_uncached(from, spec_path, external)?;
-        self.resolved.lock().unwrap_or_else(|e| e.into_inner()).insert(key, found.clone());
+        let mut memo = self.resolved.lock().unwrap_or_else(|e| e.into_inner());
+        let slot = memo.entry(from_module.to_string()).or_default().entry(spec_path.to_string()).or_default();
+        slot[external as usize] = Some(found.clone());
         Ok(found)
     }
 
@@ -486,7 +496,11 @@ impl<F: FileSystem, S: FileSystem> ImportResolver<F, S> {
     /// Go's rule: a path with an `internal` element may be imported only by
     /// packages in the tree rooted at the parent of the last such element.
     fn check_internal(&self, from: &PackageId, to: &PackageId) -> Result<(), ResolveError> {
-        let path = to.import_path();
+        self.check_internal_path(from, to, &to.import_path())
+    }
+
+    /// [`Self::check_internal`] with `to`'s import path at hand.
+    fn check_internal_path(&self, from: &PackageId, to: &PackageId, path: &str) -> Result<(), ResolveError> {
         let index = if path.ends_with("/internal") {
             Some(path.len() - "internal".len())
         } else if let Some(i) = path.rfind("/internal/") {
@@ -504,7 +518,7 @@ impl<F: FileSystem, S: FileSystem> ImportResolver<F, S> {
         if same_kind && within {
             Ok(())
         } else {
-            Err(ResolveError::Internal { import_path: path })
+            Err(ResolveError::Internal { import_path: path.to_string() })
         }
     }
 
