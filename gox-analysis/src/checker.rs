@@ -217,6 +217,9 @@ pub struct Checker<'a> {
     /// That function expression as the call writes it (in parentheses or
     /// not): its record says whether the call is a conversion or a builtin.
     pub(crate) call_func: Option<NodeKey>,
+    /// How many records in `info.types` have an untyped type: while there
+    /// are none, a typed record has none to replace (most of the time).
+    untyped_records: usize,
     /// Whether a named type of this package is valid (not infinitely
     /// expanding), by object key, once walked: each is walked once.
     pub(crate) valid_types: HashMap<usize, bool>,
@@ -268,6 +271,7 @@ impl<'a> Checker<'a> {
             shift_lhs: Default::default(),
             calling: None,
             call_func: None,
+            untyped_records: 0,
             valid_types: Default::default(),
             nesting_reported: false,
             shared_names: Default::default(),
@@ -440,7 +444,10 @@ impl<'a> Checker<'a> {
     /// Records the mode and type of `e`.
     pub fn record_type(&mut self, e: &ast::Expr, mode: Mode, ty: Type) {
         if self.keeps_type(e, &mode, &ty) {
-            self.info.types.insert((e.span.file, e.id), TypeAndValue { mode, ty });
+            let untyped = ty.is_untyped();
+            let old = self.info.types.insert((e.span.file, e.id), TypeAndValue { mode, ty });
+            self.untyped_records += untyped as usize;
+            self.untyped_records -= old.is_some_and(|o| o.ty.is_untyped()) as usize;
         } else {
             self.drop_type(e);
         }
@@ -461,11 +468,16 @@ impl<'a> Checker<'a> {
         matches!(mode, Mode::Builtin(_) | Mode::TypeExpr) && (self.calling == key || self.call_func == key)
     }
 
-    /// Forgets the record of `e`: an earlier untyped record must not
-    /// outlive a typed one.
+    /// Forgets the untyped record of `e`, if any: it must not outlive a
+    /// typed one. Looked up only while untyped records exist.
     pub(crate) fn drop_type(&mut self, e: &ast::Expr) {
-        if !self.info.types.is_empty() {
-            self.info.types.remove(&(e.span.file, e.id));
+        if self.untyped_records == 0 {
+            return;
+        }
+        let key = (e.span.file, e.id);
+        if self.info.types.get(&key).is_some_and(|old| old.ty.is_untyped()) {
+            self.info.types.remove(&key);
+            self.untyped_records -= 1;
         }
     }
 
