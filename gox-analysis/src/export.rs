@@ -256,12 +256,12 @@ struct Encoder {
     /// the encoder's package keeps them all alive).
     pkg_by_addr: FxMap<usize, u64>,
     foreign: Section,
-    foreign_index: FxMap<usize, u64>,
     local: Vec<Type>,
-    local_index: FxMap<usize, u64>,
     headers: Section,
     table: Section,
-    table_index: FxMap<usize, u64>,
+    /// The reference (index and class) of every named type seen and of
+    /// every table entry, by type address: one lookup per reference.
+    refs: FxMap<usize, u64>,
     /// Types given a table index, kept alive so that their addresses stay unique.
     keep: Vec<Type>,
     bodies: Section,
@@ -285,12 +285,10 @@ impl Encoder {
             pkg_index: FxMap::default(),
             pkg_by_addr: FxMap::default(),
             foreign: Section::default(),
-            foreign_index: FxMap::default(),
             local: Vec::new(),
-            local_index: FxMap::default(),
             headers: Section::default(),
             table: Section::default(),
-            table_index: FxMap::default(),
+            refs: FxMap::default(),
             keep: Vec::new(),
             bodies: Section::default(),
             objects: Section::default(),
@@ -370,16 +368,13 @@ impl Encoder {
                     return Some(PRE_ERROR << 2 | CLASS_PREDECLARED);
                 }
                 let key = type_key(t);
-                if let Some(&i) = self.foreign_index.get(&key) {
-                    return Some(i << 2 | CLASS_FOREIGN);
-                }
-                if let Some(&i) = self.local_index.get(&key) {
-                    return Some(i << 2 | CLASS_LOCAL);
+                if let Some(&r) = self.refs.get(&key) {
+                    return Some(r);
                 }
                 Some(self.add_named(t, n))
             }
             TypeKind::Interface(_) if t.ptr_eq(&u.any_type) => Some(PRE_ANY << 2 | CLASS_PREDECLARED),
-            _ => self.table_index.get(&type_key(t)).map(|&i| i << 2 | CLASS_TABLE),
+            _ => self.refs.get(&type_key(t)).copied(),
         }
     }
 
@@ -415,13 +410,13 @@ impl Encoder {
                 self.foreign.buf.uv(p);
                 self.foreign.buf.uv(name);
                 self.foreign.count += 1;
-                self.foreign_index.insert(key, i);
+                self.refs.insert(key, i << 2 | CLASS_FOREIGN);
                 return i << 2 | CLASS_FOREIGN;
             }
         }
         let i = self.local.len() as u64;
         self.local.push(t.clone());
-        self.local_index.insert(key, i);
+        self.refs.insert(key, i << 2 | CLASS_LOCAL);
         let (name, pkg) = (self.symbol(obj.name), self.obj_pkg(obj));
         self.headers.buf.uv(name);
         self.headers.buf.uv(pkg);
@@ -605,7 +600,7 @@ impl Encoder {
         let i = s.count as u64;
         s.count += 1;
         self.table = s;
-        self.table_index.insert(type_key(t), i);
+        self.refs.insert(type_key(t), i << 2 | CLASS_TABLE);
         self.keep.push(t.clone());
     }
 
