@@ -295,8 +295,6 @@ impl<'a> Checker<'a> {
         format!("(missing {})", mname)
     }
 
-    /// None if `v` implements interface `t`, else go/types' explanation
-    /// `V does not implement T (missing method M)`.
     /// Whether `v` implements `t`, as [`Checker::implements`] decides, without
     /// the explanation: assignability and comparisons ask this in both
     /// directions, and the explanation prints types (which first walks the
@@ -318,19 +316,14 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// Why `v` does not implement `t` (for the error); `None` when it does.
+    /// None if `v` implements interface `t`, else go/types' explanation
+    /// `V does not implement T (missing method M)`.
     pub fn implements(&self, v: &Type, t: &Type) -> Option<String> {
-        let vu = v.underlying();
-        let tu = t.underlying();
-        if vu.is_invalid() || tu.is_invalid() {
+        if self.satisfies(v, t) {
             return None;
         }
-        if let TypeKind::Pointer(b) = vu.kind() {
-            if b.underlying().is_invalid() {
-                return None;
-            }
-        }
-        let TypeKind::Interface(ti) = tu.kind() else {
+        let tu = t.underlying();
+        if !matches!(tu.kind(), TypeKind::Interface(_)) {
             let cause = if is_interface_ptr(&tu) {
                 format!(
                     "type {} is pointer to interface, not interface",
@@ -345,9 +338,6 @@ impl<'a> Checker<'a> {
                 self.type_str(t),
                 cause
             ));
-        };
-        if ti.is_empty() {
-            return None;
         }
         let (m, alt) = self.missing_method(v, t, true)?;
         Some(format!(
