@@ -323,7 +323,6 @@ fn unit_key(ws: &Workspace, graph: &PackageGraph, slots: &[Slot], u: usize) -> H
         .part("goarch", build.goarch.as_bytes())
         .part("tags", build.tags.join(",").as_bytes())
         .part("tests", &[build.tests as u8])
-        // Messages name paths relative to where gox runs.
         // Messages name paths relative to where gox runs; entries serve the
         // project wherever it is checked out, so paths are keyed relative
         // to the module root.
