@@ -501,9 +501,12 @@ impl ExprKind {
 impl Expr {
     /// The span of the `len`-byte token at offset `pos` of this
     /// expression's file (the brackets of [`ExprKind::Call`] and
-    /// [`ExprKind::CompositeLit`]).
+    /// [`ExprKind::CompositeLit`]). It ends where the expression ends at
+    /// the latest: a bracket missing at the end of the file (a syntax
+    /// error) is an empty span there, as the parser gave it.
     pub fn token_span(&self, pos: u32, len: u32) -> Span {
-        Span::new(self.span.file, pos, pos + len)
+        let end = pos.saturating_add(len).min(self.span.hi.max(pos));
+        Span::new(self.span.file, pos, end)
     }
 
     /// `self` without any enclosing parentheses.
