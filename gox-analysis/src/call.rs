@@ -30,10 +30,8 @@ impl<'a> Checker<'a> {
         let rparen = e.token_span(*rparen, 1);
         let fu = func.unparen();
         let saved = std::mem::replace(&mut self.calling, Some((fu.span.file, fu.id)));
-        let saved_func = std::mem::replace(&mut self.call_func, Some((func.span.file, func.id)));
         let mut x = self.raw_expr(func, None, true);
         self.calling = saved;
-        self.call_func = saved_func;
         match x.mode.clone() {
             Mode::Invalid => {
                 self.use_exprs(args);

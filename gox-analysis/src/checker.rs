@@ -214,9 +214,6 @@ pub struct Checker<'a> {
     /// The function expression of the call being checked (a selector
     /// there may denote a method).
     pub(crate) calling: Option<NodeKey>,
-    /// That function expression as the call writes it (in parentheses or
-    /// not): its record says whether the call is a conversion or a builtin.
-    pub(crate) call_func: Option<NodeKey>,
     /// How many records in `info.types` have an untyped type: while there
     /// are none, a typed record has none to replace (most of the time).
     untyped_records: usize,
@@ -270,7 +267,6 @@ impl<'a> Checker<'a> {
             fake_imports: Vec::new(),
             shift_lhs: Default::default(),
             calling: None,
-            call_func: None,
             untyped_records: 0,
             valid_types: Default::default(),
             nesting_reported: false,
@@ -456,16 +452,17 @@ impl<'a> Checker<'a> {
     /// Whether [`Checker::record_type`] keeps a record of `e` with this
     /// mode and type. Without Info only what the check itself reads back is
     /// kept: untyped operands (given their final type later), map indexes
-    /// (`m[k].f = v`), and whether a call's function is a type or a builtin
-    /// (conversions and builtins in expression statements, `panic` ending a
-    /// function). Keeping every type expression made the map the size of
-    /// the package, and its growth and lookups a few percent of a check.
+    /// (`m[k].f = v`), and whether a call's function (without parentheses:
+    /// `calling`) is a type or a builtin (conversions and builtins in
+    /// expression statements, `panic` ending a function). Keeping every
+    /// type expression made the map the size of the package, and its growth
+    /// and lookups a few percent of a check.
     pub(crate) fn keeps_type(&self, e: &ast::Expr, mode: &Mode, ty: &Type) -> bool {
         if !self.config.no_info || ty.is_untyped() || matches!(mode, Mode::MapIndex) {
             return true;
         }
         let key = Some((e.span.file, e.id));
-        matches!(mode, Mode::Builtin(_) | Mode::TypeExpr) && (self.calling == key || self.call_func == key)
+        matches!(mode, Mode::Builtin(_) | Mode::TypeExpr) && self.calling == key
     }
 
     /// Forgets the untyped record of `e`, if any: it must not outlive a

@@ -29,10 +29,11 @@ impl<'a> Checker<'a> {
             StmtKind::Labeled { label, stmt, .. } => self.is_terminating(stmt, Some(label.name)),
             StmtKind::Expr(e) => {
                 if let ExprKind::Call { func, .. } = &e.unparen().kind {
+                    let func = func.unparen();
                     if let Some(tv) = self.info.types.get(&(func.span.file, func.id)) {
                         return matches!(tv.mode, Mode::Builtin(Builtin::Panic));
                     }
-                    if let ExprKind::Ident(id) = &func.unparen().kind {
+                    if let ExprKind::Ident(id) = &func.kind {
                         return self.info.uses.get(&(id.span.file, id.id)).is_some_and(|o| matches!(o.kind, ObjectKind::Builtin(Builtin::Panic)));
                     }
                 }

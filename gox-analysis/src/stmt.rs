@@ -323,6 +323,9 @@ impl<'a> Checker<'a> {
     fn expr_kind_class(&self, e: &ast::Expr) -> ExprKindClass {
         match &e.unparen().kind {
             ExprKind::Call { func, .. } => {
+                // The record of the function without parentheses: the one
+                // kept without Info (see Checker::keeps_type).
+                let func = func.unparen();
                 match self.info.types.get(&(func.span.file, func.id)).map(|tv| &tv.mode) {
                     Some(Mode::TypeExpr) => ExprKindClass::Conversion,
                     Some(Mode::Builtin(b)) => {
