@@ -313,10 +313,16 @@ fn checked_body(bytes: &[u8]) -> Option<&[u8]> {
 }
 
 /// Whether `bytes` is an intact entry written for `key`, without decoding
-/// it: what a pack merge copies. (The writer puts the key first.)
+/// its diagnostics and export data: what a pack merge copies.
 fn is_intact(key: &Hash, bytes: &[u8]) -> bool {
-    let prefix = format!("{{\"key\":\"{}\"", hex::encode(key));
-    checked_body(bytes).is_some_and(|body| body.starts_with(prefix.as_bytes()))
+    /// The one field a merge needs of an entry's JSON line.
+    #[derive(Deserialize)]
+    struct KeyOnly {
+        key: String,
+    }
+    let Some(body) = checked_body(bytes) else { return false };
+    let json = body.split(|&b| b == b'\n').next().unwrap_or_default();
+    serde_json::from_slice::<KeyOnly>(json).is_ok_and(|stored| stored.key == hex::encode(key))
 }
 
 /// An entry from its bytes: checksum, JSON line, export data.
