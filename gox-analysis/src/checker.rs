@@ -437,11 +437,12 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// Records the mode and type of `e`.
-    pub fn record_type(&mut self, e: &ast::Expr, mode: Mode, ty: Type) {
-        if self.keeps_type(e, &mode, &ty) {
+    /// Records the mode and type of `e`. The mode (a constant's value
+    /// included) is cloned only for a record that is kept.
+    pub fn record_type(&mut self, e: &ast::Expr, mode: &Mode, ty: Type) {
+        if self.keeps_type(e, mode, &ty) {
             let untyped = ty.is_untyped();
-            let old = self.info.types.insert((e.span.file, e.id), TypeAndValue { mode, ty });
+            let old = self.info.types.insert((e.span.file, e.id), TypeAndValue { mode: mode.clone(), ty });
             self.untyped_records += untyped as usize;
             self.untyped_records -= old.is_some_and(|o| o.ty.is_untyped()) as usize;
         } else {
@@ -457,7 +458,7 @@ impl<'a> Checker<'a> {
     /// expression statements, `panic` ending a function). Keeping every
     /// type expression made the map the size of the package, and its growth
     /// and lookups a few percent of a check.
-    pub(crate) fn keeps_type(&self, e: &ast::Expr, mode: &Mode, ty: &Type) -> bool {
+    fn keeps_type(&self, e: &ast::Expr, mode: &Mode, ty: &Type) -> bool {
         if !self.config.no_info || ty.is_untyped() || matches!(mode, Mode::MapIndex) {
             return true;
         }
@@ -467,7 +468,7 @@ impl<'a> Checker<'a> {
 
     /// Forgets the untyped record of `e`, if any: it must not outlive a
     /// typed one. Looked up only while untyped records exist.
-    pub(crate) fn drop_type(&mut self, e: &ast::Expr) {
+    fn drop_type(&mut self, e: &ast::Expr) {
         if self.untyped_records == 0 {
             return;
         }

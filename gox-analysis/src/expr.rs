@@ -155,13 +155,7 @@ impl<'a> Checker<'a> {
             } else {
                 x.ty.clone()
             };
-            // Cloning a constant's value only for a record not kept was a
-            // cost of every constant operand.
-            if self.keeps_type(e, &x.mode, &ty) {
-                self.record_type(e, x.mode.clone(), ty);
-            } else {
-                self.drop_type(e);
-            }
+            self.record_type(e, &x.mode, ty);
         }
     }
 
@@ -630,7 +624,7 @@ impl<'a> Checker<'a> {
             Mode::Constant(v) => Mode::Constant(v),
             m => m,
         };
-        self.record_type(e, mode, newt);
+        self.record_type(e, &mode, newt);
     }
 
     pub(crate) fn is_shift_lhs(&self, e: &ast::Expr) -> bool {
