@@ -277,14 +277,19 @@ struct Encoder {
 
 impl Encoder {
     fn new(pkg: &Package) -> Encoder {
+        // Sized for the package up front: growing the maps one doubling at
+        // a time was most of their cost. Each package-level object brings
+        // a few names (fields, methods, parameters) and types.
+        let objects = pkg.scope.len();
+        let names = 4 * objects + 16;
         let mut e = Encoder {
             own: pkg.id.clone(),
             known: FxMap::default(),
             unwalked: pkg.imports.iter().cloned().collect(),
             strings: Buf::default(),
             string_count: 0,
-            string_index: FxMap::default(),
-            symbol_index: FxMap::default(),
+            string_index: FxMap::with_capacity_and_hasher(names, Default::default()),
+            symbol_index: FxMap::with_capacity_and_hasher(names, Default::default()),
             pkgs: Buf::default(),
             pkg_index: FxMap::default(),
             pkg_by_addr: FxMap::default(),
@@ -292,7 +297,7 @@ impl Encoder {
             local: Vec::new(),
             headers: Section::default(),
             table: Section::default(),
-            refs: FxMap::default(),
+            refs: FxMap::with_capacity_and_hasher(2 * objects + 16, Default::default()),
             keep: Vec::new(),
             bodies: Section::default(),
             objects: Section::default(),

@@ -82,18 +82,29 @@ pub fn build_constraint(
 ) -> Result<gox_common::constraint::HeaderConstraint, gox_common::constraint::HeaderError> {
     use gox_common::constraint::{header_constraint, HeaderComment};
     let end = file.package_span.lo;
+    // Lines are counted in the header only, in one pass (the offsets asked
+    // for only grow): the file's whole line table is not needed to load it.
+    let text = source.text.as_bytes();
+    let (mut line, mut counted) = (1u32, 0usize);
+    let mut line_at = |offset: u32| {
+        let offset = (offset as usize).clamp(counted, text.len());
+        line += text[counted..offset].iter().filter(|&&b| b == b'\n').count() as u32;
+        counted = offset;
+        line
+    };
     let comments: Vec<HeaderComment<'_>> = file
         .comments
         .iter()
         .flat_map(|group| &group.list)
         .take_while(|c| c.span.hi <= end)
         .map(|c| HeaderComment {
-            line: source.line_col(c.span.lo).line,
-            end_line: source.line_col(c.span.hi.saturating_sub(1).max(c.span.lo)).line,
+            line: line_at(c.span.lo),
+            end_line: line_at(c.span.hi.saturating_sub(1).max(c.span.lo)),
             text: &c.text,
         })
         .collect();
-    header_constraint(&comments, source.line_col(end).line)
+    let package_line = line_at(end);
+    header_constraint(&comments, package_line)
 }
 
 /// Parses only the package clause and the import declarations (the

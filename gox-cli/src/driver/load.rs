@@ -312,6 +312,40 @@ fn file_name(path: &Path) -> String {
     path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
 }
 
+/// One distinct import of a package, resolved.
+struct Resolved {
+    spec: ast::ImportSpec,
+    target: Result<ResolvedPackage, ResolveError>,
+    /// For a path that names nothing: the closest one that does.
+    help: Option<String>,
+}
+
+/// Resolves the imports of package `from`, each distinct path once (the
+/// first spec that names it stands for all).
+fn resolve_imports(ws: &Workspace, from: &PackageId, specs: Vec<ast::ImportSpec>) -> Vec<Resolved> {
+    let mut seen: rustc_hash::FxHashSet<(&str, bool)> = Default::default();
+    let mut firsts = Vec::with_capacity(specs.len());
+    for (i, spec) in specs.iter().enumerate() {
+        if seen.insert((spec.path.as_str(), spec.is_external())) {
+            firsts.push(i);
+        }
+    }
+    drop(seen);
+    let mut specs: Vec<Option<ast::ImportSpec>> = specs.into_iter().map(Some).collect();
+    firsts
+        .into_iter()
+        .filter_map(|i| specs[i].take())
+        .map(|spec| {
+            let target = ws.resolver.resolve(from, &spec.path, spec.is_external());
+            let help = match &target {
+                Err(err) => import_suggestion(ws.resolver.fs().as_ref(), &spec.path, err, spec.is_external()),
+                Ok(_) => None,
+            };
+            Resolved { spec, target, help }
+        })
+        .collect()
+}
+
 /// Loads the graph reachable from `roots`. Resolution failures become
 /// failed [`Import`]s, reported by the checker at the import spec.
 pub fn load_graph(ws: &Workspace, map: &SourceMap, roots: Vec<Root>) -> PackageGraph {
@@ -335,10 +369,18 @@ pub fn load_graph(ws: &Workspace, map: &SourceMap, roots: Vec<Root>) -> PackageG
         }
     }
     while !frontier.is_empty() {
-        let loaded: Vec<Loaded> =
-            frontier.par_iter().map(|p| load_package(ws, map, &p.package, p.files.as_deref())).collect();
+        // Headers are read and imports resolved on the pool; only numbering
+        // the packages found is sequential.
+        let loaded: Vec<(Loaded, Vec<Resolved>)> = frontier
+            .par_iter()
+            .map(|p| {
+                let mut loaded = load_package(ws, map, &p.package, p.files.as_deref());
+                let resolved = resolve_imports(ws, &p.package.id, std::mem::take(&mut loaded.imports));
+                (loaded, resolved)
+            })
+            .collect();
         let current = std::mem::take(&mut frontier);
-        for (pending, loaded) in current.into_iter().zip(loaded) {
+        for (pending, (loaded, resolved)) in current.into_iter().zip(loaded) {
             let rp = pending.package;
             let mut unit = Unit {
                 id: rp.id.clone(),
@@ -364,36 +406,27 @@ pub fn load_graph(ws: &Workspace, map: &SourceMap, roots: Vec<Root>) -> PackageG
                     diagnostics.append(&mut unit.diagnostics);
                 }
             }
-            let mut seen: rustc_hash::FxHashSet<(String, bool)> = Default::default();
-            for spec in loaded.imports {
-                if !seen.insert((spec.path.clone(), spec.is_external())) {
-                    continue;
-                }
-                let target = match ws.resolver.resolve(&unit.id, &spec.path, spec.is_external()) {
+            for Resolved { spec, target, help } in resolved {
+                let target = match target {
                     Ok(dep) => {
                         if let Some(warning) = dep.shadow_warning(&ws.cwd) {
                             unit.diagnostics.push(Diagnostic::warning(spec.path_span, warning));
                         }
-                        let idx = *index.entry(dep.id.clone()).or_insert_with(|| {
-                            frontier.push(Pending { package: dep, files: None, explicit: false, is_root: false });
-                            next += 1;
-                            next - 1
-                        });
+                        let idx = match index.get(&dep.id) {
+                            Some(&idx) => idx,
+                            None => {
+                                index.insert(dep.id.clone(), next);
+                                frontier.push(Pending { package: dep, files: None, explicit: false, is_root: false });
+                                next += 1;
+                                next - 1
+                            }
+                        };
                         Ok(idx)
                     }
                     Err(err) => Err(ImportFailure::Resolve(err)),
                 };
-                let help = match &target {
-                    Err(ImportFailure::Resolve(err)) => import_suggestion(ws.resolver.fs().as_ref(), &spec.path, err, spec.is_external()),
-                    _ => None,
-                };
-                unit.imports.push(Import {
-                    path: spec.path.clone(),
-                    external: spec.is_external(),
-                    span: spec.path_span,
-                    target,
-                    help,
-                });
+                let external = spec.is_external();
+                unit.imports.push(Import { path: spec.path, external, span: spec.path_span, target, help });
             }
             units.push(unit);
             unusable.push(loaded.unusable);

@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use gox_common::discover::discover;
 use gox_common::paths::normalize;
 use gox_common::{Diagnostic, FileSystem, SourceMap};
-use gox_module::PackageId;
+use gox_module::{PackageId, ResolveError, ResolvedPackage};
+use rayon::prelude::*;
 
 use super::load::Root;
 use super::source::path_diagnostic;
@@ -126,9 +127,11 @@ fn expand_one(ws: &Workspace, map: &SourceMap, pattern: &str, out: &mut Expansio
         // The roots so far, to add each package once in linear time (./...
         // may match 20,000 directories).
         let mut have: HashSet<PackageId> = out.roots.iter().map(|r| r.package.id.clone()).collect();
-        for d in dirs {
-            let Some(id) = ws.resolver.package_for_dir(&d) else { continue };
-            let package = ws.resolver.package(&id).map_err(|e| PatternError(e.message(&ws.cwd)))?;
+        // Each directory's package is found on the pool, in order.
+        let packages: Vec<Option<Result<ResolvedPackage, ResolveError>>> =
+            dirs.par_iter().map(|d| ws.resolver.package_for_dir(d).map(|id| ws.resolver.package(&id))).collect();
+        for package in packages.into_iter().flatten() {
+            let package = package.map_err(|e| PatternError(e.message(&ws.cwd)))?;
             if have.insert(package.id.clone()) {
                 out.roots.push(Root { package, files: None, explicit: !recursive });
             }

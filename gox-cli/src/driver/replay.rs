@@ -18,6 +18,7 @@
 //! changed less than [`RACY`] before it started writes no record; the next
 //! run does the work (from the build cache) and records then.
 
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
@@ -95,10 +96,24 @@ impl<F: FileSystem> RecordingFs<F> {
         RecordingFs { inner, seen: Mutex::default() }
     }
 
+    /// Stamps `path` the first time it is asked about. The stat happens
+    /// outside the lock: the loader's threads ask about files at once.
     fn note(&self, path: &Path) {
+        if self.seen.lock().unwrap_or_else(PoisonError::into_inner).contains_key(path) {
+            return;
+        }
+        let stamp = Seen::of(path);
         let mut seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
-        if !seen.contains_key(path) {
-            seen.insert(path.to_path_buf(), Seen::of(path));
+        match seen.entry(path.to_path_buf()) {
+            Entry::Vacant(entry) => {
+                entry.insert(stamp);
+            }
+            // Two threads stamped it at once and saw it differ: it changed
+            // during the run, and no later run may replay this one.
+            Entry::Occupied(mut entry) if *entry.get() != stamp => {
+                entry.insert(Seen::Unreadable("changed during the run".to_string()));
+            }
+            Entry::Occupied(_) => {}
         }
     }
 

@@ -19,13 +19,31 @@ pub fn read_source<F: FileSystem + ?Sized>(
         Ok(bytes) => bytes,
         Err(err) => return Err(path_diagnostic(map, path, &format!("cannot read file: {}", err.reason()))),
     };
-    let (text, bad) = gox_syntax::decode_source(&bytes);
+    let (text, bad) = match shared_str(bytes) {
+        Ok(text) => (text, Vec::new()),
+        Err(bytes) => {
+            let (text, bad) = gox_syntax::decode_source(&bytes);
+            (Arc::from(text), bad)
+        }
+    };
     let file = map.add(path, text);
     let diags = bad
         .into_iter()
         .map(|o| Diagnostic::error(Span::new(file.id, o, o + 1), gox_syntax::INVALID_UTF8))
         .collect();
     Ok((file, diags))
+}
+
+/// The bytes as text without copying them, when they are UTF-8: the
+/// source map then shares the buffer the file system read (and may keep).
+fn shared_str(bytes: Arc<[u8]>) -> Result<Arc<str>, Arc<[u8]>> {
+    if std::str::from_utf8(&bytes).is_err() {
+        return Err(bytes);
+    }
+    // SAFETY: `str` is `[u8]` known to be UTF-8, with the same layout and
+    // metadata (the length); the bytes were checked just above and nothing
+    // can change them behind a shared `Arc`.
+    Ok(unsafe { Arc::from_raw(Arc::into_raw(bytes) as *const str) })
 }
 
 /// An error about a path as a whole (a directory, an unreadable file),
