@@ -17,6 +17,12 @@ impl<'a> Checker<'a> {
     /// the blank identifier) in `context` ("assignment", "argument",
     /// "return statement", ...). Untyped operands get their final type.
     pub fn assignment(&mut self, x: &mut Operand<'a>, t: Option<&Type>, context: &str) {
+        self.assignment_in(x, t, &context)
+    }
+
+    /// [`Checker::assignment`] with a context that is written out only
+    /// when there is an error to report (`argument to f`).
+    pub(crate) fn assignment_in(&mut self, x: &mut Operand<'a>, t: Option<&Type>, context: &dyn std::fmt::Display) {
         match x.mode {
             Mode::Invalid => return,
             Mode::Constant(_) | Mode::Variable | Mode::MapIndex | Mode::Value | Mode::CommaOk => {}

@@ -191,9 +191,9 @@ impl<'a> Checker<'a> {
             self.error(at, msg);
             return;
         }
-        let context = format!("argument to {}", expr_string(func));
+        let context = ArgumentTo(func);
         for (a, t) in args.iter_mut().zip(params.iter()) {
-            self.assignment(a, Some(t), &context);
+            self.assignment_in(a, Some(t), &context);
         }
     }
 
@@ -449,5 +449,16 @@ fn strip_receiver(m: &Obj) -> Type {
             variadic: s.variadic,
         })),
         _ => Type::invalid(),
+    }
+}
+
+/// `argument to f`, the context of a call's arguments, written only for an
+/// error message (most calls have none, and the callee's text costs
+/// allocations).
+struct ArgumentTo<'e>(&'e ast::Expr);
+
+impl std::fmt::Display for ArgumentTo<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "argument to {}", expr_string(self.0))
     }
 }

@@ -169,7 +169,7 @@ pub struct Environment {
 
 /// A function body to check after all package-level declarations.
 pub(crate) struct DelayedBody<'a> {
-    pub name: String,
+    pub name: &'static str,
     pub decl: Option<Obj>,
     pub sig: Type,
     pub body: &'a ast::Block,

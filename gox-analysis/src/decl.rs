@@ -612,7 +612,7 @@ impl<'a> Checker<'a> {
         obj.set_type(sig.clone());
         if let Some(body) = &f.body {
             self.delayed.push(DelayedBody {
-                name: f.name.name.as_str().to_string(),
+                name: f.name.name.as_str(),
                 decl: Some(obj.clone()),
                 sig,
                 body,
@@ -628,7 +628,7 @@ impl<'a> Checker<'a> {
         while i < self.delayed.len() {
             let d = &self.delayed[i];
             let (name, decl, sig, body, scope) = (
-                d.name.clone(),
+                d.name,
                 d.decl.clone(),
                 d.sig.clone(),
                 d.body,
@@ -636,7 +636,7 @@ impl<'a> Checker<'a> {
             );
             let saved_env = std::mem::take(&mut self.env);
             self.env.decl = decl;
-            self.func_body(&name, &sig, body, scope);
+            self.func_body(name, &sig, body, scope);
             self.env = saved_env;
             i += 1;
         }

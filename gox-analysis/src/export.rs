@@ -45,6 +45,7 @@
 //! as in the exported one. An interface's full method set is not written:
 //! it is computed again from its methods and embedded interfaces.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
@@ -252,7 +253,8 @@ struct Encoder {
     unwalked: std::collections::VecDeque<Arc<Package>>,
     strings: Buf,
     string_count: usize,
-    string_index: FxMap<String, u64>,
+    /// Names (interned, so borrowed for the process) and other strings.
+    string_index: FxMap<Cow<'static, str>, u64>,
     symbol_index: FxMap<Symbol, u64>,
     pkgs: Buf,
     pkg_index: FxMap<String, u64>,
@@ -309,13 +311,23 @@ impl Encoder {
     }
 
     fn string(&mut self, s: &str) -> u64 {
-        if let Some(&i) = self.string_index.get(s) {
-            return i;
-        }
+        self.string_in(s).unwrap_or_else(|| self.add_string(Cow::Owned(s.to_string())))
+    }
+
+    /// The index of a string that lives for the process (a symbol's).
+    fn static_string(&mut self, s: &'static str) -> u64 {
+        self.string_in(s).unwrap_or_else(|| self.add_string(Cow::Borrowed(s)))
+    }
+
+    fn string_in(&self, s: &str) -> Option<u64> {
+        self.string_index.get(s).copied()
+    }
+
+    fn add_string(&mut self, s: Cow<'static, str>) -> u64 {
         let i = self.string_count as u64;
         self.string_count += 1;
         self.strings.bytes(s.as_bytes());
-        self.string_index.insert(s.to_string(), i);
+        self.string_index.insert(s, i);
         i
     }
 
@@ -323,7 +335,7 @@ impl Encoder {
         if let Some(&i) = self.symbol_index.get(&s) {
             return i;
         }
-        let i = self.string(s.as_str());
+        let i = self.static_string(s.as_str());
         self.symbol_index.insert(s, i);
         i
     }

@@ -155,6 +155,13 @@ impl Scope {
         }
     }
 
+    /// Calls `f` with each nested scope, without copying the list.
+    pub(crate) fn for_each_child(&self, mut f: impl FnMut(&Arc<Scope>)) {
+        for child in self.children.lock().unwrap_or_else(|e| e.into_inner()).iter() {
+            f(child);
+        }
+    }
+
     pub fn children(&self) -> Vec<Arc<Scope>> {
         self.children
             .lock()

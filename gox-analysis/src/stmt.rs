@@ -138,11 +138,11 @@ impl<'a> Checker<'a> {
         for v in unused {
             self.error(v.span, format!("{} declared but not used", v.name()));
         }
-        for child in scope.children() {
+        scope.for_each_child(|child| {
             if child.kind != ScopeKind::Func {
-                self.usage(&child);
+                self.usage(child);
             }
-        }
+        });
     }
 
     fn stmt_list(&mut self, ctxt: StmtContext, list: &'a [ast::Stmt]) {

@@ -302,7 +302,7 @@ struct Expected {
 fn expectations(file: &gox_syntax::ast::File, text: &str) -> Vec<Expected> {
     let mut out = Vec::new();
     for g in &file.comments {
-        for c in &g.list {
+        for c in g.list.iter() {
             let body = c
                 .text
                 .trim_start_matches("/*")

@@ -23,10 +23,11 @@ pub struct Comment {
     pub text: String,
 }
 
-/// Adjacent comments with no blank line or token between them.
+/// Adjacent comments with no blank line or token between them. Shared: a
+/// declaration's doc comment is the file's group, not a copy of it.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct CommentGroup {
-    pub list: Vec<Comment>,
+    pub list: std::sync::Arc<[Comment]>,
 }
 
 impl CommentGroup {
@@ -38,7 +39,7 @@ impl CommentGroup {
     /// `CommentGroup.Text` gives it.
     pub fn text(&self) -> String {
         let mut lines = Vec::new();
-        for c in &self.list {
+        for c in self.list.iter() {
             let t = &c.text;
             if let Some(rest) = t.strip_prefix("//") {
                 lines.push(rest.strip_prefix(' ').unwrap_or(rest).to_string());

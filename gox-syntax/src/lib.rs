@@ -95,7 +95,7 @@ pub fn build_constraint(
     let comments: Vec<HeaderComment<'_>> = file
         .comments
         .iter()
-        .flat_map(|group| &group.list)
+        .flat_map(|group| group.list.iter())
         .take_while(|c| c.span.hi <= end)
         .map(|c| HeaderComment {
             line: line_at(c.span.lo),

@@ -11,16 +11,18 @@ use gox_analysis::{ImportError, ImportRequest, Importer, Package};
 /// run); the importer hands those out, or the reason an import failed
 /// (unresolvable path, import cycle).
 pub struct ProjectImporter {
-    imports: HashMap<(String, bool), Result<Arc<Package>, ImportError>>,
+    /// Plain imports, then `@` (external) ones, by path: looked up by
+    /// `&str` without building a key.
+    imports: [HashMap<String, Result<Arc<Package>, ImportError>>; 2],
 }
 
 impl ProjectImporter {
     pub fn new() -> ProjectImporter {
-        ProjectImporter { imports: HashMap::default() }
+        ProjectImporter { imports: Default::default() }
     }
 
     pub fn insert(&mut self, path: &str, external: bool, result: Result<Arc<Package>, ImportError>) {
-        self.imports.insert((path.to_string(), external), result);
+        self.imports[external as usize].insert(path.to_string(), result);
     }
 }
 
@@ -32,7 +34,7 @@ impl Default for ProjectImporter {
 
 impl Importer for ProjectImporter {
     fn import(&mut self, req: &ImportRequest) -> Result<Arc<Package>, ImportError> {
-        match self.imports.get(&(req.path.to_string(), req.external)) {
+        match self.imports[req.external as usize].get(req.path) {
             Some(result) => result.clone(),
             None => Err(ImportError::new(format!("could not import {} (not resolved by the driver)", req.path))),
         }

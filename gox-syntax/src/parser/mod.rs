@@ -241,7 +241,7 @@ impl<'a> Parser<'a> {
             endline = self.lx.line_of(self.end);
             self.next0();
         }
-        self.comments.push(CommentGroup { list });
+        self.comments.push(CommentGroup { list: list.into() });
         (self.comments.len() - 1, endline)
     }
 
