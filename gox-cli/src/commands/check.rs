@@ -104,7 +104,7 @@ pub fn run(args: &CheckArgs, mode: Mode) -> Result<Status> {
             Status::Failure => 1,
             Status::Usage => 2,
         };
-        RunRecord::new(key, stdout, stderr, code, fs.seen()).save(dir, started_at);
+        RunRecord::new(key, stdout, stderr, code, fs.take_seen()).save(dir, started_at);
     }
     // Results are out; what is left is writing the cache entries and
     // pushing them to a shared cache.
