@@ -999,7 +999,7 @@ impl<'a> Decoder<'a, '_> {
         let ty = r.uv()?;
         let ty = self.opt_type_ref(ty)?;
         let kind = match kind {
-            K_CONST => ObjectKind::Const { value: RwLock::new(read_value(r)?) },
+            K_CONST => ObjectKind::Const { value: Box::new(RwLock::new(read_value(r)?)) },
             K_TYPE => ObjectKind::TypeName,
             K_FUNC => ObjectKind::Func,
             k if k & 0x0f == K_VAR && k & !(0x0f | K_FIELD_FLAG | K_EMBEDDED_FLAG) == 0 => {

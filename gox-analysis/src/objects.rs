@@ -126,8 +126,10 @@ pub enum ObjectKind {
     PkgName {
         imported: Arc<Package>,
     },
+    /// Boxed: a constant's value is large and most objects are not
+    /// constants (every object would carry its room otherwise).
     Const {
-        value: RwLock<Value>,
+        value: Box<RwLock<Value>>,
     },
     TypeName,
     /// A variable, parameter, result or struct field.

@@ -89,7 +89,7 @@ impl<'a> Checker<'a> {
                                         name.span,
                                         Some(self.pkg.clone()),
                                         ObjectKind::Const {
-                                            value: std::sync::RwLock::new(Value::Unknown),
+                                            value: Box::new(std::sync::RwLock::new(Value::Unknown)),
                                         },
                                         None,
                                     );

@@ -114,7 +114,7 @@ fn build() -> Universe {
         &scope,
         "true",
         ObjectKind::Const {
-            value: RwLock::new(Value::Bool(true)),
+            value: Box::new(RwLock::new(Value::Bool(true))),
         },
         Type::basic(UntypedBool),
     );
@@ -122,7 +122,7 @@ fn build() -> Universe {
         &scope,
         "false",
         ObjectKind::Const {
-            value: RwLock::new(Value::Bool(false)),
+            value: Box::new(RwLock::new(Value::Bool(false))),
         },
         Type::basic(UntypedBool),
     );
@@ -130,7 +130,7 @@ fn build() -> Universe {
         &scope,
         "iota",
         ObjectKind::Const {
-            value: RwLock::new(Value::Unknown),
+            value: Box::new(RwLock::new(Value::Unknown)),
         },
         Type::basic(UntypedInt),
     );
