@@ -80,6 +80,14 @@ pub trait FileSystem: Send + Sync {
         self.read(path).map(std::sync::Arc::from)
     }
 
+    /// [`FileSystem::read_shared`] with, from a file system over the real
+    /// one, the file's metadata as it was when opened, before it was read:
+    /// a caller that stamps what it reads needs no `stat` of its own.
+    /// `None` where there is no such metadata (or the read failed).
+    fn read_shared_with_metadata(&self, path: &Path) -> (Result<std::sync::Arc<[u8]>, FsError>, Option<std::fs::Metadata>) {
+        (self.read_shared(path), None)
+    }
+
     /// The file as UTF-8 text; invalid UTF-8 is an error naming the file and
     /// the offset of the first bad byte.
     fn read_to_string(&self, path: &Path) -> Result<String, FsError> {
@@ -131,6 +139,9 @@ impl<F: FileSystem + ?Sized> FileSystem for &F {
     fn read_shared(&self, path: &Path) -> Result<std::sync::Arc<[u8]>, FsError> {
         (**self).read_shared(path)
     }
+    fn read_shared_with_metadata(&self, path: &Path) -> (Result<std::sync::Arc<[u8]>, FsError>, Option<std::fs::Metadata>) {
+        (**self).read_shared_with_metadata(path)
+    }
     fn read_dir(&self, path: &Path) -> Result<Vec<String>, FsError> {
         (**self).read_dir(path)
     }
@@ -154,6 +165,9 @@ impl<F: FileSystem + ?Sized> FileSystem for std::sync::Arc<F> {
     }
     fn read_shared(&self, path: &Path) -> Result<std::sync::Arc<[u8]>, FsError> {
         (**self).read_shared(path)
+    }
+    fn read_shared_with_metadata(&self, path: &Path) -> (Result<std::sync::Arc<[u8]>, FsError>, Option<std::fs::Metadata>) {
+        (**self).read_shared_with_metadata(path)
     }
     fn read_dir(&self, path: &Path) -> Result<Vec<String>, FsError> {
         (**self).read_dir(path)
@@ -206,6 +220,37 @@ impl FileSystem for RealFs {
     // and reading packages is a hot path.
     fn read(&self, path: &Path) -> Result<Vec<u8>, FsError> {
         std::fs::read(path).map_err(|e| io_error(path, e))
+    }
+
+    // Open, `fstat` (the size to read, and the metadata handed back), read.
+    fn read_shared_with_metadata(&self, path: &Path) -> (Result<std::sync::Arc<[u8]>, FsError>, Option<std::fs::Metadata>) {
+        use std::io::Read;
+        let read = || -> std::io::Result<(Vec<u8>, std::fs::Metadata)> {
+            let mut file = std::fs::File::open(path)?;
+            let meta = file.metadata()?;
+            // One byte more than the size: a file that did not grow is read
+            // by one call that fills less than the buffer, then one that
+            // returns 0. (`read_to_end` would `stat` and `lseek` again.)
+            let mut bytes = vec![0u8; usize::try_from(meta.len()).unwrap_or(0).saturating_add(1)];
+            let mut filled = 0;
+            loop {
+                if filled == bytes.len() {
+                    bytes.resize(bytes.len() * 2, 0);
+                }
+                match file.read(&mut bytes[filled..]) {
+                    Ok(0) => break,
+                    Ok(n) => filled += n,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            bytes.truncate(filled);
+            Ok((bytes, meta))
+        };
+        match read() {
+            Ok((bytes, meta)) => (Ok(bytes.into()), Some(meta)),
+            Err(e) => (Err(io_error(path, e)), None),
+        }
     }
 
     fn read_dir(&self, path: &Path) -> Result<Vec<String>, FsError> {

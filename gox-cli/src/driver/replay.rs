@@ -55,22 +55,27 @@ impl Seen {
     /// The path as it is now.
     pub fn of(path: &Path) -> Seen {
         match std::fs::metadata(path) {
-            Ok(m) => Seen::Entry {
-                kind: if m.is_file() {
-                    0
-                } else if m.is_dir() {
-                    1
-                } else {
-                    2
-                },
-                size: m.len(),
-                mtime_ns: i128::from(m.mtime()) * 1_000_000_000 + i128::from(m.mtime_nsec()),
-                ctime_ns: i128::from(m.ctime()) * 1_000_000_000 + i128::from(m.ctime_nsec()),
-                ino: m.ino(),
-                dev: m.dev(),
-            },
+            Ok(m) => Seen::of_metadata(&m),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Seen::Missing,
             Err(e) => Seen::Unreadable(e.kind().to_string()),
+        }
+    }
+
+    /// The stamp of what `m` describes (symbolic links followed).
+    fn of_metadata(m: &std::fs::Metadata) -> Seen {
+        Seen::Entry {
+            kind: if m.is_file() {
+                0
+            } else if m.is_dir() {
+                1
+            } else {
+                2
+            },
+            size: m.len(),
+            mtime_ns: i128::from(m.mtime()) * 1_000_000_000 + i128::from(m.mtime_nsec()),
+            ctime_ns: i128::from(m.ctime()) * 1_000_000_000 + i128::from(m.ctime_nsec()),
+            ino: m.ino(),
+            dev: m.dev(),
         }
     }
 
@@ -99,10 +104,19 @@ impl<F: FileSystem> RecordingFs<F> {
     /// Stamps `path` the first time it is asked about. The stat happens
     /// outside the lock: the loader's threads ask about files at once.
     fn note(&self, path: &Path) {
-        if self.seen.lock().unwrap_or_else(PoisonError::into_inner).contains_key(path) {
+        if self.has_seen(path) {
             return;
         }
-        let stamp = Seen::of(path);
+        self.record(path, Seen::of(path));
+    }
+
+    fn has_seen(&self, path: &Path) -> bool {
+        self.seen.lock().unwrap_or_else(PoisonError::into_inner).contains_key(path)
+    }
+
+    /// Keeps the stamp of `path`; a second one that differs marks it as
+    /// changed during the run.
+    fn record(&self, path: &Path, stamp: Seen) {
         let mut seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
         match seen.entry(path.to_path_buf()) {
             Entry::Vacant(entry) => {
@@ -134,9 +148,21 @@ impl<F: FileSystem> FileSystem for RecordingFs<F> {
         self.note(path);
         self.inner.read(path)
     }
+    // Stamped from the opened file, before it is read: no `stat` of the
+    // path besides. A read that fails is stamped after it, as something
+    // no later run trusts (the path could have appeared in between).
     fn read_shared(&self, path: &Path) -> Result<std::sync::Arc<[u8]>, FsError> {
-        self.note(path);
-        self.inner.read_shared(path)
+        if self.has_seen(path) {
+            return self.inner.read_shared(path);
+        }
+        let (bytes, meta) = self.inner.read_shared_with_metadata(path);
+        let stamp = match (&bytes, meta) {
+            (Ok(_), Some(meta)) => Seen::of_metadata(&meta),
+            (Ok(_), None) => Seen::of(path),
+            (Err(_), _) => Seen::Unreadable("failed to read during the run".to_string()),
+        };
+        self.record(path, stamp);
+        bytes
     }
     fn read_dir(&self, path: &Path) -> Result<Vec<String>, FsError> {
         self.note(path);
