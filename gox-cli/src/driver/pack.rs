@@ -27,7 +27,8 @@
 //! write a small pack do not pile up, and a large pack (a cold check's) is
 //! rewritten only once it is among the smallest.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::FxHashMap;
+use std::collections::HashSet;
 use std::ffi::OsString;
 use std::fs::File;
 use std::io::Write;
@@ -287,10 +288,11 @@ pub struct PackSet {
     /// index): not read again while they are listed. A pack is named only
     /// once whole, so a name that was no pack never becomes one.
     rejected: HashSet<OsString>,
-    entries: HashMap<Hash, Location>,
+    /// By key (a SHA-256 already: hashed again cheaply).
+    entries: FxHashMap<Hash, Location>,
     /// Keys found in more than one pack: their other places, tried when
     /// the first holds a damaged entry.
-    more: HashMap<Hash, Vec<Location>>,
+    more: FxHashMap<Hash, Vec<Location>>,
 }
 
 impl PackSet {
