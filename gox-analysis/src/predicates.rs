@@ -5,12 +5,24 @@ use crate::types::{BasicKind, Type, TypeKind};
 
 /// Type identity (the spec's "Type identity"). Struct tags count.
 pub fn identical(x: &Type, y: &Type) -> bool {
-    identical_in(x, y, &mut Pairs::default(), false)
+    trivially_identical(x, y).unwrap_or_else(|| identical_in(x, y, &mut Pairs::default(), false))
 }
 
 /// Type identity ignoring struct tags (for conversions).
 pub fn identical_ignore_tags(x: &Type, y: &Type) -> bool {
-    identical_in(x, y, &mut Pairs::default(), true)
+    trivially_identical(x, y).unwrap_or_else(|| identical_in(x, y, &mut Pairs::default(), true))
+}
+
+/// The answer for the same type twice or two basic types, which most
+/// questions are: without the walk's stack check and set.
+fn trivially_identical(x: &Type, y: &Type) -> Option<bool> {
+    if x.ptr_eq(y) {
+        return Some(true);
+    }
+    match (x.kind(), y.kind()) {
+        (TypeKind::Basic(a), TypeKind::Basic(b)) => Some(a.kind == b.kind),
+        _ => None,
+    }
 }
 
 /// Pairs of composite types (by node address) that are identical or
