@@ -94,6 +94,32 @@ fn lower(c: i32) -> i32 {
     c | 0x20
 }
 
+/// Byte classes for the lexer's hot loops: one table load and test per
+/// byte instead of a chain of range comparisons.
+const LETTER: u8 = 1; // ASCII letter or `_`: starts an identifier
+const IDENT: u8 = 2; // ASCII letter, digit or `_`: continues one
+const DIGIT: u8 = 4; // ASCII digit: starts a number
+const SPACE: u8 = 8; // space, tab, carriage return (not newline)
+
+static CLASS: [u8; 256] = byte_classes();
+
+const fn byte_classes() -> [u8; 256] {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        if c.is_ascii_alphabetic() || c == b'_' {
+            t[b] = LETTER | IDENT;
+        } else if c.is_ascii_digit() {
+            t[b] = DIGIT | IDENT;
+        } else if c == b' ' || c == b'\t' || c == b'\r' {
+            t[b] = SPACE;
+        }
+        b += 1;
+    }
+    t
+}
+
 fn litname(prefix: u8) -> &'static str {
     match prefix {
         b'x' => "hexadecimal literal",
@@ -228,16 +254,20 @@ impl<'a> Lexer<'a> {
     }
 
     fn skip_whitespace(&mut self) {
-        while let Some(&b) = self.src.get(self.pos) {
-            match b {
-                b' ' | b'\t' | b'\r' => self.pos += 1,
-                b'\n' if !self.insert_semi => {
-                    self.newline_at(self.pos);
-                    self.pos += 1;
-                }
-                _ => break,
+        // `pos` lives in a register for the loop; `self.pos` is written once.
+        let src = self.src;
+        let mut pos = self.pos;
+        while let Some(&b) = src.get(pos) {
+            if CLASS[b as usize] & SPACE != 0 {
+                pos += 1;
+            } else if b == b'\n' && !self.insert_semi {
+                self.newline_at(pos);
+                pos += 1;
+            } else {
+                break;
             }
         }
+        self.pos = pos;
     }
 
     fn tok(&self, kind: Token, lo: usize, line: u32) -> Tok {
@@ -245,156 +275,219 @@ impl<'a> Lexer<'a> {
     }
 
     /// Scans the next token.
+    ///
+    /// Only identifiers, keywords and operators are scanned here; the rarer
+    /// tokens (literals, comments, non-ASCII and illegal characters, the end
+    /// of the file) are scanned by functions kept out of line, so that this
+    /// one stays small and cheap to enter.
     pub fn next_token(&mut self) -> Tok {
         self.skip_whitespace();
         let lo = self.pos;
         let line = self.line;
-        let c = self.cur();
-        if c == EOF {
-            if self.insert_semi {
-                self.insert_semi = false;
-                return Tok { kind: Token::Semicolon, lo: lo as u32, hi: lo as u32, line };
-            }
-            return self.tok(Token::Eof, lo, line);
-        }
-        let mut insert_semi = false;
-        let b = c as u8;
-        let kind = if b.is_ascii_alphabetic() || b == b'_' || b >= 0x80 && self.starts_with_letter() {
+        let Some(&b) = self.src.get(lo) else {
+            return self.eof_token(lo, line);
+        };
+        let class = CLASS[b as usize];
+        if class & LETTER != 0 {
+            self.pos = lo + 1;
             self.scan_identifier();
             let text = &self.src[lo..self.pos];
             let kind = if text.len() > 1 && text[0].is_ascii_lowercase() { keyword(text) } else { Token::Ident };
-            insert_semi = matches!(
+            self.insert_semi = matches!(
                 kind,
                 Token::Ident | Token::Break | Token::Continue | Token::Fallthrough | Token::Return
             );
-            kind
-        } else if b.is_ascii_digit() || b == b'.' && is_decimal(self.peek_byte(1)) {
-            insert_semi = true;
-            self.scan_number()
-        } else {
-            self.pos += 1;
-            let next = self.cur();
-            match b {
-                b'\n' => {
-                    // Only reached when a semicolon must be inserted.
-                    self.insert_semi = false;
-                    self.newline_at(lo);
-                    return Tok { kind: Token::Semicolon, lo: lo as u32, hi: lo as u32, line };
-                }
-                b'"' => {
-                    insert_semi = true;
-                    self.scan_string(lo);
-                    Token::String
-                }
-                b'\'' => {
-                    insert_semi = true;
-                    self.scan_rune(lo);
-                    Token::Char
-                }
-                b'`' => {
-                    insert_semi = true;
-                    self.scan_raw_string(lo);
-                    Token::String
-                }
-                b':' => self.switch2(Token::Colon, Token::Define),
-                b'.' => {
-                    if next == b'.' as i32 && self.peek_byte(1) == b'.' as i32 {
-                        self.pos += 2;
-                        Token::Ellipsis
-                    } else {
-                        Token::Period
-                    }
-                }
-                b',' => Token::Comma,
-                b';' => Token::Semicolon,
-                b'(' => Token::LParen,
-                b')' => {
-                    insert_semi = true;
-                    Token::RParen
-                }
-                b'[' => Token::LBrack,
-                b']' => {
-                    insert_semi = true;
-                    Token::RBrack
-                }
-                b'{' => Token::LBrace,
-                b'}' => {
-                    insert_semi = true;
-                    Token::RBrace
-                }
-                b'+' => {
-                    let t = self.switch3(Token::Add, Token::AddAssign, b'+', Token::Inc);
-                    insert_semi = t == Token::Inc;
-                    t
-                }
-                b'-' => {
-                    let t = self.switch3(Token::Sub, Token::SubAssign, b'-', Token::Dec);
-                    insert_semi = t == Token::Dec;
-                    t
-                }
-                b'*' => self.switch2(Token::Mul, Token::MulAssign),
-                b'/' => {
-                    if next == b'/' as i32 || next == b'*' as i32 {
-                        if self.insert_semi && self.find_line_end() {
-                            self.pos = lo;
-                            self.insert_semi = false;
-                            return Tok { kind: Token::Semicolon, lo: lo as u32, hi: lo as u32, line };
-                        }
-                        self.scan_comment(lo);
-                        // A comment does not change whether a semicolon is
-                        // due: if one was, the comment is on the same line
-                        // and does not end it (find_line_end said so).
-                        return Tok { kind: Token::Comment, lo: lo as u32, hi: self.pos as u32, line };
-                    }
-                    self.switch2(Token::Quo, Token::QuoAssign)
-                }
-                b'%' => self.switch2(Token::Rem, Token::RemAssign),
-                b'^' => self.switch2(Token::Xor, Token::XorAssign),
-                b'<' => {
-                    if next == b'-' as i32 {
-                        self.pos += 1;
-                        Token::Arrow
-                    } else {
-                        self.switch4(Token::Lss, Token::Leq, b'<', Token::Shl, Token::ShlAssign)
-                    }
-                }
-                b'>' => self.switch4(Token::Gtr, Token::Geq, b'>', Token::Shr, Token::ShrAssign),
-                b'=' => self.switch2(Token::Assign, Token::Eql),
-                b'!' => self.switch2(Token::Not, Token::Neq),
-                b'&' => {
-                    if next == b'^' as i32 {
-                        self.pos += 1;
-                        self.switch2(Token::AndNot, Token::AndNotAssign)
-                    } else {
-                        self.switch3(Token::And, Token::AndAssign, b'&', Token::LAnd)
-                    }
-                }
-                b'|' => self.switch3(Token::Or, Token::OrAssign, b'|', Token::LOr),
-                b'~' => Token::Tilde,
-                b'@' => Token::At,
-                _ => {
-                    self.pos = lo;
-                    insert_semi = self.insert_semi;
-                    match self.bump_char() {
-                        // bump_char reported NUL, invalid UTF-8 and BOMs.
-                        Some('\0') | Some(BOM) | None => {}
-                        Some(c) => self.error(lo, format!("illegal character {}", format_char_u(c))),
-                    }
-                    Token::Illegal
+            return self.tok(kind, lo, line);
+        }
+        if class & DIGIT != 0 || b == b'.' && is_decimal(self.peek_byte(1)) {
+            let kind = self.scan_number();
+            self.insert_semi = true;
+            return self.tok(kind, lo, line);
+        }
+        if b >= 0x80 {
+            return self.non_ascii_token(lo, line);
+        }
+        let mut insert_semi = false;
+        self.pos += 1;
+        let next = self.cur();
+        let kind = match b {
+            b'\n' => {
+                // Only reached when a semicolon must be inserted.
+                self.insert_semi = false;
+                self.newline_at(lo);
+                return Tok { kind: Token::Semicolon, lo: lo as u32, hi: lo as u32, line };
+            }
+            b'"' => {
+                insert_semi = true;
+                self.scan_string(lo);
+                Token::String
+            }
+            b'\'' => {
+                insert_semi = true;
+                self.scan_rune(lo);
+                Token::Char
+            }
+            b'`' => {
+                insert_semi = true;
+                self.scan_raw_string(lo);
+                Token::String
+            }
+            b':' => self.switch2(Token::Colon, Token::Define),
+            b'.' => {
+                if next == b'.' as i32 && self.peek_byte(1) == b'.' as i32 {
+                    self.pos += 2;
+                    Token::Ellipsis
+                } else {
+                    Token::Period
                 }
             }
+            b',' => Token::Comma,
+            b';' => Token::Semicolon,
+            b'(' => Token::LParen,
+            b')' => {
+                insert_semi = true;
+                Token::RParen
+            }
+            b'[' => Token::LBrack,
+            b']' => {
+                insert_semi = true;
+                Token::RBrack
+            }
+            b'{' => Token::LBrace,
+            b'}' => {
+                insert_semi = true;
+                Token::RBrace
+            }
+            b'+' => {
+                let t = self.switch3(Token::Add, Token::AddAssign, b'+', Token::Inc);
+                insert_semi = t == Token::Inc;
+                t
+            }
+            b'-' => {
+                let t = self.switch3(Token::Sub, Token::SubAssign, b'-', Token::Dec);
+                insert_semi = t == Token::Dec;
+                t
+            }
+            b'*' => self.switch2(Token::Mul, Token::MulAssign),
+            b'/' => {
+                if next == b'/' as i32 || next == b'*' as i32 {
+                    return self.comment_token(lo, line);
+                }
+                self.switch2(Token::Quo, Token::QuoAssign)
+            }
+            b'%' => self.switch2(Token::Rem, Token::RemAssign),
+            b'^' => self.switch2(Token::Xor, Token::XorAssign),
+            b'<' => {
+                if next == b'-' as i32 {
+                    self.pos += 1;
+                    Token::Arrow
+                } else {
+                    self.switch4(Token::Lss, Token::Leq, b'<', Token::Shl, Token::ShlAssign)
+                }
+            }
+            b'>' => self.switch4(Token::Gtr, Token::Geq, b'>', Token::Shr, Token::ShrAssign),
+            b'=' => self.switch2(Token::Assign, Token::Eql),
+            b'!' => self.switch2(Token::Not, Token::Neq),
+            b'&' => {
+                if next == b'^' as i32 {
+                    self.pos += 1;
+                    self.switch2(Token::AndNot, Token::AndNotAssign)
+                } else {
+                    self.switch3(Token::And, Token::AndAssign, b'&', Token::LAnd)
+                }
+            }
+            b'|' => self.switch3(Token::Or, Token::OrAssign, b'|', Token::LOr),
+            b'~' => Token::Tilde,
+            b'@' => Token::At,
+            _ => return self.illegal_token(lo, line),
         };
         self.insert_semi = insert_semi;
         self.tok(kind, lo, line)
+    }
+
+    /// At the end of the source: the semicolon still due, then EOF.
+    #[cold]
+    #[inline(never)]
+    fn eof_token(&mut self, lo: usize, line: u32) -> Tok {
+        if self.insert_semi {
+            self.insert_semi = false;
+            return Tok { kind: Token::Semicolon, lo: lo as u32, hi: lo as u32, line };
+        }
+        self.tok(Token::Eof, lo, line)
+    }
+
+    /// With `/` consumed and the current byte `/` or `*`: a comment, or the
+    /// semicolon due before it when the comments run to the end of the line.
+    #[inline(never)]
+    fn comment_token(&mut self, lo: usize, line: u32) -> Tok {
+        if self.insert_semi && self.find_line_end() {
+            self.pos = lo;
+            self.insert_semi = false;
+            return Tok { kind: Token::Semicolon, lo: lo as u32, hi: lo as u32, line };
+        }
+        self.scan_comment(lo);
+        // A comment does not change whether a semicolon is due: if one was,
+        // the comment is on the same line and does not end it
+        // (find_line_end said so).
+        Tok { kind: Token::Comment, lo: lo as u32, hi: self.pos as u32, line }
+    }
+
+    /// A token starting with a non-ASCII byte: an identifier if it starts
+    /// with a Unicode letter, else an illegal character.
+    #[cold]
+    #[inline(never)]
+    fn non_ascii_token(&mut self, lo: usize, line: u32) -> Tok {
+        if !self.starts_with_letter() {
+            return self.illegal_token(lo, line);
+        }
+        self.scan_identifier();
+        // Not a keyword: those start with an ASCII letter.
+        self.insert_semi = true;
+        self.tok(Token::Ident, lo, line)
+    }
+
+    /// A character that starts no token, reported; whether a semicolon is
+    /// due does not change.
+    #[cold]
+    #[inline(never)]
+    fn illegal_token(&mut self, lo: usize, line: u32) -> Tok {
+        self.pos = lo;
+        match self.bump_char() {
+            // bump_char reported NUL, invalid UTF-8 and BOMs.
+            Some('\0') | Some(BOM) | None => {}
+            Some(c) => self.error(lo, format!("illegal character {}", format_char_u(c))),
+        }
+        self.tok(Token::Illegal, lo, line)
     }
 
     fn starts_with_letter(&self) -> bool {
         matches!(decode_char(&self.src[self.pos..]), (Some(c), _) if is_letter(c))
     }
 
+    /// Advances over the rest of an identifier.
+    #[inline]
     fn scan_identifier(&mut self) {
+        let src = self.src;
+        let mut pos = self.pos;
+        while let Some(&b) = src.get(pos) {
+            if CLASS[b as usize] & IDENT == 0 {
+                break;
+            }
+            pos += 1;
+        }
+        self.pos = pos;
+        if src.get(pos).is_some_and(|&b| b >= 0x80) {
+            self.scan_identifier_unicode();
+        }
+    }
+
+    /// Continues [`scan_identifier`](Self::scan_identifier) at a non-ASCII
+    /// byte.
+    #[cold]
+    #[inline(never)]
+    fn scan_identifier_unicode(&mut self) {
         while let Some(&b) = self.src.get(self.pos) {
-            if b.is_ascii_alphanumeric() || b == b'_' {
+            if CLASS[b as usize] & IDENT != 0 {
                 self.pos += 1;
             } else if b >= 0x80 {
                 match decode_char(&self.src[self.pos..]) {
@@ -554,6 +647,7 @@ impl<'a> Lexer<'a> {
         digsep
     }
 
+    #[inline(never)]
     fn scan_number(&mut self) -> Token {
         let lo = self.pos;
         let mut kind = Token::Illegal;
@@ -706,6 +800,7 @@ impl<'a> Lexer<'a> {
         true
     }
 
+    #[inline(never)]
     fn scan_rune(&mut self, lo: usize) {
         let mut valid = true;
         let mut n = 0;
@@ -732,6 +827,7 @@ impl<'a> Lexer<'a> {
         }
     }
 
+    #[inline(never)]
     fn scan_string(&mut self, lo: usize) {
         loop {
             let c = self.cur();
@@ -753,6 +849,7 @@ impl<'a> Lexer<'a> {
         }
     }
 
+    #[inline(never)]
     fn scan_raw_string(&mut self, lo: usize) {
         loop {
             match self.src.get(self.pos) {

@@ -2,7 +2,6 @@
 //! composite literals and function literals.
 
 use crate::ast::{BasicLit, BinaryOp, ChanDir, Expr, ExprKind, LitKind, SliceExpr, UnaryOp};
-use crate::stack::ensure_sufficient_stack;
 use crate::token::Token;
 
 use super::{Parser, Sync};
@@ -114,13 +113,13 @@ impl<'a> Parser<'a> {
     }
 
     pub(crate) fn parse_unary_expr(&mut self) -> Expr {
-        ensure_sufficient_stack(|| {
-            if !self.enter() {
-                self.leave();
-                return self.bad_expr(self.pos, self.pos);
+        self.deeper(|p| {
+            if !p.enter() {
+                p.leave();
+                return p.bad_expr(p.pos, p.pos);
             }
-            let x = self.parse_unary_inner();
-            self.leave();
+            let x = p.parse_unary_inner();
+            p.leave();
             x
         })
     }
@@ -427,7 +426,7 @@ impl<'a> Parser<'a> {
     /// type.
     #[inline(never)]
     pub(crate) fn parse_literal_value(&mut self, ty: Option<Expr>) -> Expr {
-        ensure_sufficient_stack(|| self.parse_literal_value_inner(ty))
+        self.deeper(|p| p.parse_literal_value_inner(ty))
     }
 
     fn parse_literal_value_inner(&mut self, ty: Option<Expr>) -> Expr {

@@ -17,19 +17,30 @@ use gox_common::{Diagnostic, FileId, Span};
 
 use crate::ast::{self, CommentGroup, Expr, ExprKind, Field, Ident, NodeId, Stmt};
 use crate::lexer::{comment_text, Lexer};
+use crate::stack::ensure_sufficient_stack_if;
 use crate::symbol::Symbol;
 use crate::token::Token;
 
 /// Deepest nesting of expressions, types and statements we accept; deeper
 /// input gets "exceeded max nesting depth" and parsing stops. The parser
-/// recurses once or more per level, each time through
-/// [`ensure_sufficient_stack`](crate::ensure_sufficient_stack), so any
-/// thread stack will do.
+/// recurses once or more per level, each time through [`Parser::deeper`],
+/// which keeps enough stack at hand, so any thread stack will do.
 pub const MAX_NESTING: u32 = 1000;
 
 /// Longest chain of binary operators (`a + b + ...`) we accept: the chain
 /// is built without recursion but makes a tree this deep.
 pub const MAX_CHAIN: u32 = 100_000;
+
+/// How many recursion levels of the parser share one stack check (see
+/// [`Parser::deeper`]). Checking costs a call and a thread-local read, as
+/// much as parsing a small expression; only a fraction of the levels pay
+/// it. The levels between two checks then run on the red zone the first
+/// of them was guaranteed, so `RED_ZONE` in `stack.rs` (128 KiB) must
+/// cover this many levels. Measured between consecutive levels: at most
+/// about 4 KiB in release builds (Go's type checker test data), 7.8 KiB
+/// in debug builds (the `deep` tests, which also run the deepest nesting
+/// on 2 MiB threads): four levels take a quarter of the red zone at most.
+const STACK_CHECK_INTERVAL: u32 = 4;
 
 pub(crate) const TYPE_PARAMS_UNSUPPORTED: &str = "type parameters are not supported in GoX";
 
@@ -64,6 +75,9 @@ pub(crate) struct Parser<'a> {
     /// better error).
     in_rhs: bool,
     nest: u32,
+    /// Recursion levels entered through [`Parser::deeper`]: every
+    /// [`STACK_CHECK_INTERVAL`]-th one checks the stack.
+    depth: u32,
     /// Length of the binary-operator chain being built.
     chain: u32,
     /// Set once the nesting limit was hit: every token then reads as EOF.
@@ -171,6 +185,7 @@ impl<'a> Parser<'a> {
             expr_lev: 0,
             in_rhs: false,
             nest: 0,
+            depth: 0,
             chain: 0,
             bailed: false,
             sync_pos: 0,
@@ -484,6 +499,23 @@ impl<'a> Parser<'a> {
 
     pub(crate) fn leave(&mut self) {
         self.nest -= 1;
+    }
+
+    /// Runs `f` one recursion level deeper. Every recursive path of the
+    /// parser goes through here at least once per cycle; every
+    /// [`STACK_CHECK_INTERVAL`]-th level (the first included) also checks
+    /// the stack, as [`ensure_sufficient_stack`](crate::ensure_sufficient_stack)
+    /// does, moving to a new segment when less than the red zone is left.
+    #[inline(always)]
+    pub(crate) fn deeper<R>(&mut self, f: impl FnOnce(&mut Self) -> R) -> R {
+        // `depth` moves by exactly one per level, so on any chain of nested
+        // calls no more than STACK_CHECK_INTERVAL levels pass between two
+        // checks (or the first check and the bottom of the chain).
+        let check = self.depth % STACK_CHECK_INTERVAL == 0;
+        self.depth += 1;
+        let r = ensure_sufficient_stack_if(check, || f(self));
+        self.depth -= 1;
+        r
     }
 
     /// Skips a bracketed type parameter or type argument list starting at

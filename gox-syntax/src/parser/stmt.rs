@@ -3,7 +3,6 @@
 use crate::ast::{
     AssignOp, BinaryOp, Block, BranchKind, CaseClause, CommClause, Expr, ExprKind, Stmt, StmtKind,
 };
-use crate::stack::ensure_sufficient_stack;
 use crate::token::Token;
 
 use super::{Parser, Sync};
@@ -80,13 +79,13 @@ impl<'a> Parser<'a> {
     }
 
     pub(crate) fn parse_stmt(&mut self) -> Stmt {
-        ensure_sufficient_stack(|| {
-            if !self.enter() {
-                self.leave();
-                return Stmt { span: self.span(self.pos, self.pos), kind: StmtKind::Bad };
+        self.deeper(|p| {
+            if !p.enter() {
+                p.leave();
+                return Stmt { span: p.span(p.pos, p.pos), kind: StmtKind::Bad };
             }
-            let s = self.parse_stmt_inner();
-            self.leave();
+            let s = p.parse_stmt_inner();
+            p.leave();
             s
         })
     }
@@ -344,7 +343,7 @@ impl<'a> Parser<'a> {
 
     #[inline(never)]
     fn parse_if_stmt(&mut self) -> Stmt {
-        ensure_sufficient_stack(|| self.parse_if_stmt_inner())
+        self.deeper(|p| p.parse_if_stmt_inner())
     }
 
     fn parse_if_stmt_inner(&mut self) -> Stmt {

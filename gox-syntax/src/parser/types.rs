@@ -1,7 +1,6 @@
 //! Types, field lists and parameters.
 
 use crate::ast::{BasicLit, BinaryOp, ChanDir, Expr, ExprKind, Field, FieldList, FuncType, LitKind, UnaryOp};
-use crate::stack::ensure_sufficient_stack;
 use crate::token::Token;
 
 use super::{Parser, Sync};
@@ -29,13 +28,13 @@ impl<'a> Parser<'a> {
     /// name is a type argument list (reported and skipped); without it the
     /// name is returned alone (in parameter lists, `a [2]int` names `a`).
     pub(crate) fn try_ident_or_type(&mut self, check_args: bool) -> Option<Expr> {
-        ensure_sufficient_stack(|| {
-            if !self.enter() {
-                self.leave();
-                return Some(self.bad_expr(self.pos, self.pos));
+        self.deeper(|p| {
+            if !p.enter() {
+                p.leave();
+                return Some(p.bad_expr(p.pos, p.pos));
             }
-            let t = self.try_ident_or_type_inner(check_args);
-            self.leave();
+            let t = p.try_ident_or_type_inner(check_args);
+            p.leave();
             t
         })
     }
