@@ -388,6 +388,12 @@ impl<F: FileSystem, S: FileSystem> ImportResolver<F, S> {
     /// Resolves the import `spec_path` (`external` for `@"..."`) written in
     /// package `from`.
     pub fn resolve(&self, from: &PackageId, spec_path: &str, external: bool) -> Result<ResolvedPackage, ResolveError> {
+        self.resolve_shared(from, spec_path, external).map(Arc::unwrap_or_clone)
+    }
+
+    /// [`ImportResolver::resolve`] as the memo holds it: an import of a
+    /// package resolved before (most imports) copies nothing.
+    pub fn resolve_shared(&self, from: &PackageId, spec_path: &str, external: bool) -> Result<Arc<ResolvedPackage>, ResolveError> {
         // What an import resolves to depends only on the importing module;
         // only the internal-package rule depends on the importing package.
         let from_module = match from {
@@ -405,13 +411,12 @@ impl<F: FileSystem, S: FileSystem> ImportResolver<F, S> {
         // resolve imports at once.
         if let Some(found) = memo {
             self.check_internal_path(from, &found.id, &found.import_path)?;
-            return Ok(ResolvedPackage::clone(&found));
+            return Ok(found);
         }
-        let found = self.resolve_uncached(from, spec_path, external)?;
-        let shared = Arc::new(found.clone());
+        let found = Arc::new(self.resolve_uncached(from, spec_path, external)?);
         let mut memo = self.resolved.lock().unwrap_or_else(|e| e.into_inner());
         let slot = memo.entry(from_module.to_string()).or_default().entry(spec_path.to_string()).or_default();
-        slot[external as usize] = Some(shared);
+        slot[external as usize] = Some(found.clone());
         Ok(found)
     }
 

@@ -315,7 +315,7 @@ fn file_name(path: &Path) -> String {
 /// One distinct import of a package, resolved.
 struct Resolved {
     spec: ast::ImportSpec,
-    target: Result<ResolvedPackage, ResolveError>,
+    target: Result<Arc<ResolvedPackage>, ResolveError>,
     /// For a path that names nothing: the closest one that does.
     help: Option<String>,
 }
@@ -336,7 +336,7 @@ fn resolve_imports(ws: &Workspace, from: &PackageId, specs: Vec<ast::ImportSpec>
         .into_iter()
         .filter_map(|i| specs[i].take())
         .map(|spec| {
-            let target = ws.resolver.resolve(from, &spec.path, spec.is_external());
+            let target = ws.resolver.resolve_shared(from, &spec.path, spec.is_external());
             let help = match &target {
                 Err(err) => import_suggestion(ws.resolver.fs().as_ref(), &spec.path, err, spec.is_external()),
                 Ok(_) => None,
@@ -416,7 +416,8 @@ pub fn load_graph(ws: &Workspace, map: &SourceMap, roots: Vec<Root>) -> PackageG
                             Some(&idx) => idx,
                             None => {
                                 index.insert(dep.id.clone(), next);
-                                frontier.push(Pending { package: dep, files: None, explicit: false, is_root: false });
+                                let package = Arc::unwrap_or_clone(dep);
+                                frontier.push(Pending { package, files: None, explicit: false, is_root: false });
                                 next += 1;
                                 next - 1
                             }
