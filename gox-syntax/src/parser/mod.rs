@@ -87,9 +87,9 @@ pub(crate) struct Parser<'a> {
     sync_cnt: u32,
 
     next_id: u32,
-    /// This file's identifiers, so that the global interner is asked once
-    /// per distinct name.
-    symbols: FxHashMap<&'a [u8], Symbol>,
+    /// The identifiers this thread has parsed, by their bytes (see
+    /// [`NAMES`]): the interner is asked once per thread and name.
+    symbols: FxHashMap<&'static [u8], Symbol>,
     imports: Vec<ast::ImportSpec>,
 
     /// Vectors that lists are built in, reused: see [`Pool`].
@@ -167,6 +167,30 @@ pub(crate) enum Sync {
     ExprEnd,
 }
 
+thread_local! {
+    /// Each thread's identifiers by their bytes, lent to the parser of one
+    /// file at a time. Most names of a file (`err`, `fmt`, `i`, its own
+    /// types) were seen in earlier files: looking them up here skips the
+    /// UTF-8 check and the interner's own thread-local table, which a map
+    /// per file asked again for every file.
+    static NAMES: std::cell::RefCell<FxHashMap<&'static [u8], Symbol>> = Default::default();
+}
+
+impl Drop for Parser<'_> {
+    /// Gives the identifiers back to the thread for the next file.
+    fn drop(&mut self) {
+        let symbols = std::mem::take(&mut self.symbols);
+        // (With parsers nested on one thread the largest table is kept.)
+        let _ = NAMES.try_with(|names| {
+            if let Ok(mut names) = names.try_borrow_mut() {
+                if symbols.len() >= names.len() {
+                    *names = symbols;
+                }
+            }
+        });
+    }
+}
+
 impl<'a> Parser<'a> {
     pub(crate) fn new(file: FileId, src: &'a [u8]) -> Parser<'a> {
         let mut p = Parser {
@@ -191,7 +215,7 @@ impl<'a> Parser<'a> {
             sync_pos: 0,
             sync_cnt: 0,
             next_id: 0,
-            symbols: FxHashMap::default(),
+            symbols: NAMES.with(|names| std::mem::take(&mut *names.borrow_mut())),
             imports: Vec::new(),
             exprs: Pool::default(),
             stmts: Pool::default(),
@@ -330,7 +354,10 @@ impl<'a> Parser<'a> {
             Ok(text) => Symbol::intern(text),
             Err(_) => Symbol::intern(&String::from_utf8_lossy(bytes)),
         };
-        self.symbols.insert(bytes, s);
+        // Keyed by the interned text, which lives as long as the process
+        // (for bytes that are no UTF-8 it differs, and such a name is just
+        // interned again next time).
+        self.symbols.insert(s.as_str().as_bytes(), s);
         s
     }
 
@@ -613,11 +640,6 @@ impl<'a> Parser<'a> {
     // File
 
     pub(crate) fn parse_file(mut self, mode: Mode) -> (ast::File, Vec<Diagnostic>) {
-        if mode == Mode::Full {
-            // About one new identifier per 40 bytes of source: sized so the
-            // map seldom grows while the file is parsed.
-            self.symbols.reserve((self.src.len() / 32).clamp(16, 8192));
-        }
         let doc = self.lead_doc();
         let package_span = self.expect(Token::Package);
         let name = self.parse_ident();
@@ -649,9 +671,9 @@ impl<'a> Parser<'a> {
             doc,
             package_span,
             name,
-            imports: self.imports,
+            imports: std::mem::take(&mut self.imports),
             decls,
-            comments: self.comments,
+            comments: std::mem::take(&mut self.comments),
             node_count,
         };
         (file, errors)
