@@ -88,7 +88,7 @@ pub(crate) struct Parser<'a> {
 
     next_id: u32,
     /// The identifiers this thread has parsed, by their bytes (see
-    /// [`NAMES`]): the interner is asked once per thread and name.
+    /// [`Scratch`]): the interner is asked once per thread and name.
     symbols: FxHashMap<&'static [u8], Symbol>,
     imports: Vec<ast::ImportSpec>,
 
@@ -132,7 +132,17 @@ impl<T> Pool<T> {
         scratch.clear();
         self.0.push(scratch);
     }
+
+    /// The pool without vectors grown past `max` elements: kept for the
+    /// next file, a million-element literal's would hold its memory.
+    fn trimmed(mut self, max: usize) -> Self {
+        self.0.retain(|v| v.capacity() <= max);
+        self
+    }
 }
+
+/// Longest scratch list kept between files.
+const KEPT_LIST: usize = 4096;
 
 /// Tokens that start a statement: where statement-level recovery stops.
 fn is_stmt_start(t: Token) -> bool {
@@ -167,24 +177,40 @@ pub(crate) enum Sync {
     ExprEnd,
 }
 
+/// What a parser keeps between files: each thread lends it to the parser
+/// of one file at a time (see [`SCRATCH`]).
+#[derive(Default)]
+struct Scratch {
+    /// The identifiers the thread has parsed, by their bytes. Most names of
+    /// a file (`err`, `fmt`, `i`, its own types) were seen in earlier
+    /// files: found here, they skip the UTF-8 check and the interner's own
+    /// table, which a map per file asked again for every file.
+    symbols: FxHashMap<&'static [u8], Symbol>,
+    exprs: Pool<Expr>,
+    stmts: Pool<Stmt>,
+    fields: Pool<Field>,
+    idents: Pool<Ident>,
+}
+
 thread_local! {
-    /// Each thread's identifiers by their bytes, lent to the parser of one
-    /// file at a time. Most names of a file (`err`, `fmt`, `i`, its own
-    /// types) were seen in earlier files: looking them up here skips the
-    /// UTF-8 check and the interner's own thread-local table, which a map
-    /// per file asked again for every file.
-    static NAMES: std::cell::RefCell<FxHashMap<&'static [u8], Symbol>> = Default::default();
+    static SCRATCH: std::cell::RefCell<Scratch> = Default::default();
 }
 
 impl Drop for Parser<'_> {
-    /// Gives the identifiers back to the thread for the next file.
+    /// Gives the scratch tables back to the thread for the next file.
     fn drop(&mut self) {
-        let symbols = std::mem::take(&mut self.symbols);
+        let scratch = Scratch {
+            symbols: std::mem::take(&mut self.symbols),
+            exprs: std::mem::take(&mut self.exprs).trimmed(KEPT_LIST),
+            stmts: std::mem::take(&mut self.stmts).trimmed(KEPT_LIST),
+            fields: std::mem::take(&mut self.fields).trimmed(KEPT_LIST),
+            idents: std::mem::take(&mut self.idents).trimmed(KEPT_LIST),
+        };
         // (With parsers nested on one thread the largest table is kept.)
-        let _ = NAMES.try_with(|names| {
-            if let Ok(mut names) = names.try_borrow_mut() {
-                if symbols.len() >= names.len() {
-                    *names = symbols;
+        let _ = SCRATCH.try_with(|kept| {
+            if let Ok(mut kept) = kept.try_borrow_mut() {
+                if scratch.symbols.len() >= kept.symbols.len() {
+                    *kept = scratch;
                 }
             }
         });
@@ -193,6 +219,7 @@ impl Drop for Parser<'_> {
 
 impl<'a> Parser<'a> {
     pub(crate) fn new(file: FileId, src: &'a [u8]) -> Parser<'a> {
+        let scratch = SCRATCH.with(|kept| std::mem::take(&mut *kept.borrow_mut()));
         let mut p = Parser {
             lx: Lexer::new(file, src),
             file,
@@ -215,12 +242,12 @@ impl<'a> Parser<'a> {
             sync_pos: 0,
             sync_cnt: 0,
             next_id: 0,
-            symbols: NAMES.with(|names| std::mem::take(&mut *names.borrow_mut())),
+            symbols: scratch.symbols,
             imports: Vec::new(),
-            exprs: Pool::default(),
-            stmts: Pool::default(),
-            fields: Pool::default(),
-            idents: Pool::default(),
+            exprs: scratch.exprs,
+            stmts: scratch.stmts,
+            fields: scratch.fields,
+            idents: scratch.idents,
         };
         p.next();
         p
