@@ -452,7 +452,7 @@ impl<'a> Checker<'a> {
             }
             if field.names.is_empty() {
                 let par = Object::new(
-                    gox_syntax::Symbol::intern(""),
+                    gox_syntax::Symbol::empty(),
                     ftype.span,
                     Some(self.pkg.clone()),
                     ObjectKind::Var {
@@ -654,7 +654,7 @@ impl<'a> Checker<'a> {
             };
             let recv_ty = def.cloned().unwrap_or_else(Type::invalid);
             let recv = Object::new(
-                gox_syntax::Symbol::intern(""),
+                gox_syntax::Symbol::empty(),
                 name.span,
                 Some(self.pkg.clone()),
                 ObjectKind::Var {

@@ -77,6 +77,12 @@ impl Symbol {
         slot(self.0).get().copied().unwrap_or("")
     }
 
+    /// The empty name (of unnamed parameters and results), interned once.
+    pub fn empty() -> Symbol {
+        static EMPTY: OnceLock<Symbol> = OnceLock::new();
+        *EMPTY.get_or_init(|| Symbol::intern(""))
+    }
+
     /// `_`, the blank identifier.
     pub fn is_blank(self) -> bool {
         self.as_str() == "_"
