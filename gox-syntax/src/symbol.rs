@@ -77,6 +77,12 @@ impl Symbol {
         slot(self.0).get().copied().unwrap_or("")
     }
 
+    /// A number that only this symbol has in this process (for tables
+    /// and filters keyed by symbol).
+    pub fn as_u32(self) -> u32 {
+        self.0
+    }
+
     /// The empty name (of unnamed parameters and results), interned once.
     pub fn empty() -> Symbol {
         static EMPTY: OnceLock<Symbol> = OnceLock::new();
