@@ -4,7 +4,7 @@
 //! type (and a constant's value) is set once while their package is checked.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, OnceLock, RwLock};
 
 use gox_common::Span;
 use gox_syntax::Symbol;
@@ -151,10 +151,16 @@ pub struct Object {
     /// The declaring package; `None` for universe objects.
     pub pkg: Option<Arc<PackageId>>,
     pub kind: ObjectKind,
-    ty: RwLock<Option<Type>>,
-    /// The type of a predeclared object, which never changes: read without
-    /// `ty`'s lock (universe objects are shared by every checking thread).
-    fixed: Option<Type>,
+    /// The first type given to the object, which for most objects is the
+    /// only one: read without a lock (every use of a name reads it, and
+    /// objects of other packages are read by every checking thread).
+    ty: OnceLock<Type>,
+    /// Set when the object was given a type again: then `retyped` holds
+    /// the current one.
+    is_retyped: AtomicBool,
+    retyped: RwLock<Option<Type>>,
+    /// A universe object, whose type never changes.
+    predeclared: bool,
     used: AtomicBool,
 }
 
@@ -171,8 +177,10 @@ impl Object {
             span,
             pkg,
             kind,
-            ty: RwLock::new(ty),
-            fixed: None,
+            ty: ty.map_or_else(OnceLock::new, OnceLock::from),
+            is_retyped: AtomicBool::new(false),
+            retyped: RwLock::new(None),
+            predeclared: false,
             used: AtomicBool::new(false),
         })
     }
@@ -184,8 +192,10 @@ impl Object {
             span: Span::default(),
             pkg: None,
             kind,
-            ty: RwLock::new(Some(ty.clone())),
-            fixed: Some(ty),
+            ty: OnceLock::from(ty),
+            is_retyped: AtomicBool::new(false),
+            retyped: RwLock::new(None),
+            predeclared: true,
             used: AtomicBool::new(false),
         })
     }
@@ -196,21 +206,22 @@ impl Object {
 
     /// The object's type; invalid while not yet determined.
     pub fn ty(&self) -> Type {
-        if let Some(t) = &self.fixed {
-            return t.clone();
+        if self.is_retyped.load(Ordering::Acquire) {
+            return self.retyped.read().unwrap_or_else(|e| e.into_inner()).clone().unwrap_or_else(Type::invalid);
         }
-        self.ty
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
-            .unwrap_or_else(Type::invalid)
+        self.ty.get().cloned().unwrap_or_else(Type::invalid)
     }
     pub fn has_type(&self) -> bool {
-        self.fixed.is_some() || self.ty.read().unwrap_or_else(|e| e.into_inner()).is_some()
+        self.ty.get().is_some()
     }
+    /// Gives the object its type. Only the thread checking the object's
+    /// package does, before other threads can see the object.
     pub(crate) fn set_type(&self, t: Type) {
-        debug_assert!(self.fixed.is_none(), "set_type of a predeclared object");
-        *self.ty.write().unwrap_or_else(|e| e.into_inner()) = Some(t);
+        debug_assert!(!self.predeclared, "set_type of a predeclared object");
+        if let Err(t) = self.ty.set(t) {
+            *self.retyped.write().unwrap_or_else(|e| e.into_inner()) = Some(t);
+            self.is_retyped.store(true, Ordering::Release);
+        }
     }
 
     /// A constant's value (unknown for other objects or invalid constants).
