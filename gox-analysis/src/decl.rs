@@ -411,10 +411,7 @@ impl<'a> Checker<'a> {
                 }
                 path.push(n.obj.clone());
                 let next = n
-                    .underlying
-                    .read()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .clone();
+                    .underlying.get();
                 match next {
                     Some(t) => cur = t,
                     None => {
@@ -462,10 +459,7 @@ impl<'a> Checker<'a> {
             for _ in 0..100 {
                 let Some(cn) = cur.as_named() else { break };
                 let next = cn
-                    .underlying
-                    .read()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .clone();
+                    .underlying.get();
                 match next {
                     Some(t) => cur = t,
                     None => {
@@ -563,10 +557,7 @@ impl<'a> Checker<'a> {
                     return true;
                 }
                 let u = n
-                    .underlying
-                    .read()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .clone();
+                    .underlying.get();
                 let Some(u) = u.filter(|u| !u.is_invalid()) else {
                     return false;
                 };

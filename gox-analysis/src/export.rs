@@ -639,7 +639,7 @@ impl Encoder {
                 self.bodies.append(s);
                 continue;
             };
-            let under = n.underlying.read().unwrap_or_else(|e| e.into_inner()).clone();
+            let under = n.underlying.get();
             let u = self.opt_type_ref(under);
             let methods = n.methods();
             for m in &methods {
@@ -1220,7 +1220,7 @@ pub fn import_package_remapped(
         let pkg = d.obj_pkg(pkg)?;
         let span = d.span()?;
         let obj = Object::new(name, span, pkg, ObjectKind::TypeName, None);
-        let t = Type::new(TypeKind::Named(Named { obj: obj.clone(), underlying: RwLock::new(None), methods: RwLock::default() }));
+        let t = Type::new(TypeKind::Named(Named { obj: obj.clone(), underlying: Default::default(), methods: RwLock::default() }));
         obj.set_type(t.clone());
         d.local.push(t);
     }

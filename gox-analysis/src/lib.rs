@@ -83,6 +83,7 @@ pub mod stmt;
 mod suggest;
 pub use suggest::closest;
 mod typexpr;
+mod cell;
 
 use std::sync::Arc;
 

@@ -4,7 +4,9 @@
 //! type (and a constant's value) is set once while their package is checked.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, OnceLock, RwLock};
+use std::sync::{Arc, RwLock};
+
+use crate::cell::Settable;
 
 use gox_common::Span;
 use gox_syntax::Symbol;
@@ -151,14 +153,9 @@ pub struct Object {
     /// The declaring package; `None` for universe objects.
     pub pkg: Option<Arc<PackageId>>,
     pub kind: ObjectKind,
-    /// The first type given to the object, which for most objects is the
-    /// only one: read without a lock (every use of a name reads it, and
-    /// objects of other packages are read by every checking thread).
-    ty: OnceLock<Type>,
-    /// Set when the object was given a type again: then `retyped` holds
-    /// the current one.
-    is_retyped: AtomicBool,
-    retyped: RwLock<Option<Type>>,
+    /// Read at every use of the name, by every checking thread for
+    /// imported objects: a first type is read without a lock.
+    ty: Settable<Type>,
     /// A universe object, whose type never changes.
     predeclared: bool,
     used: AtomicBool,
@@ -177,9 +174,7 @@ impl Object {
             span,
             pkg,
             kind,
-            ty: ty.map_or_else(OnceLock::new, OnceLock::from),
-            is_retyped: AtomicBool::new(false),
-            retyped: RwLock::new(None),
+            ty: Settable::new(ty),
             predeclared: false,
             used: AtomicBool::new(false),
         })
@@ -192,9 +187,7 @@ impl Object {
             span: Span::default(),
             pkg: None,
             kind,
-            ty: OnceLock::from(ty),
-            is_retyped: AtomicBool::new(false),
-            retyped: RwLock::new(None),
+            ty: Settable::new(Some(ty)),
             predeclared: true,
             used: AtomicBool::new(false),
         })
@@ -206,22 +199,16 @@ impl Object {
 
     /// The object's type; invalid while not yet determined.
     pub fn ty(&self) -> Type {
-        if self.is_retyped.load(Ordering::Acquire) {
-            return self.retyped.read().unwrap_or_else(|e| e.into_inner()).clone().unwrap_or_else(Type::invalid);
-        }
-        self.ty.get().cloned().unwrap_or_else(Type::invalid)
+        self.ty.get().unwrap_or_else(Type::invalid)
     }
     pub fn has_type(&self) -> bool {
-        self.ty.get().is_some()
+        self.ty.is_set()
     }
     /// Gives the object its type. Only the thread checking the object's
     /// package does, before other threads can see the object.
     pub(crate) fn set_type(&self, t: Type) {
         debug_assert!(!self.predeclared, "set_type of a predeclared object");
-        if let Err(t) = self.ty.set(t) {
-            *self.retyped.write().unwrap_or_else(|e| e.into_inner()) = Some(t);
-            self.is_retyped.store(true, Ordering::Release);
-        }
+        self.ty.set(t);
     }
 
     /// A constant's value (unknown for other objects or invalid constants).

@@ -307,7 +307,8 @@ impl Interface {
 
 pub struct Named {
     pub obj: Obj,
-    pub(crate) underlying: RwLock<Option<Type>>,
+    /// Read at every use of the type: see [`Settable`].
+    pub(crate) underlying: crate::cell::Settable<Type>,
     pub(crate) methods: RwLock<MethodList>,
 }
 
@@ -369,33 +370,21 @@ impl Named {
         ms.list.push(m);
     }
     pub fn underlying_is_set(&self) -> bool {
-        self.underlying
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .is_some()
+        self.underlying.is_set()
     }
     pub(crate) fn set_underlying(&self, t: Type) {
-        *self.underlying.write().unwrap_or_else(|e| e.into_inner()) = Some(t);
+        self.underlying.set(t);
     }
     /// The type the name was declared with, following declared-type chains
     /// (`type A B`): never a named type; invalid while unresolved or cyclic.
     pub fn resolved_underlying(&self) -> Type {
-        let mut t = match self
-            .underlying
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
-        {
+        let mut t = match self.underlying.get() {
             Some(t) => t,
             None => return Type::invalid(),
         };
         for _ in 0..100 {
             let next = match t.as_named() {
-                Some(n) => n
-                    .underlying
-                    .read()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .clone(),
+                Some(n) => n.underlying.get(),
                 None => return t,
             };
             match next {

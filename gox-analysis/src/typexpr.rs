@@ -747,7 +747,7 @@ impl<'a> Checker<'a> {
     pub(crate) fn new_named(&mut self, obj: &Obj) -> Type {
         let t = Type::new(TypeKind::Named(crate::types::Named {
             obj: obj.clone(),
-            underlying: RwLock::new(None),
+            underlying: Default::default(),
             methods: RwLock::default(),
         }));
         obj.set_type(t.clone());

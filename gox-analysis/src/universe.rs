@@ -63,7 +63,7 @@ fn build() -> Universe {
     );
     let error_type = Type::new(TypeKind::Named(Named {
         obj: err_obj.clone(),
-        underlying: RwLock::new(None),
+        underlying: Default::default(),
         methods: RwLock::default(),
     }));
     err_obj.set_type(error_type.clone());

@@ -1,0 +1,74 @@
+//! [`Settable`]: a value set once by the thread that checks its package
+//! (sometimes again, after an error) and read by every thread after that.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{OnceLock, RwLock};
+
+/// A value whose first setting is read without a lock: an object's type,
+/// a named type's underlying type. They are read at every use, by both
+/// checking threads for the packages they import, and a read lock is two
+/// atomic operations on a line the threads share. Most are set once; one
+/// set again (a declaration found invalid later, say) keeps its latest
+/// value behind a lock, and a flag sends reads there.
+///
+/// Only the thread checking the package sets values, before other threads
+/// can reach them (they see a package once it is finished).
+pub(crate) struct Settable<T> {
+    first: OnceLock<T>,
+    is_reset: AtomicBool,
+    latest: RwLock<Option<T>>,
+}
+
+impl<T: Clone> Settable<T> {
+    pub(crate) fn new(value: Option<T>) -> Settable<T> {
+        Settable {
+            first: value.map_or_else(OnceLock::new, OnceLock::from),
+            is_reset: AtomicBool::new(false),
+            latest: RwLock::new(None),
+        }
+    }
+
+    /// The value last set, if any.
+    pub(crate) fn get(&self) -> Option<T> {
+        if self.is_reset.load(Ordering::Acquire) {
+            return self.latest.read().unwrap_or_else(|e| e.into_inner()).clone();
+        }
+        self.first.get().cloned()
+    }
+
+    pub(crate) fn is_set(&self) -> bool {
+        self.first.get().is_some()
+    }
+
+    pub(crate) fn set(&self, value: T) {
+        if let Err(value) = self.first.set(value) {
+            *self.latest.write().unwrap_or_else(|e| e.into_inner()) = Some(value);
+            self.is_reset.store(true, Ordering::Release);
+        }
+    }
+}
+
+impl<T: Clone> Default for Settable<T> {
+    fn default() -> Self {
+        Settable::new(None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Settable;
+
+    #[test]
+    fn the_latest_value_wins() {
+        let cell = Settable::new(None);
+        assert_eq!(cell.get(), None);
+        assert!(!cell.is_set());
+        cell.set(1);
+        assert_eq!(cell.get(), Some(1));
+        cell.set(2);
+        cell.set(3);
+        assert_eq!(cell.get(), Some(3));
+        assert!(cell.is_set());
+        assert_eq!(Settable::new(Some(7)).get(), Some(7));
+    }
+}
