@@ -1,7 +1,6 @@
 //! [`Settable`]: a value set once by the thread that checks its package
 //! (sometimes again, after an error) and read by every thread after that.
 
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{OnceLock, RwLock};
 
 /// A value whose first setting is read without a lock: an object's type,
@@ -9,31 +8,28 @@ use std::sync::{OnceLock, RwLock};
 /// checking threads for the packages they import, and a read lock is two
 /// atomic operations on a line the threads share. Most are set once; one
 /// set again (a declaration found invalid later, say) keeps its latest
-/// value behind a lock, and a flag sends reads there.
+/// value in a second cell, behind a lock, and reads go there.
 ///
 /// Only the thread checking the package sets values, before other threads
 /// can reach them (they see a package once it is finished).
 pub(crate) struct Settable<T> {
     first: OnceLock<T>,
-    is_reset: AtomicBool,
-    latest: RwLock<Option<T>>,
+    /// The value set after the first, once there is one (boxed: most
+    /// values never have one, and every object carries this).
+    latest: OnceLock<Box<RwLock<Option<T>>>>,
 }
 
 impl<T: Clone> Settable<T> {
     pub(crate) fn new(value: Option<T>) -> Settable<T> {
-        Settable {
-            first: value.map_or_else(OnceLock::new, OnceLock::from),
-            is_reset: AtomicBool::new(false),
-            latest: RwLock::new(None),
-        }
+        Settable { first: value.map_or_else(OnceLock::new, OnceLock::from), latest: OnceLock::new() }
     }
 
     /// The value last set, if any.
     pub(crate) fn get(&self) -> Option<T> {
-        if self.is_reset.load(Ordering::Acquire) {
-            return self.latest.read().unwrap_or_else(|e| e.into_inner()).clone();
+        match self.latest.get() {
+            Some(latest) => latest.read().unwrap_or_else(|e| e.into_inner()).clone(),
+            None => self.first.get().cloned(),
         }
-        self.first.get().cloned()
     }
 
     pub(crate) fn is_set(&self) -> bool {
@@ -41,9 +37,11 @@ impl<T: Clone> Settable<T> {
     }
 
     pub(crate) fn set(&self, value: T) {
-        if let Err(value) = self.first.set(value) {
-            *self.latest.write().unwrap_or_else(|e| e.into_inner()) = Some(value);
-            self.is_reset.store(true, Ordering::Release);
+        let Err(value) = self.first.set(value) else { return };
+        let mut pending = Some(value);
+        let latest = self.latest.get_or_init(|| Box::new(RwLock::new(pending.take())));
+        if let Some(value) = pending {
+            *latest.write().unwrap_or_else(|e| e.into_inner()) = Some(value);
         }
     }
 }
