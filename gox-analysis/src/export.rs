@@ -311,16 +311,19 @@ impl Encoder {
     }
 
     fn string(&mut self, s: &str) -> u64 {
-        self.string_in(s).unwrap_or_else(|| self.add_string(Cow::Owned(s.to_string())))
+        match self.string_index.get(s) {
+            Some(&i) => i,
+            None => self.add_string(Cow::Owned(s.to_string())),
+        }
     }
 
-    /// The index of a string that lives for the process (a symbol's).
+    /// [`Encoder::string`] of a string that lives for the process (a
+    /// symbol's): kept in the table without a copy.
     fn static_string(&mut self, s: &'static str) -> u64 {
-        self.string_in(s).unwrap_or_else(|| self.add_string(Cow::Borrowed(s)))
-    }
-
-    fn string_in(&self, s: &str) -> Option<u64> {
-        self.string_index.get(s).copied()
+        match self.string_index.get(s) {
+            Some(&i) => i,
+            None => self.add_string(Cow::Borrowed(s)),
+        }
     }
 
     fn add_string(&mut self, s: Cow<'static, str>) -> u64 {

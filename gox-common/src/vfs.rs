@@ -215,39 +215,45 @@ fn io_reason(err: &std::io::Error) -> String {
     }
 }
 
+/// Reads a file: open, `fstat` (the size to read, and the metadata handed
+/// back to callers that stamp what they read), read. The buffer is one byte
+/// larger than the size, so a file that did not grow is read by one call
+/// that fills less than the buffer and one that returns 0 (`read_to_end`
+/// would `stat` and `lseek` again).
+fn read_with_metadata(path: &Path) -> std::io::Result<(Vec<u8>, std::fs::Metadata)> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let meta = file.metadata()?;
+    let mut bytes = vec![0u8; usize::try_from(meta.len()).unwrap_or(0).saturating_add(1)];
+    let mut filled = 0;
+    loop {
+        if filled == bytes.len() {
+            bytes.resize(bytes.len() * 2, 0);
+        }
+        match file.read(&mut bytes[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    bytes.truncate(filled);
+    Ok((bytes, meta))
+}
+
 impl FileSystem for RealFs {
-    // No stat before the call: the kernel reports EISDIR and ENOTDIR itself,
-    // and reading packages is a hot path.
+    // No stat of the path before the call: the kernel reports EISDIR and
+    // ENOTDIR itself, and reading packages is a hot path.
     fn read(&self, path: &Path) -> Result<Vec<u8>, FsError> {
-        std::fs::read(path).map_err(|e| io_error(path, e))
+        read_with_metadata(path).map(|(bytes, _)| bytes).map_err(|e| io_error(path, e))
     }
 
-    // Open, `fstat` (the size to read, and the metadata handed back), read.
+    fn read_shared(&self, path: &Path) -> Result<std::sync::Arc<[u8]>, FsError> {
+        self.read_shared_with_metadata(path).0
+    }
+
     fn read_shared_with_metadata(&self, path: &Path) -> (Result<std::sync::Arc<[u8]>, FsError>, Option<std::fs::Metadata>) {
-        use std::io::Read;
-        let read = || -> std::io::Result<(Vec<u8>, std::fs::Metadata)> {
-            let mut file = std::fs::File::open(path)?;
-            let meta = file.metadata()?;
-            // One byte more than the size: a file that did not grow is read
-            // by one call that fills less than the buffer, then one that
-            // returns 0. (`read_to_end` would `stat` and `lseek` again.)
-            let mut bytes = vec![0u8; usize::try_from(meta.len()).unwrap_or(0).saturating_add(1)];
-            let mut filled = 0;
-            loop {
-                if filled == bytes.len() {
-                    bytes.resize(bytes.len() * 2, 0);
-                }
-                match file.read(&mut bytes[filled..]) {
-                    Ok(0) => break,
-                    Ok(n) => filled += n,
-                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                    Err(e) => return Err(e),
-                }
-            }
-            bytes.truncate(filled);
-            Ok((bytes, meta))
-        };
-        match read() {
+        match read_with_metadata(path) {
             Ok((bytes, meta)) => (Ok(bytes.into()), Some(meta)),
             Err(e) => (Err(io_error(path, e)), None),
         }

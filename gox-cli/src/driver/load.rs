@@ -322,19 +322,15 @@ struct Resolved {
 
 /// Resolves the imports of package `from`, each distinct path once (the
 /// first spec that names it stands for all).
-fn resolve_imports(ws: &Workspace, from: &PackageId, specs: Vec<ast::ImportSpec>) -> Vec<Resolved> {
-    let mut seen: rustc_hash::FxHashSet<(&str, bool)> = Default::default();
-    let mut firsts = Vec::with_capacity(specs.len());
-    for (i, spec) in specs.iter().enumerate() {
-        if seen.insert((spec.path.as_str(), spec.is_external())) {
-            firsts.push(i);
-        }
-    }
-    drop(seen);
-    let mut specs: Vec<Option<ast::ImportSpec>> = specs.into_iter().map(Some).collect();
-    firsts
+fn resolve_imports(ws: &Workspace, from: &PackageId, mut specs: Vec<ast::ImportSpec>) -> Vec<Resolved> {
+    let first: Vec<bool> = {
+        let mut seen: rustc_hash::FxHashSet<(&str, bool)> = Default::default();
+        specs.iter().map(|spec| seen.insert((spec.path.as_str(), spec.is_external()))).collect()
+    };
+    let mut first = first.into_iter();
+    specs.retain(|_| first.next().unwrap_or(false));
+    specs
         .into_iter()
-        .filter_map(|i| specs[i].take())
         .map(|spec| {
             let target = ws.resolver.resolve_shared(from, &spec.path, spec.is_external());
             let help = match &target {
