@@ -586,3 +586,59 @@ fn timings_name_a_critical_path_that_is_an_import_chain() {
         }
     }
 }
+
+/// The "N of M files read" of `--timings`.
+fn files_read(stderr: &str) -> (usize, usize) {
+    let line = stderr.lines().find(|l| l.contains("files read")).expect("files line");
+    let inner = &line[line.find('(').expect("(") + 1..];
+    let nums: Vec<usize> = inner.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty()).map(|s| s.parse().unwrap()).collect();
+    (nums[0], nums[1])
+}
+
+#[test]
+fn files_unchanged_since_indexed_are_not_read_yet_their_errors_show_where_they_are() {
+    let p = project();
+    std::fs::write(
+        p.path().join("util/util.gox"),
+        "package util\n\n// Double doubles.\nfunc Double(x int) int {\n\tvar s string = x\n\treturn 2 * x\n}\n",
+    )
+    .unwrap();
+    // Files changed within the last two seconds are never indexed (their
+    // stamps could hide a second change).
+    std::thread::sleep(std::time::Duration::from_millis(2200));
+    let cache = tempfile::tempdir().unwrap();
+    let (first, err, code) = gox(p.path(), cache.path(), &["check", "--timings", "./..."]);
+    assert_eq!(code, 1, "{err}");
+    assert!(first.contains("util/util.gox:5:17: cannot use x (variable of type int) as string value in variable declaration"), "{first}");
+    let (read, total) = files_read(&err);
+    assert_eq!(read, total, "a first run reads everything: {err}");
+
+    // Nothing changed: only the file with the error is read (to show it),
+    // and the diagnostics are the same to the byte.
+    let (second, err, code) = gox(p.path(), cache.path(), &["check", "--timings", "./..."]);
+    assert_eq!((second.as_str(), code), (first.as_str(), 1), "{err}");
+    let (read, total) = files_read(&err);
+    let project_files = 3;
+    assert_eq!(read, total - project_files + 1, "util.gox alone of the project's files is read: {err}");
+
+    // An edit is seen (its stamp changed) and the rest stays unread.
+    std::fs::write(p.path().join("main.gox"), "package main\n\nimport \"lib\"\n\nfunc main() { println(lib.Quad(2)) }\n").unwrap();
+    let (third, err, code) = gox(p.path(), cache.path(), &["check", "--timings", "./..."]);
+    assert_eq!((third.as_str(), code), (first.as_str(), 1), "{err}");
+    assert_eq!(checked_packages(&err), vec!["example.com/app".to_string()], "{err}");
+    let (read, total) = files_read(&err);
+    assert_eq!(read, total - project_files + 2, "main.gox and util.gox: {err}");
+
+    // A new file, and a fix: both seen.
+    std::fs::write(p.path().join("util/more.gox"), "package util\n\nfunc Triple(x int) int { return 3 * x }\n").unwrap();
+    std::fs::write(p.path().join("util/util.gox"), "package util\n\nfunc Double(x int) int { return 2 * x }\n").unwrap();
+    let (out, err, code) = gox(p.path(), cache.path(), &["check", "./..."]);
+    assert_eq!((out.as_str(), code), ("", 0), "{err}");
+    std::fs::write(p.path().join("main.gox"), "package main\n\nimport \"util\"\n\nfunc main() { println(util.Triple(2)) }\n").unwrap();
+    let (out, err, code) = gox(p.path(), cache.path(), &["check", "./..."]);
+    assert_eq!((out.as_str(), code), ("", 0), "{err}");
+    std::fs::remove_file(p.path().join("util/more.gox")).unwrap();
+    let (out, _, code) = gox(p.path(), cache.path(), &["check", "./..."]);
+    assert!(out.contains("main.gox:5:28: undefined: util.Triple"), "{out}");
+    assert_eq!(code, 1);
+}

@@ -81,6 +81,21 @@ impl<F: FileSystem> FileSystem for MemoFs<F> {
         read
     }
 
+    /// The first read of a path passes the metadata on; a read answered
+    /// from memory has none.
+    fn read_shared_with_metadata(&self, path: &Path) -> (Result<Arc<[u8]>, FsError>, Option<std::fs::Metadata>) {
+        if let Some(found) = lock(&self.files).get(path) {
+            return (found.clone(), None);
+        }
+        let (read, meta) = self.inner.read_shared_with_metadata(path);
+        lock(&self.files).insert(path.to_path_buf(), read.clone());
+        (read, meta)
+    }
+
+    fn real_metadata(&self, path: &Path) -> Option<std::fs::Metadata> {
+        self.inner.real_metadata(path)
+    }
+
     fn read_dir(&self, path: &Path) -> Result<Vec<String>, FsError> {
         self.listing(path).map(|entries| entries.iter().map(|(name, _)| name.clone()).collect())
     }

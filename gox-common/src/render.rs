@@ -127,7 +127,7 @@ fn to_codespan(diag: &Diagnostic, map: &SourceMap) -> Option<cs::Diagnostic<u32>
 /// boundaries so that drawing it cannot fail, without a final line break.
 fn label_range(span: Span, map: &SourceMap) -> Option<Range<usize>> {
     let file = map.get(span.file).filter(|f| !f.path_only)?;
-    let text = &file.text;
+    let text = &file.text();
     let mut lo = (span.lo.min(span.hi) as usize).min(text.len());
     let mut hi = (span.hi.max(span.lo) as usize).min(text.len());
     while !text.is_char_boundary(lo) {
@@ -167,13 +167,13 @@ impl<'a> Files<'a> for MapFiles<'_> {
     }
 
     fn source(&'a self, id: u32) -> Result<Arc<str>, FilesError> {
-        Ok(self.file(id)?.text.clone())
+        Ok(self.file(id)?.text().clone())
     }
 
     fn line_index(&'a self, id: u32, byte_index: usize) -> Result<usize, FilesError> {
         let file = self.file(id)?;
         let offset = u32::try_from(byte_index)
-            .map_err(|_| FilesError::IndexTooLarge { given: byte_index, max: file.text.len() })?;
+            .map_err(|_| FilesError::IndexTooLarge { given: byte_index, max: file.text().len() })?;
         Ok(file.line_col(offset).line as usize - 1)
     }
 
@@ -190,7 +190,7 @@ impl<'a> Files<'a> for MapFiles<'_> {
         let start_of = |i: usize| -> Result<usize, FilesError> {
             match i.cmp(&starts.len()) {
                 std::cmp::Ordering::Less => Ok(starts[i] as usize),
-                std::cmp::Ordering::Equal => Ok(file.text.len()),
+                std::cmp::Ordering::Equal => Ok(file.text().len()),
                 std::cmp::Ordering::Greater => Err(FilesError::LineTooLarge { given: i, max: starts.len() - 1 }),
             }
         };

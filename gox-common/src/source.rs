@@ -4,7 +4,7 @@
 //! reports them.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, OnceLock, RwLock};
 
 /// Identifies one file registered in a [`SourceMap`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -60,28 +60,78 @@ pub struct LineCol {
 
 /// One source file: its path (as it should be shown to the user), its text
 /// and the byte offsets of its line starts.
-#[derive(Debug)]
+///
+/// A file may be registered before it is read ([`SourceMap::add_deferred`]):
+/// when an index of files read by an earlier run already knows all a
+/// command needs of it (its hash, its header), the text is read only if
+/// something asks for it.
 pub struct SourceFile {
     pub id: FileId,
     pub path: PathBuf,
-    pub text: Arc<str>,
+    text: OnceLock<Arc<str>>,
+    /// Reads the text of a deferred file, on first use.
+    load: Option<Box<dyn Fn() -> Arc<str> + Send + Sync>>,
+    /// The length of the text as registered (for a deferred file, the
+    /// length it had when it was indexed).
+    len: u32,
+    /// For a deferred file, its number of lines as registered.
+    lines: u32,
     /// Set for a path that is not source text (a directory, a file that
     /// could not be read): diagnostics about it show the path alone, as
     /// Go shows `open dir: permission denied`.
     pub path_only: bool,
     /// Computed on first use: most files never need a position.
-    line_starts: std::sync::OnceLock<Vec<u32>>,
+    line_starts: OnceLock<Vec<u32>>,
+}
+
+impl std::fmt::Debug for SourceFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SourceFile")
+            .field("id", &self.id)
+            .field("path", &self.path)
+            .field("len", &self.len)
+            .field("loaded", &self.is_loaded())
+            .field("path_only", &self.path_only)
+            .finish()
+    }
 }
 
 impl SourceFile {
     pub fn new(id: FileId, path: PathBuf, text: Arc<str>) -> SourceFile {
-        SourceFile { id, path, text, path_only: false, line_starts: std::sync::OnceLock::new() }
+        let len = text.len() as u32;
+        SourceFile { id, path, text: OnceLock::from(text), load: None, len, lines: 0, path_only: false, line_starts: OnceLock::new() }
+    }
+
+    /// The file's text (read now if the file was registered deferred).
+    pub fn text(&self) -> &Arc<str> {
+        self.text.get_or_init(|| match &self.load {
+            Some(load) => load(),
+            None => Arc::from(""),
+        })
+    }
+
+    /// The length of the text in bytes, without reading a deferred file.
+    pub fn len(&self) -> usize {
+        match self.text.get() {
+            Some(text) => text.len(),
+            None => self.len as usize,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Whether the text is in memory (always, unless registered deferred
+    /// and not asked for yet).
+    pub fn is_loaded(&self) -> bool {
+        self.text.get().is_some()
     }
 
     fn starts(&self) -> &[u32] {
         self.line_starts.get_or_init(|| {
             let mut starts = vec![0u32];
-            starts.extend(memchr_newlines(self.text.as_bytes()));
+            starts.extend(memchr_newlines(self.text().as_bytes()));
             starts
         })
     }
@@ -98,18 +148,22 @@ impl SourceFile {
     pub fn line_range(&self, line: u32) -> Option<(u32, u32)> {
         let i = line.checked_sub(1)? as usize;
         let lo = *self.starts().get(i)?;
-        let hi = self.starts().get(i + 1).map(|&s| s - 1).unwrap_or(self.text.len() as u32);
+        let hi = self.starts().get(i + 1).map(|&s| s - 1).unwrap_or(self.text().len() as u32);
         Some((lo, hi))
     }
 
+    /// The number of lines (without reading a deferred file).
     pub fn line_count(&self) -> usize {
-        self.starts().len()
+        match (&self.load, self.text.get()) {
+            (Some(_), None) => self.lines as usize,
+            _ => self.starts().len(),
+        }
     }
 
     /// The text of the 1-based `line`, without its line ending (`\n` or `\r\n`).
     pub fn line_text(&self, line: u32) -> Option<&str> {
         let (lo, hi) = self.line_range(line)?;
-        let text = self.text.get(lo as usize..hi as usize)?;
+        let text = self.text().get(lo as usize..hi as usize)?;
         Some(text.strip_suffix('\r').unwrap_or(text))
     }
 
@@ -124,7 +178,7 @@ impl SourceFile {
     /// The source text of `span` (which must be in this file), if its bounds
     /// are inside the text and on character boundaries.
     pub fn snippet(&self, span: Span) -> Option<&str> {
-        self.text.get(span.lo as usize..span.hi as usize)
+        self.text().get(span.lo as usize..span.hi as usize)
     }
 
     /// Byte offsets of the line starts (the first is 0).
@@ -157,14 +211,43 @@ impl SourceMap {
         self.insert(path.into(), Arc::from(""), true)
     }
 
+    /// Registers a file whose text is not read yet: `len` and `lines` are
+    /// its length in bytes and its number of lines as far as the caller
+    /// knows, `load` reads it when something first asks for the text (line
+    /// and column lookups, snippets).
+    pub fn add_deferred(
+        &self,
+        path: impl Into<PathBuf>,
+        len: u32,
+        lines: u32,
+        load: Box<dyn Fn() -> Arc<str> + Send + Sync>,
+    ) -> Arc<SourceFile> {
+        self.register(path.into(), |id, path| SourceFile {
+            id,
+            path,
+            text: OnceLock::new(),
+            load: Some(load),
+            len,
+            lines,
+            path_only: false,
+            line_starts: OnceLock::new(),
+        })
+    }
+
     fn insert(&self, path: PathBuf, text: Arc<str>, path_only: bool) -> Arc<SourceFile> {
+        self.register(path, |id, path| {
+            let mut file = SourceFile::new(id, path, text);
+            file.path_only = path_only;
+            file
+        })
+    }
+
+    fn register(&self, path: PathBuf, make: impl FnOnce(FileId, PathBuf) -> SourceFile) -> Arc<SourceFile> {
         // Copies happen before taking the locks: threads add files at once.
         let key = path.clone();
         let mut files = self.files.write().unwrap_or_else(|e| e.into_inner());
         let id = FileId(files.len() as u32);
-        let mut file = SourceFile::new(id, path, text);
-        file.path_only = path_only;
-        let file = Arc::new(file);
+        let file = Arc::new(make(id, path));
         files.push(file.clone());
         self.by_path.write().unwrap_or_else(|e| e.into_inner()).insert(key, id);
         file

@@ -88,6 +88,15 @@ pub trait FileSystem: Send + Sync {
         (self.read_shared(path), None)
     }
 
+    /// The metadata of the real file at `path` (symbolic links followed),
+    /// for callers that recognise a file they have read before by its size,
+    /// times, inode and device. `None` where there is no real file behind
+    /// the path (in-memory files, the embedded std, an editor's unsaved
+    /// buffers) or it cannot be examined: such files are always read.
+    fn real_metadata(&self, _path: &Path) -> Option<std::fs::Metadata> {
+        None
+    }
+
     /// The file as UTF-8 text; invalid UTF-8 is an error naming the file and
     /// the offset of the first bad byte.
     fn read_to_string(&self, path: &Path) -> Result<String, FsError> {
@@ -119,6 +128,13 @@ pub trait FileSystem: Send + Sync {
             .collect())
     }
 
+    /// [`FileSystem::read_dir_kinds`], and whether any entry is a symbolic
+    /// link (whose kind can change without the directory changing): `true`
+    /// where the file system cannot tell.
+    fn read_dir_kinds_and_links(&self, path: &Path) -> Result<(Vec<(String, EntryKind)>, bool), FsError> {
+        Ok((self.read_dir_kinds(path)?, true))
+    }
+
     fn is_file(&self, path: &Path) -> bool;
 
     fn is_dir(&self, path: &Path) -> bool;
@@ -141,6 +157,12 @@ impl<F: FileSystem + ?Sized> FileSystem for &F {
     }
     fn read_shared_with_metadata(&self, path: &Path) -> (Result<std::sync::Arc<[u8]>, FsError>, Option<std::fs::Metadata>) {
         (**self).read_shared_with_metadata(path)
+    }
+    fn real_metadata(&self, path: &Path) -> Option<std::fs::Metadata> {
+        (**self).real_metadata(path)
+    }
+    fn read_dir_kinds_and_links(&self, path: &Path) -> Result<(Vec<(String, EntryKind)>, bool), FsError> {
+        (**self).read_dir_kinds_and_links(path)
     }
     fn read_dir(&self, path: &Path) -> Result<Vec<String>, FsError> {
         (**self).read_dir(path)
@@ -168,6 +190,12 @@ impl<F: FileSystem + ?Sized> FileSystem for std::sync::Arc<F> {
     }
     fn read_shared_with_metadata(&self, path: &Path) -> (Result<std::sync::Arc<[u8]>, FsError>, Option<std::fs::Metadata>) {
         (**self).read_shared_with_metadata(path)
+    }
+    fn real_metadata(&self, path: &Path) -> Option<std::fs::Metadata> {
+        (**self).real_metadata(path)
+    }
+    fn read_dir_kinds_and_links(&self, path: &Path) -> Result<(Vec<(String, EntryKind)>, bool), FsError> {
+        (**self).read_dir_kinds_and_links(path)
     }
     fn read_dir(&self, path: &Path) -> Result<Vec<String>, FsError> {
         (**self).read_dir(path)
@@ -259,6 +287,10 @@ impl FileSystem for RealFs {
         }
     }
 
+    fn real_metadata(&self, path: &Path) -> Option<std::fs::Metadata> {
+        std::fs::metadata(path).ok()
+    }
+
     fn read_dir(&self, path: &Path) -> Result<Vec<String>, FsError> {
         let mut names = Vec::new();
         for entry in std::fs::read_dir(path).map_err(|e| io_error(path, e))? {
@@ -269,13 +301,19 @@ impl FileSystem for RealFs {
         Ok(names)
     }
 
-    // The kinds come with the listing (d_type) except for symlinks.
     fn read_dir_kinds(&self, path: &Path) -> Result<Vec<(String, EntryKind)>, FsError> {
+        self.read_dir_kinds_and_links(path).map(|(entries, _)| entries)
+    }
+
+    // The kinds come with the listing (d_type) except for symlinks.
+    fn read_dir_kinds_and_links(&self, path: &Path) -> Result<(Vec<(String, EntryKind)>, bool), FsError> {
         let mut entries = Vec::new();
+        let mut links = false;
         for entry in std::fs::read_dir(path).map_err(|e| io_error(path, e))? {
             let entry = entry.map_err(|e| io_error(path, e))?;
             let mut file_type = entry.file_type().map_err(|e| io_error(&entry.path(), e))?;
             if file_type.is_symlink() {
+                links = true;
                 match std::fs::metadata(entry.path()) {
                     Ok(meta) => file_type = meta.file_type(),
                     Err(_) => {
@@ -294,7 +332,7 @@ impl FileSystem for RealFs {
             entries.push((entry.file_name().to_string_lossy().into_owned(), kind));
         }
         entries.sort_by(|a, b| a.0.cmp(&b.0));
-        Ok(entries)
+        Ok((entries, links))
     }
 
     fn is_file(&self, path: &Path) -> bool {

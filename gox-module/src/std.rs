@@ -224,6 +224,18 @@ impl<F: FileSystem> FileSystem for StdOverlayFs<F> {
             None => self.inner.read_shared(path),
         }
     }
+    fn read_shared_with_metadata(&self, path: &Path) -> (Result<std::sync::Arc<[u8]>, FsError>, Option<std::fs::Metadata>) {
+        match self.std_for(path) {
+            Some(std) => (std.read_shared(path), None),
+            None => self.inner.read_shared_with_metadata(path),
+        }
+    }
+    fn real_metadata(&self, path: &Path) -> Option<std::fs::Metadata> {
+        match self.std_for(path) {
+            Some(_) => None,
+            None => self.inner.real_metadata(path),
+        }
+    }
     fn read_dir(&self, path: &Path) -> Result<Vec<String>, FsError> {
         match self.std_for(path) {
             Some(std) => std.read_dir(path),

@@ -27,7 +27,7 @@ pub use token::Token;
 /// Parses one source file: the best-effort AST and every syntax error,
 /// sorted by position (at most one per line).
 pub fn parse_file(file: &SourceFile) -> (ast::File, Vec<Diagnostic>) {
-    parse_source(file.id, &file.text)
+    parse_source(file.id, &file.text())
 }
 
 /// Parses `text` as the file `file_id`.
@@ -84,7 +84,7 @@ pub fn build_constraint(
     let end = file.package_span.lo;
     // Lines are counted in the header only, in one pass (the offsets asked
     // for only grow): the file's whole line table is not needed to load it.
-    let text = source.text.as_bytes();
+    let text = source.text().as_bytes();
     let (mut line, mut counted) = (1u32, 0usize);
     let mut line_at = |offset: u32| {
         let offset = (offset as usize).clamp(counted, text.len());

@@ -7,7 +7,7 @@ use gox_syntax::{build_constraint, parse_package_clause_and_imports};
 
 fn header(text: &str) -> Result<HeaderConstraint, HeaderError> {
     let source = SourceFile::new(FileId(0), "a.gox".into(), text.into());
-    let (file, _) = parse_package_clause_and_imports(source.id, &source.text);
+    let (file, _) = parse_package_clause_and_imports(source.id, &source.text());
     build_constraint(&file, &source)
 }
 

@@ -8,13 +8,14 @@ use anyhow::Result;
 use gox_cli::cli::CheckArgs;
 use gox_cli::driver::analyze::{analyze_project_with, Options};
 use gox_cli::driver::cache::{cache_dir, Cache};
+use gox_cli::driver::fileindex::{index_key, FileIndex, IndexedFs};
 use gox_cli::driver::remote::{Remote, RemoteConfig};
 use gox_cli::driver::patterns::is_file_pattern;
 use gox_cli::driver::replay::{run_key, RecordingFs, RunRecord};
 use gox_cli::output::{print_diagnostics, print_message, write_message, Format};
-use gox_common::{Diagnostic, RealFs, Severity, SourceMap};
+use gox_common::{Diagnostic, FileSystem, RealFs, Severity, SourceMap};
 
-use super::{build_config, open_workspace, open_workspace_in, print_capped, Opened, Status};
+use super::{build_config, open_workspace_in, print_capped, Opened, Status};
 
 /// What `build` adds to `check`.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -50,10 +51,22 @@ pub fn run(args: &CheckArgs, mode: Mode) -> Result<Status> {
         }
     }
     let recording = record_at.as_ref().map(|_| Arc::new(RecordingFs::new(RealFs)));
-    let opened = match &recording {
-        Some(fs) => open_workspace_in(&patterns, build_config(args), format, fs.clone())?,
-        None => open_workspace(&patterns, build_config(args), format)?,
+    let mut fs: Arc<dyn FileSystem> = match &recording {
+        Some(fs) => fs.clone(),
+        None => Arc::new(RealFs),
     };
+    // Files and directories unchanged since an earlier check are not read
+    // again unless a package must be checked. `gox build` reads everything:
+    // it vouches for every byte of the build.
+    let file_index = match (mode, cache_dir()) {
+        (Mode::Check, Ok(Some(dir))) => {
+            let index = Arc::new(FileIndex::load(&dir, index_key(&std::env::current_dir()?, &build_config(args))));
+            fs = Arc::new(IndexedFs::new(fs, index.clone()));
+            Some((dir, index))
+        }
+        _ => None,
+    };
+    let opened = open_workspace_in(&patterns, build_config(args), format, fs)?;
     let ws = match opened {
         Opened::Workspace(ws) => ws,
         Opened::Reported(status) => return Ok(status),
@@ -80,7 +93,12 @@ pub fn run(args: &CheckArgs, mode: Mode) -> Result<Status> {
     };
     // -v: each package as it is finished, on stderr (stdout carries diagnostics).
     let verbose = |path: &str, cached: bool| eprintln!("{path}{}", if cached { " (cached)" } else { "" });
-    let options = Options { cache: cache.as_ref(), progress: args.verbose.then_some(&verbose as _), ..Options::default() };
+    let options = Options {
+        cache: cache.as_ref(),
+        file_index: file_index.as_ref().map(|(_, index)| index),
+        progress: args.verbose.then_some(&verbose as _),
+        ..Options::default()
+    };
     let analysis = match analyze_project_with(&ws, &patterns, options) {
         Ok(a) => a,
         Err(err) => {
@@ -107,9 +125,12 @@ pub fn run(args: &CheckArgs, mode: Mode) -> Result<Status> {
         RunRecord::new(key, stdout, stderr, code, fs.take_seen()).save(dir, started_at);
     }
     // Results are out; what is left is writing the cache entries and
-    // pushing them to a shared cache.
+    // pushing them to a shared cache, and the file index.
     if let Some(cache) = &cache {
         cache.finish();
+    }
+    if let Some((dir, index)) = &file_index {
+        index.save(dir);
     }
     if let Some(remote) = cache.as_ref().and_then(Cache::remote) {
         remote.finish();
@@ -220,7 +241,7 @@ fn print_timings(analysis: &gox_cli::Analysis, cache: Option<&Cache>, wall: std:
     let checked = analysis.units.iter().filter(|u| u.package.is_some()).count();
     let lines: usize = analysis.units.iter().flat_map(|u| &u.unit.files).map(|f| f.line_count()).sum();
     eprintln!("timings: {} packages ({cached} from cache, {checked} checked), {lines} lines", analysis.units.len());
-    eprintln!("  read + resolve  {:>10.1?}", t.load);
+    eprintln!("  read + resolve  {:>10.1?}  ({} of {} files read; the others unchanged since indexed)", t.load, t.files_read, t.files);
     eprintln!("  cache (cpu)     {:>10.1?}", t.cache);
     eprintln!("  parse (cpu)     {:>10.1?}", t.parse);
     eprintln!("  check (cpu)     {:>10.1?}", t.check);

@@ -146,7 +146,7 @@ pub fn run(args: &ListArgs) -> Result<Status> {
     for warning in &expansion.warnings {
         print_message(Severity::Warning, warning, Format::GoStyle);
     }
-    let mut graph = load_graph(&ws, &map, expansion.roots);
+    let mut graph = load_graph(&ws, &map, expansion.roots, None);
     problems.append(&mut graph.diagnostics);
     // Go lists dependencies before the packages that import them.
     let mut order: Vec<usize> = (0..graph.units.len()).filter(|&i| args.deps || graph.units[i].is_root).collect();

@@ -205,7 +205,7 @@ fn why(targets: &[String]) -> Result<Status> {
             return Ok(Status::Failure);
         }
     };
-    let graph = load_graph(&ws, &map, expansion.roots);
+    let graph = load_graph(&ws, &map, expansion.roots, None);
     // Breadth-first from the main module's packages, in import path order.
     let mut parent: HashMap<usize, Option<usize>> = HashMap::new();
     let mut queue = VecDeque::new();

@@ -17,7 +17,7 @@ pub fn run(files: &[PathBuf], dump: bool) -> Result<Status> {
             Some(cwd) => cwd.join(path),
             None => path.clone(),
         };
-        let (file, read_errors) = match read_source(&RealFs, &map, &path) {
+        let (file, read_errors, _) = match read_source(&RealFs, &map, &path) {
             Ok(read) => read,
             Err(d) => {
                 println!("{}", gox_common::render::render_go_style(&d, &map, cwd.as_deref()));

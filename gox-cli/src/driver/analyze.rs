@@ -10,6 +10,7 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use std::collections::HashMap;
@@ -21,7 +22,9 @@ use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use super::cache::{store_path, fingerprint, Cache, Entry, Hash, KeyBuilder};
+use super::fileindex::FileIndex;
 use super::graph::break_cycles;
+use super::source::path_diagnostic;
 use super::importer::ProjectImporter;
 use super::load::{load_graph, PackageGraph, Unit};
 use super::patterns::{expand_patterns, PatternError};
@@ -53,6 +56,10 @@ pub struct Options<'a> {
     /// open packages): they are always checked; the others are taken from
     /// `cache` when unchanged.
     pub info_for: Option<&'a (dyn Fn(&Unit) -> bool + Sync)>,
+    /// The index of files read by earlier runs (see [`FileIndex`]): files
+    /// unchanged since are not read unless their package must be checked.
+    /// Used with a `cache` only (the packages of unread files come from it).
+    pub file_index: Option<&'a Arc<FileIndex>>,
     /// Told of each package as it is finished: its import path and whether
     /// it came from the cache (`gox check -v`). Called from the pool's
     /// threads, in the order packages finish.
@@ -64,6 +71,11 @@ pub struct Options<'a> {
 pub struct Timings {
     /// Reading files, parsing headers and resolving imports.
     pub load: Duration,
+    /// Source files of the build, and how many of them were read (the
+    /// others were unchanged since the file index saw them, and nothing
+    /// needed their text).
+    pub files: usize,
+    pub files_read: usize,
     /// Hashing sources and cache lookups.
     pub cache: Duration,
     pub parse: Duration,
@@ -163,6 +175,8 @@ struct Run<'a> {
     cache_time: Mutex<Duration>,
     /// Unit index by import path (for export data's package references).
     by_path: HashMap<String, usize>,
+    /// The file index the graph was loaded with.
+    file_index: Option<&'a Arc<FileIndex>>,
 }
 
 impl Run<'_> {
@@ -227,7 +241,10 @@ impl Run<'_> {
                 let diagnostics = self.slots[u].checked_diagnostics.get().cloned().unwrap_or_default();
                 let export = export_package(&package);
                 let fingerprint = fingerprint(&export);
-                if let (Some(cache), Some(key)) = (self.cache, &key) {
+                // A file read late (registered from the file index) that
+                // changed since: the key was made from its old hash.
+                let stale = self.file_index.is_some_and(|index| index.any_stale(&self.graph.units[u].files));
+                if let (Some(cache), Some(key), false) = (self.cache, &key, stale) {
                     let store = Instant::now();
                     cache.put(key, &fingerprint, &diagnostics, export, &self.graph.units[u].files, self.map, &self.ws.root);
                     *self.cache_time.lock().unwrap_or_else(|e| e.into_inner()) += store.elapsed();
@@ -327,9 +344,12 @@ fn unit_key(ws: &Workspace, graph: &PackageGraph, slots: &[Slot], u: usize) -> H
         // project wherever it is checked out, so paths are keyed relative
         // to the module root.
         .part("cwd", store_path(&ws.cwd, &ws.root).as_bytes());
-    for file in &unit.files {
+    for (file, hash) in unit.files.iter().zip(&unit.hashes) {
         key.part("file", store_path(&file.path, &ws.root).as_bytes());
-        key.part("sha256", &Sha256::digest(file.text.as_bytes()));
+        match hash {
+            Some(hash) => key.part("sha256", hash),
+            None => key.part("sha256", &Sha256::digest(file.text().as_bytes())),
+        };
     }
     for import in &unit.imports {
         key.part("import", import.path.as_bytes()).part("external", &[import.external as u8]);
@@ -355,10 +375,11 @@ pub fn analyze_project_with(ws: &Workspace, patterns: &[String], options: Option
     let started = Instant::now();
     let map = Arc::new(SourceMap::new());
     let expansion = expand_patterns(ws, &map, patterns)?;
-    let mut graph = load_graph(ws, &map, expansion.roots);
+    let cache = if options.info { None } else { options.cache };
+    let file_index = options.file_index.filter(|_| cache.is_some());
+    let mut graph = load_graph(ws, &map, expansion.roots, file_index);
     break_cycles(&mut graph);
     let mut timings = Timings { load: started.elapsed(), ..Timings::default() };
-    let cache = if options.info { None } else { options.cache };
 
     let n = graph.units.len();
     let by_path: HashMap<String, usize> = graph.units.iter().enumerate().map(|(i, u)| (u.import_path.clone(), i)).collect();
@@ -387,6 +408,7 @@ pub fn analyze_project_with(ws: &Workspace, patterns: &[String], options: Option
         importers,
         cache_time: Mutex::new(Duration::ZERO),
         by_path,
+        file_index,
     };
     match run.cache.and_then(Cache::remote) {
         // Finding results on a server is waiting, not computing: look up
@@ -405,6 +427,20 @@ pub fn analyze_project_with(ws: &Workspace, patterns: &[String], options: Option
 
     let mut diagnostics = expansion.diagnostics;
     diagnostics.append(&mut graph.diagnostics);
+    // Diagnostics in files found changed are about contents no longer
+    // there: one error per such file replaces them.
+    let stale = match file_index {
+        Some(index) => changed_during_run(index, &map, &slots, &diagnostics),
+        None => Vec::new(),
+    };
+    let current = |d: &Diagnostic| !stale.iter().any(|path| map.file(d.span.file).path == *path);
+    if !stale.is_empty() {
+        diagnostics.retain(current);
+        diagnostics.extend(stale.iter().map(|path| path_diagnostic(&map, path, "file changed while gox was checking it; check again")));
+    }
+    let files = graph.units.iter().flat_map(|u| &u.files);
+    timings.files = files.clone().count();
+    timings.files_read = files.filter(|f| f.is_loaded()).count();
     let units: Vec<CheckedUnit> = graph
         .units
         .into_iter()
@@ -422,7 +458,7 @@ pub fn analyze_project_with(ws: &Workspace, patterns: &[String], options: Option
             CheckedUnit {
                 unit,
                 package: slot.package.into_inner(),
-                diagnostics: outcome.map(|o| o.diagnostics).unwrap_or_default(),
+                diagnostics: outcome.map(|o| o.diagnostics.into_iter().filter(current).collect()).unwrap_or_default(),
                 cached,
                 info: slot.info.into_inner().unwrap_or_else(|e| e.into_inner()),
             }
@@ -431,6 +467,23 @@ pub fn analyze_project_with(ws: &Workspace, patterns: &[String], options: Option
     timings.packages.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     timings.total = started.elapsed();
     Ok(Analysis { map, units, diagnostics, warnings: expansion.warnings, timings })
+}
+
+/// The files registered from the file index that were found changed when
+/// their text was read. The files every diagnostic points into are read
+/// first (they will be shown): if one of them changed since the run looked
+/// at it, its positions may be wrong, and the user is told to check again
+/// instead.
+fn changed_during_run(index: &FileIndex, map: &SourceMap, slots: &[Slot], diagnostics: &[Diagnostic]) -> Vec<PathBuf> {
+    let outcomes = slots.iter().filter_map(|s| s.outcome.get()).flat_map(|o| o.diagnostics.iter());
+    for d in outcomes.chain(diagnostics) {
+        for span in std::iter::once(d.span).chain(d.notes.iter().map(|n| n.span)) {
+            if let Some(file) = map.get(span.file) {
+                file.text();
+            }
+        }
+    }
+    index.take_stale()
 }
 
 /// The longest chain through the import graph (`imports[u]`: the packages

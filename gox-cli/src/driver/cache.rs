@@ -337,7 +337,7 @@ fn decode(mut bytes: Vec<u8>, key: &Hash, map: &SourceMap, root: &Path) -> Optio
         let fingerprint: Hash = hex::decode(&stored.fingerprint).ok()?.try_into().ok()?;
         let span = |file: &str, lo: u32, hi: u32| -> Option<Span> {
             let id = map.find(&load_path(file, root))?;
-            let len = map.file(id).text.len() as u32;
+            let len = map.file(id).len() as u32;
             (lo <= hi && hi <= len).then(|| Span::new(id, lo, hi))
         };
         let mut diagnostics = Vec::with_capacity(stored.diagnostics.len());

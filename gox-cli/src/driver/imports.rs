@@ -54,7 +54,7 @@ pub fn alias_imports(root: &Path) -> (BTreeMap<String, Vec<AliasImport>>, Vec<St
                 }
             };
             let file = map.add(&path, text);
-            let (ast, _) = gox_syntax::parse_package_clause_and_imports(file.id, &file.text);
+            let (ast, _) = gox_syntax::parse_package_clause_and_imports(file.id, &file.text());
             for spec in ast.imports.iter().filter(|s| s.is_external()) {
                 let alias = spec.path.split('/').next().unwrap_or_default().to_string();
                 let at = file.line_col(spec.at.map_or(spec.path_span.lo, |s| s.lo));

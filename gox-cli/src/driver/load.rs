@@ -19,8 +19,11 @@ use gox_common::{Diagnostic, FileSet, FileSystem, SourceFile, SourceMap, Span};
 use gox_module::{PackageId, ResolveError, ResolvedPackage};
 use gox_syntax::ast;
 use rayon::prelude::*;
+use sha2::{Digest, Sha256};
 
-use super::source::{path_diagnostic, read_source};
+use super::cache::Hash;
+use super::fileindex::{FileIndex, FileStamp, IndexedFile, IndexedImport};
+use super::source::{path_diagnostic, read_source, read_text};
 use super::workspace::Workspace;
 
 /// One import of a package (all specs with the same path share it).
@@ -141,6 +144,9 @@ pub struct Unit {
     pub name: String,
     pub dir: PathBuf,
     pub files: Vec<Arc<SourceFile>>,
+    /// The SHA-256 of each file's text, where the loader knows it (from
+    /// the file index, or computed to index the file).
+    pub hashes: Vec<Option<Hash>>,
     pub imports: Vec<Import>,
     /// Problems found while reading the files and resolving imports.
     pub diagnostics: Vec<Diagnostic>,
@@ -186,12 +192,21 @@ pub struct Root {
     pub explicit: bool,
 }
 
+/// One import spec of a header: what resolving it needs.
+pub struct ImportRef {
+    pub path: String,
+    pub external: bool,
+    /// The span of the path.
+    pub span: Span,
+}
+
 /// One file's header: everything the loader needs from it, read once.
 struct Header {
     file: Arc<SourceFile>,
+    sha256: Option<Hash>,
     /// The package clause's name and its span, when the clause parsed.
     package: Option<(String, Span)>,
-    imports: Vec<ast::ImportSpec>,
+    imports: Vec<ImportRef>,
     /// Encoding, syntax and build-constraint errors found in the header.
     diagnostics: Vec<Diagnostic>,
     /// The `//go:build` (or `// +build`) line that leaves the file out.
@@ -201,9 +216,22 @@ struct Header {
 /// Reads and parses the header of `path`; `Err` (a diagnostic at the
 /// path) when it cannot be read. `constraints`: whether the file's build
 /// constraint applies (not for files named on the command line, as in Go).
-fn read_header(ws: &Workspace, map: &SourceMap, path: &Path, constraints: bool) -> Result<Header, Diagnostic> {
-    let (file, mut diagnostics) = read_source(&ws.fs, map, path)?;
-    let (ast, syntax) = gox_syntax::parse_package_clause_and_imports(file.id, &file.text);
+/// With a file index, a file unchanged since it was indexed is not read:
+/// its header comes from the index and its text is read only if asked for.
+fn read_header(ws: &Workspace, map: &SourceMap, index: Option<&Arc<FileIndex>>, path: &Path, constraints: bool) -> Result<Header, Diagnostic> {
+    let index = index.filter(|_| constraints);
+    let mut known = None;
+    if let Some(index) = index.filter(|index| index.knows(path)) {
+        let stamp = ws.fs.real_metadata(path).as_ref().and_then(FileStamp::of);
+        if let Some(stamp) = stamp {
+            if let Some(file) = index.get(path, &stamp) {
+                return Ok(indexed_header(ws, map, index, path, &file));
+            }
+            known = Some(stamp);
+        }
+    }
+    let (file, mut diagnostics, meta) = read_source(&ws.fs, map, path)?;
+    let (ast, syntax) = gox_syntax::parse_package_clause_and_imports(file.id, file.text());
     let clause_end = ast.name.span.hi;
     let clause_ok = !syntax.iter().any(|d| d.is_error() && d.span.lo <= clause_end) && !ast.name.span.is_empty();
     diagnostics.extend(syntax);
@@ -219,14 +247,74 @@ fn read_header(ws: &Workspace, map: &SourceMap, path: &Path, constraints: bool) 
             }
         }
     }
-    Ok(Header { file, package, imports: ast.imports, diagnostics, excluded_by })
+    let imports: Vec<ImportRef> = ast
+        .imports
+        .into_iter()
+        .map(|spec| ImportRef { external: spec.is_external(), path: spec.path, span: spec.path_span })
+        .collect();
+    let mut sha256 = None;
+    if let Some(index) = index {
+        let hash: Hash = Sha256::digest(file.text().as_bytes()).into();
+        sha256 = Some(hash);
+        // A file with errors in its header is read every time: its errors
+        // are reported from its text.
+        let stamp = meta.as_ref().and_then(FileStamp::of).or(known);
+        if let (Some(stamp), true) = (stamp, diagnostics.is_empty()) {
+            let entry = IndexedFile {
+                sha256: hash,
+                len: file.len() as u32,
+                // As `SourceFile::line_count` counts: one more than the newlines.
+                lines: file.text().bytes().filter(|&b| b == b'\n').count() as u32 + 1,
+                package: package.as_ref().map(|(name, span)| (name.clone(), span.lo, span.hi)),
+                imports: imports
+                    .iter()
+                    .map(|i| IndexedImport { path: i.path.clone(), external: i.external, lo: i.span.lo, hi: i.span.hi })
+                    .collect(),
+                excluded_by: excluded_by.clone(),
+            };
+            index.insert(path, stamp, entry);
+        }
+    }
+    Ok(Header { file, sha256, package, imports, diagnostics, excluded_by })
+}
+
+/// The header of a file the index knows as it is: the file is registered
+/// unread, to be read (and checked against the index's hash) only when
+/// something asks for its text.
+fn indexed_header(ws: &Workspace, map: &SourceMap, index: &Arc<FileIndex>, path: &Path, entry: &IndexedFile) -> Header {
+    let fs = ws.fs.inner.clone();
+    let owned = path.to_path_buf();
+    let expected = entry.sha256;
+    let index = index.clone();
+    let file = map.add_deferred(
+        path,
+        entry.len,
+        entry.lines,
+        Box::new(move || {
+            let text = read_text(&fs, &owned);
+            if Sha256::digest(text.as_bytes()).as_slice() != expected {
+                index.note_stale(&owned);
+            }
+            text
+        }),
+    );
+    let span = |lo, hi| Span::new(file.id, lo, hi);
+    Header {
+        sha256: Some(entry.sha256),
+        package: entry.package.as_ref().map(|(name, lo, hi)| (name.clone(), span(*lo, *hi))),
+        imports: entry.imports.iter().map(|i| ImportRef { path: i.path.clone(), external: i.external, span: span(i.lo, i.hi) }).collect(),
+        diagnostics: Vec::new(),
+        excluded_by: entry.excluded_by.clone(),
+        file,
+    }
 }
 
 /// A package directory after reading its headers.
 struct Loaded {
     name: String,
     files: Vec<Arc<SourceFile>>,
-    imports: Vec<ast::ImportSpec>,
+    hashes: Vec<Option<Hash>>,
+    imports: Vec<ImportRef>,
     diagnostics: Vec<Diagnostic>,
     /// Why the directory is no package of the build at all (no `.gox`
     /// files of the build, unreadable).
@@ -240,8 +328,9 @@ struct Unusable {
     at_import: ImportFailure,
 }
 
-fn load_package(ws: &Workspace, map: &SourceMap, rp: &ResolvedPackage, named: Option<&[PathBuf]>) -> Loaded {
-    let mut loaded = Loaded { name: String::new(), files: Vec::new(), imports: Vec::new(), diagnostics: Vec::new(), unusable: None };
+fn load_package(ws: &Workspace, map: &SourceMap, index: Option<&Arc<FileIndex>>, rp: &ResolvedPackage, named: Option<&[PathBuf]>) -> Loaded {
+    let mut loaded =
+        Loaded { name: String::new(), files: Vec::new(), hashes: Vec::new(), imports: Vec::new(), diagnostics: Vec::new(), unusable: None };
     let (candidates, excluded_by_name) = match named {
         Some(files) => (files.to_vec(), Vec::new()),
         None => match FileSet::list(&ws.fs, &rp.dir, ws.resolver.build_config()) {
@@ -258,7 +347,7 @@ fn load_package(ws: &Workspace, map: &SourceMap, rp: &ResolvedPackage, named: Op
         },
     };
     let headers: Vec<Result<Header, Diagnostic>> =
-        candidates.par_iter().map(|path| read_header(ws, map, path, named.is_none())).collect();
+        candidates.par_iter().map(|path| read_header(ws, map, index, path, named.is_none())).collect();
     let mut excluded_by_constraint = 0;
     let mut unreadable = 0;
     let mut first: Option<(String, Span, String)> = None;
@@ -289,6 +378,7 @@ fn load_package(ws: &Workspace, map: &SourceMap, rp: &ResolvedPackage, named: Op
         }
         loaded.imports.extend(header.imports);
         loaded.files.push(header.file);
+        loaded.hashes.push(header.sha256);
     }
     loaded.name = first.map(|f| f.0).unwrap_or_default();
     if loaded.files.is_empty() && unreadable == 0 {
@@ -314,7 +404,7 @@ fn file_name(path: &Path) -> String {
 
 /// One distinct import of a package, resolved.
 struct Resolved {
-    spec: ast::ImportSpec,
+    spec: ImportRef,
     target: Result<Arc<ResolvedPackage>, ResolveError>,
     /// For a path that names nothing: the closest one that does.
     help: Option<String>,
@@ -322,19 +412,19 @@ struct Resolved {
 
 /// Resolves the imports of package `from`, each distinct path once (the
 /// first spec that names it stands for all).
-fn resolve_imports(ws: &Workspace, from: &PackageId, mut specs: Vec<ast::ImportSpec>) -> Vec<Resolved> {
+fn resolve_imports(ws: &Workspace, from: &PackageId, mut specs: Vec<ImportRef>) -> Vec<Resolved> {
     let first: Vec<bool> = {
         let mut seen: rustc_hash::FxHashSet<(&str, bool)> = Default::default();
-        specs.iter().map(|spec| seen.insert((spec.path.as_str(), spec.is_external()))).collect()
+        specs.iter().map(|spec| seen.insert((spec.path.as_str(), spec.external))).collect()
     };
     let mut first = first.into_iter();
     specs.retain(|_| first.next().unwrap_or(false));
     specs
         .into_iter()
         .map(|spec| {
-            let target = ws.resolver.resolve_shared(from, &spec.path, spec.is_external());
+            let target = ws.resolver.resolve_shared(from, &spec.path, spec.external);
             let help = match &target {
-                Err(err) => import_suggestion(ws.resolver.fs().as_ref(), &spec.path, err, spec.is_external()),
+                Err(err) => import_suggestion(ws.resolver.fs().as_ref(), &spec.path, err, spec.external),
                 Ok(_) => None,
             };
             Resolved { spec, target, help }
@@ -344,7 +434,8 @@ fn resolve_imports(ws: &Workspace, from: &PackageId, mut specs: Vec<ast::ImportS
 
 /// Loads the graph reachable from `roots`. Resolution failures become
 /// failed [`Import`]s, reported by the checker at the import spec.
-pub fn load_graph(ws: &Workspace, map: &SourceMap, roots: Vec<Root>) -> PackageGraph {
+/// With `index`, files unchanged since they were indexed are not read.
+pub fn load_graph(ws: &Workspace, map: &SourceMap, roots: Vec<Root>, file_index: Option<&Arc<FileIndex>>) -> PackageGraph {
     struct Pending {
         package: ResolvedPackage,
         files: Option<Vec<PathBuf>>,
@@ -370,7 +461,7 @@ pub fn load_graph(ws: &Workspace, map: &SourceMap, roots: Vec<Root>) -> PackageG
         let loaded: Vec<(Loaded, Vec<Resolved>)> = frontier
             .par_iter()
             .map(|p| {
-                let mut loaded = load_package(ws, map, &p.package, p.files.as_deref());
+                let mut loaded = load_package(ws, map, file_index, &p.package, p.files.as_deref());
                 let resolved = resolve_imports(ws, &p.package.id, std::mem::take(&mut loaded.imports));
                 (loaded, resolved)
             })
@@ -384,6 +475,7 @@ pub fn load_graph(ws: &Workspace, map: &SourceMap, roots: Vec<Root>) -> PackageG
                 name: loaded.name,
                 dir: rp.dir.clone(),
                 files: loaded.files,
+                hashes: loaded.hashes,
                 imports: Vec::new(),
                 diagnostics: loaded.diagnostics,
                 is_root: pending.is_root,
@@ -406,7 +498,7 @@ pub fn load_graph(ws: &Workspace, map: &SourceMap, roots: Vec<Root>) -> PackageG
                 let target = match target {
                     Ok(dep) => {
                         if let Some(warning) = dep.shadow_warning(&ws.cwd) {
-                            unit.diagnostics.push(Diagnostic::warning(spec.path_span, warning));
+                            unit.diagnostics.push(Diagnostic::warning(spec.span, warning));
                         }
                         let idx = match index.get(&dep.id) {
                             Some(&idx) => idx,
@@ -422,8 +514,7 @@ pub fn load_graph(ws: &Workspace, map: &SourceMap, roots: Vec<Root>) -> PackageG
                     }
                     Err(err) => Err(ImportFailure::Resolve(err)),
                 };
-                let external = spec.is_external();
-                unit.imports.push(Import { path: spec.path, external, span: spec.path_span, target, help });
+                unit.imports.push(Import { path: spec.path, external: spec.external, span: spec.span, target, help });
             }
             units.push(unit);
             unusable.push(loaded.unusable);

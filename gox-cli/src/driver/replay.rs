@@ -148,21 +148,35 @@ impl<F: FileSystem> FileSystem for RecordingFs<F> {
         self.note(path);
         self.inner.read(path)
     }
+    fn read_shared(&self, path: &Path) -> Result<std::sync::Arc<[u8]>, FsError> {
+        self.read_shared_with_metadata(path).0
+    }
     // Stamped from the opened file, before it is read: no `stat` of the
     // path besides. A read that fails is stamped after it, as something
     // no later run trusts (the path could have appeared in between).
-    fn read_shared(&self, path: &Path) -> Result<std::sync::Arc<[u8]>, FsError> {
+    fn read_shared_with_metadata(&self, path: &Path) -> (Result<std::sync::Arc<[u8]>, FsError>, Option<std::fs::Metadata>) {
         if self.has_seen(path) {
-            return self.inner.read_shared(path);
+            return self.inner.read_shared_with_metadata(path);
         }
         let (bytes, meta) = self.inner.read_shared_with_metadata(path);
-        let stamp = match (&bytes, meta) {
-            (Ok(_), Some(meta)) => Seen::of_metadata(&meta),
+        let stamp = match (&bytes, &meta) {
+            (Ok(_), Some(meta)) => Seen::of_metadata(meta),
             (Ok(_), None) => Seen::of(path),
             (Err(_), _) => Seen::Unreadable("failed to read during the run".to_string()),
         };
         self.record(path, stamp);
-        bytes
+        (bytes, meta)
+    }
+    // A file known from the file index is stamped, not read: the stamp the
+    // index compared is the one recorded.
+    fn real_metadata(&self, path: &Path) -> Option<std::fs::Metadata> {
+        let meta = self.inner.real_metadata(path);
+        let stamp = match &meta {
+            Some(meta) => Seen::of_metadata(meta),
+            None => Seen::of(path),
+        };
+        self.record(path, stamp);
+        meta
     }
     fn read_dir(&self, path: &Path) -> Result<Vec<String>, FsError> {
         self.note(path);
@@ -171,6 +185,10 @@ impl<F: FileSystem> FileSystem for RecordingFs<F> {
     fn read_dir_kinds(&self, path: &Path) -> Result<Vec<(String, EntryKind)>, FsError> {
         self.note(path);
         self.inner.read_dir_kinds(path)
+    }
+    fn read_dir_kinds_and_links(&self, path: &Path) -> Result<(Vec<(String, EntryKind)>, bool), FsError> {
+        self.note(path);
+        self.inner.read_dir_kinds_and_links(path)
     }
     fn is_file(&self, path: &Path) -> bool {
         self.note(path);

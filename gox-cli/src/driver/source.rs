@@ -9,29 +9,46 @@ use gox_common::{Diagnostic, FileSystem, SourceFile, SourceMap, Span};
 /// Reads `path` and registers it in `map`, with the encoding problems found
 /// in it: each byte that is no UTF-8 encoding is reported as the lexer
 /// reports it ([`gox_syntax::decode_source`]), so `gox parse` and `gox
-/// check` agree. A file that cannot be read is an error at its path.
+/// check` agree. A file that cannot be read is an error at its path. The
+/// file's metadata as it was opened comes along where the file system
+/// has it (a real file read for the first time).
 pub fn read_source<F: FileSystem + ?Sized>(
     fs: &F,
     map: &SourceMap,
     path: &Path,
-) -> Result<(Arc<SourceFile>, Vec<Diagnostic>), Diagnostic> {
-    let bytes = match fs.read_shared(path) {
-        Ok(bytes) => bytes,
-        Err(err) => return Err(path_diagnostic(map, path, &format!("cannot read file: {}", err.reason()))),
+) -> Result<(Arc<SourceFile>, Vec<Diagnostic>, Option<std::fs::Metadata>), Diagnostic> {
+    let (bytes, meta) = match fs.read_shared_with_metadata(path) {
+        (Ok(bytes), meta) => (bytes, meta),
+        (Err(err), _) => return Err(path_diagnostic(map, path, &format!("cannot read file: {}", err.reason()))),
     };
-    let (text, bad) = match shared_str(bytes) {
-        Ok(text) => (text, Vec::new()),
-        Err(bytes) => {
-            let (text, bad) = gox_syntax::decode_source(&bytes);
-            (Arc::from(text), bad)
-        }
-    };
+    let (text, bad) = decode(bytes);
     let file = map.add(path, text);
     let diags = bad
         .into_iter()
         .map(|o| Diagnostic::error(Span::new(file.id, o, o + 1), gox_syntax::INVALID_UTF8))
         .collect();
-    Ok((file, diags))
+    Ok((file, diags, meta))
+}
+
+/// The text of `path` as [`read_source`] would register it, for a file
+/// registered before it was read; empty if it cannot be read now (whoever
+/// registered it finds the text not what it expected).
+pub fn read_text<F: FileSystem + ?Sized>(fs: &F, path: &Path) -> Arc<str> {
+    match fs.read_shared(path) {
+        Ok(bytes) => decode(bytes).0,
+        Err(_) => Arc::from(""),
+    }
+}
+
+/// The text of `bytes` and the offsets of the bytes that are no UTF-8.
+fn decode(bytes: Arc<[u8]>) -> (Arc<str>, Vec<u32>) {
+    match shared_str(bytes) {
+        Ok(text) => (text, Vec::new()),
+        Err(bytes) => {
+            let (text, bad) = gox_syntax::decode_source(&bytes);
+            (Arc::from(text), bad)
+        }
+    }
 }
 
 /// The bytes as text without copying them, when they are UTF-8: the

@@ -32,7 +32,7 @@ fn read_lock(root: &Path, map: &SourceMap) -> Result<Lock, Diagnostic> {
         .read_to_string(&path)
         .map_err(|e| path_diagnostic(map, &path, &format!("cannot read file: {}", e.reason())))?;
     let file = map.add(&path, text);
-    match LockFile::parse(&path, &file.text) {
+    match LockFile::parse(&path, &file.text()) {
         Ok(lock) => Ok(Lock { path, file: Some(file), lock }),
         Err(e) => {
             let at = file.offset(LineCol { line: e.pos.line, col: e.pos.col }).unwrap_or(0);
@@ -66,7 +66,7 @@ pub fn verify_closure(ws: &Workspace, map: &SourceMap) -> Vec<Diagnostic> {
         let message = err.message(&ws.cwd);
         let recorded = module.version.as_ref().and_then(|v| lock.get(&module.path, v));
         let at = match (&file, recorded) {
-            (Some(file), Some(entry)) => file.text.find(&format!("\"{}\"", entry.hash)).map(|o| {
+            (Some(file), Some(entry)) => file.text().find(&format!("\"{}\"", entry.hash)).map(|o| {
                 let o = o as u32 + 1;
                 Diagnostic::error(Span::new(file.id, o, o + entry.hash.len() as u32), &message)
             }),

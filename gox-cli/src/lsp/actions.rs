@@ -82,7 +82,7 @@ fn remove_import(file: &SourceFile, ast: &ast::File, d: &Diagnostic) -> Option<(
 
 /// Deletes `lo..hi`, and its line when nothing else is on it.
 fn whole_lines(file: &SourceFile, lo: u32, hi: u32) -> Edit {
-    let text = file.text.as_bytes();
+    let text = file.text().as_bytes();
     let mut start = lo as usize;
     while start > 0 && matches!(text[start - 1], b' ' | b'\t') {
         start -= 1;
@@ -101,7 +101,7 @@ fn whole_lines(file: &SourceFile, lo: u32, hi: u32) -> Edit {
 /// Imports the std package `name` for `name.Sel` when exactly one std
 /// package is called so and it declares `Sel`.
 fn add_import(ctx: &Ctx, file: &SourceFile, ast: &ast::File, d: &Diagnostic, name: &str) -> Option<(String, Edit)> {
-    let text = &file.text;
+    let text = &file.text();
     let after = text.get(d.span.hi as usize..)?;
     let sel: String = after.strip_prefix('.')?.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
     let ws = ctx.snap.workspace()?;

@@ -15,12 +15,12 @@ use super::LspError;
 
 pub fn completion(ctx: &Ctx, params: &CompletionParams) -> Result<Option<CompletionResponse>, LspError> {
     let at = ctx.at(&params.text_document_position)?;
-    let text = at.file.text.as_bytes();
+    let text = at.file.text().as_bytes();
     let mut start = at.offset as usize;
     while start > 0 && (text[start - 1].is_ascii_alphanumeric() || text[start - 1] == b'_' || text[start - 1] >= 0x80) {
         start -= 1;
     }
-    let prefix = at.file.text.get(start..at.offset as usize).unwrap_or("").to_lowercase();
+    let prefix = at.file.text().get(start..at.offset as usize).unwrap_or("").to_lowercase();
     let here = at.unit.package.as_ref().map(|p| p.id.clone());
     let candidates = if start > 0 && text[start - 1] == b'.' {
         members(&at, start as u32 - 1, here.as_deref())
@@ -53,7 +53,7 @@ fn members(at: &At, dot: u32, here: Option<&PackageId>) -> Vec<Obj> {
             Some(tv) => ty = Some(tv.ty.clone()),
             None => ty = obj.filter(|o| o.is_var()).map(|o| o.ty()),
         }
-    } else if let Some(name) = name_before(&at.file.text, dot) {
+    } else if let Some(name) = name_before(&at.file.text(), dot) {
         // Syntax too broken for a tree: look the name up in scope.
         match locate::lookup_at(at.info, &at.ast, dot, name) {
             Some(obj) => {

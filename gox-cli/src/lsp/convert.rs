@@ -54,10 +54,10 @@ pub fn offset(text: &str, starts: &[u32], pos: Position, enc: Encoding) -> Resul
 
 /// The position of byte `offset` of `file`.
 pub fn position(file: &SourceFile, offset: u32, enc: Encoding) -> Position {
-    let offset = offset.min(file.text.len() as u32);
+    let offset = offset.min(file.text().len() as u32);
     let lc = file.line_col(offset);
     let start = file.line_starts()[lc.line as usize - 1] as usize;
-    let before = file.text.get(start..offset as usize).unwrap_or("");
+    let before = file.text().get(start..offset as usize).unwrap_or("");
     let character = match enc {
         Encoding::Utf8 => before.len() as u32,
         Encoding::Utf16 => before.encode_utf16().count() as u32,

@@ -53,6 +53,21 @@ impl<F: FileSystem> FileSystem for OverlayFs<F> {
         }
     }
 
+    fn read_shared_with_metadata(&self, path: &Path) -> (Result<Arc<[u8]>, FsError>, Option<std::fs::Metadata>) {
+        match self.buffer(path) {
+            Some(text) => (Ok(Arc::from(text.as_bytes())), None),
+            None => self.inner.read_shared_with_metadata(path),
+        }
+    }
+
+    /// None for an open document: what the editor holds is not on disk.
+    fn real_metadata(&self, path: &Path) -> Option<std::fs::Metadata> {
+        match self.buffer(path) {
+            Some(_) => None,
+            None => self.inner.real_metadata(path),
+        }
+    }
+
     fn read_dir(&self, path: &Path) -> Result<Vec<String>, FsError> {
         Ok(self.read_dir_kinds(path)?.into_iter().map(|(name, _)| name).collect())
     }

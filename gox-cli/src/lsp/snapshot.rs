@@ -97,7 +97,7 @@ impl Ctx<'_> {
 
     /// The byte offset of `pos` in `file`.
     pub fn offset(&self, file: &SourceFile, pos: Position) -> Result<u32, LspError> {
-        convert::offset(&file.text, file.line_starts(), pos, self.enc)
+        convert::offset(&file.text(), file.line_starts(), pos, self.enc)
     }
 
     /// A position in a file whose package was checked with Info.
