@@ -18,7 +18,7 @@ pub struct MemoFs<F> {
     inner: F,
     files: Mutex<HashMap<PathBuf, Result<Arc<[u8]>, FsError>>>,
     dirs: Mutex<HashMap<PathBuf, Result<Arc<[(String, EntryKind)]>, FsError>>>,
-    /// What each path known so far is (from listings and from stats).
+    /// What each path asked about outside the listings is (from stats).
     kinds: Mutex<HashMap<PathBuf, EntryKind>>,
 }
 
@@ -39,19 +39,36 @@ impl<F: FileSystem> MemoFs<F> {
         if let Some(found) = lock(&self.dirs).get(path) {
             return found.clone();
         }
-        let listed: Result<Arc<[(String, EntryKind)]>, FsError> = self.inner.read_dir_kinds(path).map(Arc::from);
-        if let Ok(entries) = &listed {
-            let mut kinds = lock(&self.kinds);
-            kinds.insert(path.to_path_buf(), EntryKind::Dir);
-            for (name, kind) in entries.iter() {
-                kinds.insert(path.join(name), *kind);
+        let listed: Result<Arc<[(String, EntryKind)]>, FsError> = self.inner.read_dir_kinds(path).map(|mut entries| {
+            // Sorted by name, as listings are, for the lookups of `listed_kind`.
+            if !entries.is_sorted_by(|a, b| a.0 < b.0) {
+                entries.sort_by(|a, b| a.0.cmp(&b.0));
             }
-        }
+            Arc::from(entries)
+        });
         lock(&self.dirs).insert(path.to_path_buf(), listed.clone());
         listed
     }
 
+    /// What `path` is according to the listings made so far: a directory
+    /// listed itself, or an entry (or no entry) of its listed parent.
+    fn listed_kind(&self, path: &Path) -> Option<EntryKind> {
+        let dirs = lock(&self.dirs);
+        if let Some(Ok(_)) = dirs.get(path) {
+            return Some(EntryKind::Dir);
+        }
+        let name = path.file_name()?.to_str()?;
+        let Ok(entries) = dirs.get(path.parent()?)? else { return None };
+        Some(match entries.binary_search_by(|(n, _)| n.as_str().cmp(name)) {
+            Ok(i) => entries[i].1,
+            Err(_) => EntryKind::Other,
+        })
+    }
+
     fn kind(&self, path: &Path) -> EntryKind {
+        if let Some(kind) = self.listed_kind(path) {
+            return kind;
+        }
         if let Some(kind) = lock(&self.kinds).get(path) {
             return *kind;
         }

@@ -39,6 +39,18 @@ pub fn run(args: &CheckArgs, mode: Mode) -> Result<Status> {
         (true, Ok(Some(dir))) => Some((dir, run_key(&key_parts(args, format)?))),
         _ => None,
     };
+    // The file index is read while the run record is compared (each takes
+    // a few milliseconds in a large project); a replayed run never waits
+    // for it. `gox build` reads everything: it vouches for every byte of
+    // the build.
+    let index_loading = match (mode, cache_dir()) {
+        (Mode::Check, Ok(Some(dir))) => {
+            let key = index_key(&std::env::current_dir()?, &build_config(args));
+            let at = dir.clone();
+            Some((dir, std::thread::spawn(move || FileIndex::load(&at, key))))
+        }
+        _ => None,
+    };
     if let Some((dir, key)) = &record_at {
         if let Some(record) = RunRecord::load(dir, key) {
             std::io::stdout().write_all(record.stdout.as_bytes())?;
@@ -56,16 +68,12 @@ pub fn run(args: &CheckArgs, mode: Mode) -> Result<Status> {
         None => Arc::new(RealFs),
     };
     // Files and directories unchanged since an earlier check are not read
-    // again unless a package must be checked. `gox build` reads everything:
-    // it vouches for every byte of the build.
-    let file_index = match (mode, cache_dir()) {
-        (Mode::Check, Ok(Some(dir))) => {
-            let index = Arc::new(FileIndex::load(&dir, index_key(&std::env::current_dir()?, &build_config(args))));
-            fs = Arc::new(IndexedFs::new(fs, index.clone()));
-            Some((dir, index))
-        }
-        _ => None,
-    };
+    // again unless a package must be checked.
+    let file_index = index_loading.and_then(|(dir, loading)| {
+        let index = Arc::new(loading.join().ok()?);
+        fs = Arc::new(IndexedFs::new(fs.clone(), index.clone()));
+        Some((dir, index))
+    });
     let opened = open_workspace_in(&patterns, build_config(args), format, fs)?;
     let ws = match opened {
         Opened::Workspace(ws) => ws,
