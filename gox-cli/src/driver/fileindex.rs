@@ -138,6 +138,22 @@ pub struct FileIndex {
     stale: Mutex<Vec<PathBuf>>,
 }
 
+/// The stored value of `path` if its stamp is `stamp`, noted as looked at
+/// (in `current`, what the next save writes).
+fn lookup<T: Clone>(
+    stored: &HashMap<PathBuf, (FileStamp, T)>,
+    current: &Mutex<HashMap<PathBuf, (FileStamp, T)>>,
+    path: &Path,
+    stamp: &FileStamp,
+) -> Option<T> {
+    let (stored, value) = stored.get(path)?;
+    if stored != stamp {
+        return None;
+    }
+    current.lock().unwrap_or_else(PoisonError::into_inner).insert(path.to_path_buf(), (*stamp, value.clone()));
+    Some(value.clone())
+}
+
 /// Where the index of `key` lives in the cache directory `dir`.
 fn index_path(dir: &Path, key: &Hash) -> PathBuf {
     dir.join("files").join(hex::encode(key))
@@ -173,50 +189,41 @@ impl FileIndex {
 
     /// What the index knows of `path` as stamped.
     pub fn get(&self, path: &Path, stamp: &FileStamp) -> Option<Arc<IndexedFile>> {
-        let (stored, file) = self.stored.get(path)?;
-        if stored != stamp {
-            return None;
-        }
-        let mut current = self.current.lock().unwrap_or_else(PoisonError::into_inner);
-        current.insert(path.to_path_buf(), (*stamp, file.clone()));
-        Some(file.clone())
+        lookup(&self.stored, &self.current, path, stamp)
     }
 
     /// Indexes a file read this run, unless it changed too recently to
     /// trust its stamp.
     pub fn insert(&self, path: &Path, stamp: FileStamp, file: IndexedFile) {
-        if stamp.is_racy(SystemTime::now()) {
-            return;
-        }
-        if self.stored.get(path).is_none_or(|(s, f)| *s != stamp || **f != file) {
-            self.changed.store(true, Ordering::Relaxed);
-        }
-        let mut current = self.current.lock().unwrap_or_else(PoisonError::into_inner);
-        current.insert(path.to_path_buf(), (stamp, Arc::new(file)));
+        self.keep(&self.stored, &self.current, path, stamp, Arc::new(file));
     }
 
     /// The listing of `dir` as stamped, if the index has it.
     fn listing(&self, dir: &Path, stamp: &FileStamp) -> Option<Listing> {
-        let (stored, listing) = self.stored_dirs.get(dir)?;
-        if stored != stamp {
-            return None;
-        }
-        let mut current = self.current_dirs.lock().unwrap_or_else(PoisonError::into_inner);
-        current.insert(dir.to_path_buf(), (*stamp, listing.clone()));
-        Some(listing.clone())
+        lookup(&self.stored_dirs, &self.current_dirs, dir, stamp)
     }
 
     /// Indexes a listing made this run, unless the directory changed too
     /// recently to trust its stamp.
     fn insert_dir(&self, dir: &Path, stamp: FileStamp, listing: Listing) {
+        self.keep(&self.stored_dirs, &self.current_dirs, dir, stamp, listing);
+    }
+
+    fn keep<T: PartialEq>(
+        &self,
+        stored: &HashMap<PathBuf, (FileStamp, T)>,
+        current: &Mutex<HashMap<PathBuf, (FileStamp, T)>>,
+        path: &Path,
+        stamp: FileStamp,
+        value: T,
+    ) {
         if stamp.is_racy(SystemTime::now()) {
             return;
         }
-        if self.stored_dirs.get(dir).is_none_or(|(s, l)| *s != stamp || *l != listing) {
+        if stored.get(path).is_none_or(|(s, v)| *s != stamp || *v != value) {
             self.changed.store(true, Ordering::Relaxed);
         }
-        let mut current = self.current_dirs.lock().unwrap_or_else(PoisonError::into_inner);
-        current.insert(dir.to_path_buf(), (stamp, listing));
+        current.lock().unwrap_or_else(PoisonError::into_inner).insert(path.to_path_buf(), (stamp, value));
     }
 
     /// Notes a deferred file whose text, when read, was not what the index
