@@ -19,7 +19,7 @@
 use rustc_hash::FxHashMap as HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, RwLock};
 
 use gox_common::render::display_path;
 use gox_common::{BuildConfig, FileSystem};
@@ -294,6 +294,10 @@ impl ModuleResolver {
     }
 }
 
+/// Resolved imports by importing module, import path and whether the
+/// import is external.
+type Memo = HashMap<String, HashMap<String, [Option<Arc<ResolvedPackage>>; 2]>>;
+
 /// Import resolution for one root project.
 pub struct ImportResolver<F, S = EmbeddedStd> {
     closure: Arc<ModuleClosure>,
@@ -305,7 +309,7 @@ pub struct ImportResolver<F, S = EmbeddedStd> {
     /// path and whether it is external: looked up without building a key
     /// (a project of 3,000 packages resolves 13,000 imports, one after
     /// another).
-    resolved: Mutex<HashMap<String, HashMap<String, [Option<Arc<ResolvedPackage>>; 2]>>>,
+    resolved: RwLock<Memo>,
 }
 
 impl<F: FileSystem> ImportResolver<F, EmbeddedStd> {
@@ -325,7 +329,7 @@ impl<F: FileSystem, S: FileSystem> ImportResolver<F, S> {
             std,
             local: LocalResolver::new(fs),
             build,
-            resolved: Mutex::new(HashMap::default()),
+            resolved: RwLock::new(Memo::default()),
         }
     }
 
@@ -402,7 +406,7 @@ impl<F: FileSystem, S: FileSystem> ImportResolver<F, S> {
         };
         let memo = self
             .resolved
-            .lock()
+            .read()
             .unwrap_or_else(|e| e.into_inner())
             .get(from_module)
             .and_then(|paths| paths.get(spec_path))
@@ -414,7 +418,7 @@ impl<F: FileSystem, S: FileSystem> ImportResolver<F, S> {
             return Ok(found);
         }
         let found = Arc::new(self.resolve_uncached(from, spec_path, external)?);
-        let mut memo = self.resolved.lock().unwrap_or_else(|e| e.into_inner());
+        let mut memo = self.resolved.write().unwrap_or_else(|e| e.into_inner());
         let slot = memo.entry(from_module.to_string()).or_default().entry(spec_path.to_string()).or_default();
         slot[external as usize] = Some(found.clone());
         Ok(found)
@@ -509,17 +513,7 @@ impl<F: FileSystem, S: FileSystem> ImportResolver<F, S> {
 
     /// [`Self::check_internal`] with `to`'s import path at hand.
     fn check_internal_path(&self, from: &PackageId, to: &PackageId, path: &str) -> Result<(), ResolveError> {
-        let index = if path.ends_with("/internal") {
-            Some(path.len() - "internal".len())
-        } else if let Some(i) = path.rfind("/internal/") {
-            Some(i + 1)
-        } else if path == "internal" || path.starts_with("internal/") {
-            Some(0)
-        } else {
-            None
-        };
-        let Some(index) = index else { return Ok(()) };
-        let parent = path[..index].trim_end_matches('/');
+        let Some(parent) = internal_parent(path) else { return Ok(()) };
         let importer = from.import_path();
         let same_kind = from.is_std() == to.is_std();
         let within = parent.is_empty() || importer == parent || importer.starts_with(&format!("{parent}/"));
@@ -548,5 +542,38 @@ impl<F: FileSystem, S: FileSystem> ImportResolver<F, S> {
             return Err(ResolveError::NotFound { import_path, place, dir });
         }
         Ok(ResolvedPackage { id, import_path, dir, fs_kind, shadowed_local_dir: shadowed })
+    }
+}
+
+/// The part of an import path before its last `internal` element
+/// (`a/b/internal/c` -> `a/b`, `internal/x` -> ``), if it has one. Elements
+/// are compared whole: no substring search for each of thousands of imports.
+fn internal_parent(path: &str) -> Option<&str> {
+    let mut end = path.len();
+    for elem in path.rsplit('/') {
+        let start = end - elem.len();
+        if elem == "internal" {
+            return Some(path[..start].trim_end_matches('/'));
+        }
+        end = start.saturating_sub(1);
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::internal_parent;
+
+    #[test]
+    fn the_last_internal_element_decides_who_may_import() {
+        assert_eq!(internal_parent("a/b/internal"), Some("a/b"));
+        assert_eq!(internal_parent("a/internal/b"), Some("a"));
+        assert_eq!(internal_parent("a/internal/b/internal/c"), Some("a/internal/b"));
+        assert_eq!(internal_parent("internal"), Some(""));
+        assert_eq!(internal_parent("internal/x"), Some(""));
+        assert_eq!(internal_parent("a/internals/x"), None);
+        assert_eq!(internal_parent("a/xinternal"), None);
+        assert_eq!(internal_parent("a/b"), None);
+        assert_eq!(internal_parent(""), None);
     }
 }

@@ -437,14 +437,14 @@ fn resolve_imports(ws: &Workspace, from: &PackageId, mut specs: Vec<ImportRef>) 
 /// With `index`, files unchanged since they were indexed are not read.
 pub fn load_graph(ws: &Workspace, map: &SourceMap, roots: Vec<Root>, file_index: Option<&Arc<FileIndex>>) -> PackageGraph {
     struct Pending {
-        package: ResolvedPackage,
+        package: Arc<ResolvedPackage>,
         files: Option<Vec<PathBuf>>,
         explicit: bool,
         is_root: bool,
     }
     let mut units: Vec<Unit> = Vec::new();
     let mut unusable: Vec<Option<Unusable>> = Vec::new();
-    let mut index: HashMap<PackageId, usize> = HashMap::new();
+    let mut index: rustc_hash::FxHashMap<PackageId, usize> = Default::default();
     let mut diagnostics = Vec::new();
     let mut frontier: Vec<Pending> = Vec::new();
     let mut next = 0;
@@ -452,7 +452,7 @@ pub fn load_graph(ws: &Workspace, map: &SourceMap, roots: Vec<Root>, file_index:
         if !index.contains_key(&root.package.id) {
             index.insert(root.package.id.clone(), next);
             next += 1;
-            frontier.push(Pending { package: root.package, files: root.files, explicit: root.explicit, is_root: true });
+            frontier.push(Pending { package: Arc::new(root.package), files: root.files, explicit: root.explicit, is_root: true });
         }
     }
     while !frontier.is_empty() {
@@ -467,16 +467,18 @@ pub fn load_graph(ws: &Workspace, map: &SourceMap, roots: Vec<Root>, file_index:
             })
             .collect();
         let current = std::mem::take(&mut frontier);
+        units.reserve(current.len());
+        unusable.reserve(current.len());
         for (pending, (loaded, resolved)) in current.into_iter().zip(loaded) {
-            let rp = pending.package;
+            let rp = Arc::unwrap_or_clone(pending.package);
             let mut unit = Unit {
-                id: rp.id.clone(),
-                import_path: rp.import_path.clone(),
+                id: rp.id,
+                import_path: rp.import_path,
                 name: loaded.name,
-                dir: rp.dir.clone(),
+                dir: rp.dir,
                 files: loaded.files,
                 hashes: loaded.hashes,
-                imports: Vec::new(),
+                imports: Vec::with_capacity(resolved.len()),
                 diagnostics: loaded.diagnostics,
                 is_root: pending.is_root,
             };
@@ -489,7 +491,7 @@ pub fn load_graph(ws: &Workspace, map: &SourceMap, roots: Vec<Root>, file_index:
                     // (Files named on the command line that do not exist
                     // have been reported by name.)
                     if unit.diagnostics.is_empty() && pending.explicit && pending.files.is_none() {
-                        diagnostics.push(path_diagnostic(map, &rp.dir, &why.at_dir));
+                        diagnostics.push(path_diagnostic(map, &unit.dir, &why.at_dir));
                     }
                     diagnostics.append(&mut unit.diagnostics);
                 }
@@ -504,8 +506,7 @@ pub fn load_graph(ws: &Workspace, map: &SourceMap, roots: Vec<Root>, file_index:
                             Some(&idx) => idx,
                             None => {
                                 index.insert(dep.id.clone(), next);
-                                let package = Arc::unwrap_or_clone(dep);
-                                frontier.push(Pending { package, files: None, explicit: false, is_root: false });
+                                frontier.push(Pending { package: dep, files: None, explicit: false, is_root: false });
                                 next += 1;
                                 next - 1
                             }
