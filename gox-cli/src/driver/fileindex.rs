@@ -34,6 +34,7 @@ use gox_common::{BuildConfig, EntryKind, FileSystem, FsError, Stamp};
 use rustc_hash::FxHashMap as HashMap;
 use sha2::{Digest, Sha256};
 
+use super::binary::{put_i128, put_str, put_u32, put_u64, Reader};
 use super::cache::{read_and_refresh, write_atomic, Hash, KeyBuilder};
 use super::replay::RACY;
 
@@ -325,21 +326,12 @@ impl<F: FileSystem> FileSystem for IndexedFs<F> {
 /// What the index starts with: its format and the key it was written for.
 const MAGIC: &[u8; 8] = b"goxfidx1";
 
-fn put_u32(out: &mut Vec<u8>, n: u32) {
-    out.extend_from_slice(&n.to_le_bytes());
-}
-
-fn put_str(out: &mut Vec<u8>, s: &str) {
-    put_u32(out, s.len() as u32);
-    out.extend_from_slice(s.as_bytes());
-}
-
 fn put_stamp(out: &mut Vec<u8>, stamp: &FileStamp) {
-    out.extend_from_slice(&stamp.size.to_le_bytes());
-    out.extend_from_slice(&stamp.mtime_ns.to_le_bytes());
-    out.extend_from_slice(&stamp.ctime_ns.to_le_bytes());
-    out.extend_from_slice(&stamp.ino.to_le_bytes());
-    out.extend_from_slice(&stamp.dev.to_le_bytes());
+    put_u64(out, stamp.size);
+    put_i128(out, stamp.mtime_ns);
+    put_i128(out, stamp.ctime_ns);
+    put_u64(out, stamp.ino);
+    put_u64(out, stamp.dev);
 }
 
 /// The index as bytes: magic, key, files, directories, then the SHA-256
@@ -400,57 +392,9 @@ fn encode(entries: &Entries, dirs: &Dirs, key: &Hash) -> Vec<u8> {
     out
 }
 
-/// Reads what [`encode`] wrote; `None` for anything else.
-struct Reader<'a> {
-    bytes: &'a [u8],
-}
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-        if n > self.bytes.len() {
-            return None;
-        }
-        let (head, rest) = self.bytes.split_at(n);
-        self.bytes = rest;
-        Some(head)
-    }
-
-    fn array<const N: usize>(&mut self) -> Option<[u8; N]> {
-        self.take(N)?.try_into().ok()
-    }
-
-    fn u8(&mut self) -> Option<u8> {
-        Some(self.take(1)?[0])
-    }
-
-    fn u32(&mut self) -> Option<u32> {
-        Some(u32::from_le_bytes(self.array()?))
-    }
-
-    fn u64(&mut self) -> Option<u64> {
-        Some(u64::from_le_bytes(self.array()?))
-    }
-
-    fn i128(&mut self) -> Option<i128> {
-        Some(i128::from_le_bytes(self.array()?))
-    }
-
-    fn str(&mut self) -> Option<&'a str> {
-        let n = self.u32()? as usize;
-        std::str::from_utf8(self.take(n)?).ok()
-    }
-
-    fn stamp(&mut self) -> Option<FileStamp> {
-        Some(FileStamp { size: self.u64()?, mtime_ns: self.i128()?, ctime_ns: self.i128()?, ino: self.u64()?, dev: self.u64()? })
-    }
-
-    fn flag(&mut self) -> Option<bool> {
-        match self.u8()? {
-            0 => Some(false),
-            1 => Some(true),
-            _ => None,
-        }
-    }
+/// A stamp as [`put_stamp`] wrote it.
+fn read_stamp(r: &mut Reader) -> Option<FileStamp> {
+    Some(FileStamp { size: r.u64()?, mtime_ns: r.i128()?, ctime_ns: r.i128()?, ino: r.u64()?, dev: r.u64()? })
 }
 
 fn decode(bytes: &[u8], key: &Hash) -> Option<(Entries, Dirs)> {
@@ -458,20 +402,17 @@ fn decode(bytes: &[u8], key: &Hash) -> Option<(Entries, Dirs)> {
     if Sha256::digest(body).as_slice() != sum {
         return None;
     }
-    let mut r = Reader { bytes: body };
+    let mut r = Reader::new(body);
     if r.take(MAGIC.len())? != MAGIC || r.array::<32>()? != *key {
         return None;
     }
-    let count = r.u32()? as usize;
     // Each entry takes well over 64 bytes: a count the bytes cannot hold
     // is damage, not a reason to reserve memory.
-    if count > body.len() / 64 {
-        return None;
-    }
+    let count = r.count(64)?;
     let mut entries = Entries::with_capacity_and_hasher(count, Default::default());
     for _ in 0..count {
         let path = PathBuf::from(r.str()?);
-        let stamp = r.stamp()?;
+        let stamp = read_stamp(&mut r)?;
         let sha256 = r.array::<32>()?;
         let len = r.u32()?;
         let lines = r.u32()?;
@@ -479,10 +420,7 @@ fn decode(bytes: &[u8], key: &Hash) -> Option<(Entries, Dirs)> {
             true => Some((r.str()?.to_string(), r.u32()?, r.u32()?)),
             false => None,
         };
-        let n = r.u32()? as usize;
-        if n > r.bytes.len() / 13 {
-            return None;
-        }
+        let n = r.count(13)?;
         let mut imports = Vec::with_capacity(n);
         for _ in 0..n {
             imports.push(IndexedImport { path: r.str()?.to_string(), external: r.flag()?, lo: r.u32()?, hi: r.u32()? });
@@ -493,18 +431,12 @@ fn decode(bytes: &[u8], key: &Hash) -> Option<(Entries, Dirs)> {
         };
         entries.insert(path, (stamp, Arc::new(IndexedFile { sha256, len, lines, package, imports, excluded_by })));
     }
-    let count = r.u32()? as usize;
-    if count > r.bytes.len() / 64 {
-        return None;
-    }
+    let count = r.count(64)?;
     let mut dirs = Dirs::with_capacity_and_hasher(count, Default::default());
     for _ in 0..count {
         let path = PathBuf::from(r.str()?);
-        let stamp = r.stamp()?;
-        let n = r.u32()? as usize;
-        if n > r.bytes.len() / 5 {
-            return None;
-        }
+        let stamp = read_stamp(&mut r)?;
+        let n = r.count(5)?;
         let mut listing = Vec::with_capacity(n);
         for _ in 0..n {
             let name = r.str()?.to_string();

@@ -1,6 +1,7 @@
 //! From command-line patterns to checked packages.
 
 pub mod analyze;
+mod binary;
 pub mod fileindex;
 pub mod cache;
 pub mod deps;

@@ -20,22 +20,27 @@
 
 use std::collections::hash_map::Entry;
 use rustc_hash::FxHashMap as HashMap;
+use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use gox_common::{EntryKind, FileSystem, FsError, Stamp};
-use serde::{Deserialize, Serialize};
+use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
+use super::binary::{put_bytes, put_i128, put_str, put_u32, put_u64, Reader};
 use super::cache::{read_and_refresh, write_atomic, Hash, KeyBuilder};
+
+/// What a run record starts with: its format.
+const MAGIC: &[u8; 8] = b"goxrun01";
 
 /// How recent a change makes a run's record untrustworthy.
 pub const RACY: Duration = Duration::from_secs(2);
 
 /// What a path was when the command first asked about it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Seen {
     Missing,
     /// It could not be examined (permission denied, say): the error text.
@@ -205,9 +210,9 @@ impl<F: FileSystem> FileSystem for RecordingFs<F> {
 }
 
 /// What a command printed and how it ended, with what it looked at.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug)]
 pub struct RunRecord {
-    key: String,
+    key: Hash,
     pub stdout: String,
     pub stderr: String,
     /// 0, 1 or 2: the exit status.
@@ -233,7 +238,7 @@ fn record_path(dir: &Path, key: &Hash) -> PathBuf {
 
 impl RunRecord {
     pub fn new(key: &Hash, stdout: String, stderr: String, status: u8, seen: Vec<(PathBuf, Seen)>) -> RunRecord {
-        RunRecord { key: hex::encode(key), stdout, stderr, status, seen }
+        RunRecord { key: *key, stdout, stderr, status, seen }
     }
 
     /// The record of `key` in the cache directory `dir`, if there is one
@@ -242,15 +247,9 @@ impl RunRecord {
         // Read as entries are (regular files of bounded size), and marked
         // used, so that the cache's trim keeps a record in use.
         let bytes = read_and_refresh(&record_path(dir, key))?;
-        let (body, sum) = bytes.split_at(bytes.len().checked_sub(64)?);
-        if hex::encode(Sha256::digest(body)).as_bytes() != sum {
-            return None;
-        }
-        let record: RunRecord = serde_json::from_slice(body).ok()?;
-        if record.key != hex::encode(key) {
-            return None;
-        }
-        record.seen.iter().all(|(path, seen)| Seen::of(path) == *seen).then_some(record)
+        let record = RunRecord::decode(&bytes, key)?;
+        // On the pool: a record of a large project names thousands of paths.
+        record.seen.par_iter().all(|(path, seen)| Seen::of(path) == *seen).then_some(record)
     }
 
     /// Stores the record unless a path it names changed less than [`RACY`]
@@ -261,15 +260,76 @@ impl RunRecord {
         if self.seen.iter().any(|(_, seen)| seen.changed_since(since)) {
             return;
         }
-        let Ok(key) = hex::decode(&self.key) else { return };
-        let Ok(key): Result<Hash, _> = key.try_into() else { return };
-        let Ok(mut body) = serde_json::to_vec(self) else { return };
-        let sum = hex::encode(Sha256::digest(&body));
-        body.extend_from_slice(sum.as_bytes());
-        let path = record_path(dir, &key);
+        let path = record_path(dir, &self.key);
         if path.parent().is_some_and(|runs| std::fs::create_dir_all(runs).is_ok()) {
-            write_atomic(dir, &path, &body);
+            write_atomic(dir, &path, &self.encode());
         }
+    }
+
+    /// The record as bytes: magic, key, status, stdout, stderr, the paths
+    /// seen, then the SHA-256 of all that. Binary: the JSON this replaced
+    /// took 5-10 ms to parse at 3,001 packages, before anything else could
+    /// start.
+    fn encode(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(64 + self.stdout.len() + self.stderr.len() + self.seen.len() * 128);
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&self.key);
+        out.push(self.status);
+        put_str(&mut out, &self.stdout);
+        put_str(&mut out, &self.stderr);
+        put_u32(&mut out, self.seen.len() as u32);
+        for (path, seen) in &self.seen {
+            put_bytes(&mut out, path.as_os_str().as_bytes());
+            match seen {
+                Seen::Missing => out.push(0),
+                Seen::Unreadable(why) => {
+                    out.push(1);
+                    put_str(&mut out, why);
+                }
+                Seen::Entry { kind, size, mtime_ns, ctime_ns, ino, dev } => {
+                    out.push(2);
+                    out.push(*kind);
+                    put_u64(&mut out, *size);
+                    put_i128(&mut out, *mtime_ns);
+                    put_i128(&mut out, *ctime_ns);
+                    put_u64(&mut out, *ino);
+                    put_u64(&mut out, *dev);
+                }
+            }
+        }
+        let sum = Sha256::digest(&out);
+        out.extend_from_slice(&sum);
+        out
+    }
+
+    /// Reads what [`RunRecord::encode`] wrote for `key`; `None` for
+    /// anything else (damage, another key, an older format).
+    fn decode(bytes: &[u8], key: &Hash) -> Option<RunRecord> {
+        let (body, sum) = bytes.split_at(bytes.len().checked_sub(32)?);
+        if Sha256::digest(body).as_slice() != sum {
+            return None;
+        }
+        let mut r = Reader::new(body);
+        if r.take(MAGIC.len())? != MAGIC || r.array::<32>()? != *key {
+            return None;
+        }
+        let status = r.u8()?;
+        let stdout = r.str()?.to_string();
+        let stderr = r.str()?.to_string();
+        // A path and its tag take at least five bytes.
+        let count = r.count(5)?;
+        let mut seen = Vec::with_capacity(count);
+        for _ in 0..count {
+            let path = PathBuf::from(std::ffi::OsStr::from_bytes(r.bytes()?));
+            let stamp = match r.u8()? {
+                0 => Seen::Missing,
+                1 => Seen::Unreadable(r.str()?.to_string()),
+                2 => Seen::Entry { kind: r.u8()?, size: r.u64()?, mtime_ns: r.i128()?, ctime_ns: r.i128()?, ino: r.u64()?, dev: r.u64()? },
+                _ => return None,
+            };
+            seen.push((path, stamp));
+        }
+        r.bytes.is_empty().then_some(RunRecord { key: *key, stdout, stderr, status, seen })
     }
 }
 
@@ -324,6 +384,31 @@ mod tests {
         old(&dir);
         // The directory's own times changed with the add and remove.
         assert!(RunRecord::load(&cache, &key).is_none());
+    }
+
+    #[test]
+    fn a_record_round_trips_and_rejects_what_it_did_not_write() {
+        use std::os::unix::ffi::OsStrExt;
+        let key = run_key(&[("args", "./...".to_string())]);
+        let seen = vec![
+            (PathBuf::from(std::ffi::OsStr::from_bytes(b"/p/\xff.gox")), Seen::Missing),
+            (PathBuf::from("/p/a.gox"), Seen::Unreadable("permission denied".to_string())),
+            (PathBuf::from("/p"), Seen::Entry { kind: 1, size: 4096, mtime_ns: -5, ctime_ns: 1 << 70, ino: 7, dev: 9 }),
+        ];
+        let record = RunRecord::new(&key, "out".into(), "err".into(), 2, seen.clone());
+        let bytes = record.encode();
+        let back = RunRecord::decode(&bytes, &key).expect("decodes");
+        assert_eq!((back.stdout.as_str(), back.stderr.as_str(), back.status, &back.seen), ("out", "err", 2, &seen));
+        assert!(RunRecord::decode(&bytes, &run_key(&[])).is_none());
+        assert!(RunRecord::decode(&bytes[..bytes.len() - 1], &key).is_none());
+        assert!(RunRecord::decode(b"{\"key\":\"00\"}", &key).is_none());
+        // A count the bytes cannot hold, under a valid checksum.
+        let mut body = bytes[..bytes.len() - 32].to_vec();
+        let at = MAGIC.len() + 32 + 1 + 4 + 3 + 4 + 3;
+        body[at..at + 4].copy_from_slice(&u32::MAX.to_le_bytes());
+        let sum = Sha256::digest(&body);
+        body.extend_from_slice(&sum);
+        assert!(RunRecord::decode(&body, &key).is_none());
     }
 
     #[test]
