@@ -46,12 +46,31 @@ pub fn relative(base: &Path, target: &Path) -> Option<PathBuf> {
 /// `path` below `base` as a slash-separated string (`""` for `base`
 /// itself); `None` when `path` is not under `base`.
 pub fn relative_slash(base: &Path, path: &Path) -> Option<String> {
+    if let Some(rest) = base.to_str().zip(path.to_str()).and_then(|(b, p)| plain_relative(b, p)) {
+        return Some(rest.to_string());
+    }
     let (b, p) = (components(base), components(path));
     if p.len() < b.len() || p[..b.len()] != b[..] {
         return None;
     }
     let rest: Vec<String> = p[b.len()..].iter().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
     Some(rest.join("/"))
+}
+
+/// [`relative_slash`] by string prefix, when neither path holds anything
+/// [`components`] would drop or apply (an empty, `.` or `..` element): the common
+/// case, answered without collecting components (the build cache asks
+/// this for every file of every package).
+fn plain_relative<'a>(base: &str, path: &'a str) -> Option<&'a str> {
+    let plain = |s: &str| s.split('/').enumerate().all(|(i, e)| (i == 0 && e.is_empty()) || !matches!(e, "" | "." | ".."));
+    if base.is_empty() || !plain(base) || !plain(path) {
+        return None;
+    }
+    let rest = path.strip_prefix(base)?;
+    if rest.is_empty() {
+        return Some("");
+    }
+    rest.strip_prefix('/')
 }
 
 #[cfg(test)]
@@ -71,5 +90,31 @@ mod tests {
         assert_eq!(relative(Path::new("/p"), Path::new("/p")), Some(PathBuf::new()));
         assert_eq!(relative_slash(Path::new("/p"), Path::new("/p/./a/b")), Some("a/b".to_string()));
         assert_eq!(relative_slash(Path::new("/p"), Path::new("/q/a")), None);
+    }
+
+    #[test]
+    fn the_plain_fast_path_agrees_with_components() {
+        let cases = [
+            ("/p", "/p/a/b"),
+            ("/p", "/p"),
+            ("/p", "/pq/a"),
+            ("/p/", "/p/a"),
+            ("/", "/a/b"),
+            ("/p", "/p/./a"),
+            ("/p", "/p//a"),
+            ("/p", "/p/a/"),
+            ("/p", "/p/../a"),
+            ("/p/.", "/p/a"),
+            ("p", "p/a"),
+            ("./p", "p/a"),
+            ("/$std", "/$std/fmt"),
+        ];
+        for (base, path) in cases {
+            let (b, p) = (components(Path::new(base)), components(Path::new(path)));
+            let slow = (p.len() >= b.len() && p[..b.len()] == b[..]).then(|| {
+                p[b.len()..].iter().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/")
+            });
+            assert_eq!(relative_slash(Path::new(base), Path::new(path)), slow, "{base} {path}");
+        }
     }
 }

@@ -177,6 +177,8 @@ struct Run<'a> {
     by_path: HashMap<String, usize>,
     /// The file index the graph was loaded with.
     file_index: Option<&'a Arc<FileIndex>>,
+    /// The start of every unit's cache key.
+    key_base: KeyBuilder,
 }
 
 impl Run<'_> {
@@ -200,7 +202,7 @@ impl Run<'_> {
             .get_or_init(|| {
                 if let Some(entry) = slot.export.get() {
                     let mut lookup = |path: &str| self.by_path.get(path).map(|&d| self.package(d));
-                    let mut remap = |id| entry.remap(id);
+                    let mut remap = entry.file_ids(self.map, &self.ws.root);
                     if let Ok(package) = import_package_remapped(entry.export(), &mut lookup, &mut remap) {
                         return package;
                     }
@@ -220,7 +222,7 @@ impl Run<'_> {
     fn finish(&self, u: usize) {
         let started = Instant::now();
         let lookup = Instant::now();
-        let key = self.cache.map(|_| unit_key(self.ws, self.graph, &self.slots, u));
+        let key = self.cache.map(|_| unit_key(&self.key_base, self.ws, self.graph, &self.slots, u));
         let hit = match (self.cache, &key) {
             (Some(cache), Some(key)) if !self.info[u] => cache.get(key, self.map, &self.ws.root),
             _ => None,
@@ -330,13 +332,12 @@ fn check_unit(
 /// Packages finished at once when a remote cache answers lookups.
 const REMOTE_PARALLELISM: usize = 32;
 
-/// The cache key of a unit, once its imports' fingerprints are known.
-fn unit_key(ws: &Workspace, graph: &PackageGraph, slots: &[Slot], u: usize) -> Hash {
-    let unit = &graph.units[u];
+/// What every unit's cache key starts with in a run: the build
+/// configuration and where gox runs.
+fn key_base(ws: &Workspace) -> KeyBuilder {
     let build = ws.resolver.build_config();
     let mut key = KeyBuilder::new();
-    key.part("path", unit.import_path.as_bytes())
-        .part("goos", build.goos.as_bytes())
+    key.part("goos", build.goos.as_bytes())
         .part("goarch", build.goarch.as_bytes())
         .part("tags", build.tags.join(",").as_bytes())
         .part("tests", &[build.tests as u8])
@@ -344,6 +345,14 @@ fn unit_key(ws: &Workspace, graph: &PackageGraph, slots: &[Slot], u: usize) -> H
         // project wherever it is checked out, so paths are keyed relative
         // to the module root.
         .part("cwd", store_path(&ws.cwd, &ws.root).as_bytes());
+    key
+}
+
+/// The cache key of a unit, once its imports' fingerprints are known.
+fn unit_key(base: &KeyBuilder, ws: &Workspace, graph: &PackageGraph, slots: &[Slot], u: usize) -> Hash {
+    let unit = &graph.units[u];
+    let mut key = base.clone();
+    key.part("path", unit.import_path.as_bytes());
     for (file, hash) in unit.files.iter().zip(&unit.hashes) {
         key.part("file", store_path(&file.path, &ws.root).as_bytes());
         match hash {
@@ -409,6 +418,7 @@ pub fn analyze_project_with(ws: &Workspace, patterns: &[String], options: Option
         cache_time: Mutex::new(Duration::ZERO),
         by_path,
         file_index,
+        key_base: key_base(ws),
     };
     match run.cache.and_then(Cache::remote) {
         // Finding results on a server is waiting, not computing: look up

@@ -82,6 +82,7 @@ pub fn cache_dir() -> Result<Option<PathBuf>, String> {
 pub type Hash = [u8; 32];
 
 /// Builds a key from tagged parts.
+#[derive(Clone)]
 pub struct KeyBuilder(Sha256);
 
 /// Identifies this gox build beyond its version number (a rebuilt checker
@@ -166,7 +167,10 @@ pub struct Entry {
     pub diagnostics: Vec<Diagnostic>,
     /// The package's export data, for importers that must be checked.
     export: Vec<u8>,
-    files: Vec<(u32, Option<gox_common::FileId>)>,
+    /// The file of each file id in the export data's positions, as
+    /// stored: looked up only when the export data is used (most hits
+    /// never are).
+    files: Vec<(u32, String)>,
 }
 
 impl Entry {
@@ -175,9 +179,13 @@ impl Entry {
         &self.export
     }
 
-    /// This run's file id for a file id of the run that wrote the entry.
-    pub fn remap(&self, id: gox_common::FileId) -> gox_common::FileId {
-        self.files.iter().find(|(old, _)| *old == id.0).and_then(|(_, new)| *new).unwrap_or(id)
+    /// What becomes of the export data's file ids in this run (paths in
+    /// the entry relative to `root`): a function from a file id of the run
+    /// that wrote the entry to this run's id for the same file.
+    pub fn file_ids(&self, map: &SourceMap, root: &Path) -> impl Fn(gox_common::FileId) -> gox_common::FileId {
+        let table: Vec<(u32, Option<gox_common::FileId>)> =
+            self.files.iter().map(|(old, path)| (*old, map.find(&load_path(path, root)))).collect();
+        move |id| table.iter().find(|(old, _)| *old == id.0).and_then(|(_, new)| *new).unwrap_or(id)
     }
 }
 
@@ -353,10 +361,10 @@ fn decode(mut bytes: Vec<u8>, key: &Hash, map: &SourceMap, root: &Path) -> Optio
             }
             diagnostics.push(Diagnostic { severity, span: span(&d.file, d.lo, d.hi)?, message: d.message, notes, help: d.help });
         }
-        let files = stored.files.iter().map(|(old, path)| (*old, map.find(&load_path(path, root)))).collect();
+        // The export data stays where it was read: no second buffer.
         bytes.truncate(bytes.len() - 64);
-        let export = bytes.split_off(json_len + 1);
-        Some(Entry { fingerprint, diagnostics, export, files })
+        bytes.drain(..=json_len);
+        Some(Entry { fingerprint, diagnostics, export: bytes, files: stored.files })
     }
 }
 
