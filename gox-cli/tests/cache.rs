@@ -100,19 +100,25 @@ fn body_edit_keeps_importers_cached_and_api_change_does_not() {
     assert_eq!(code, 1);
 }
 
+/// Flips the byte at `at(entry length)` of every entry in every pack; the
+/// packs' indexes stay intact.
+fn flip_in_every_entry(cache: &Path, at: impl Fn(u64) -> u64) {
+    for pack in packs(cache) {
+        let mut bytes = std::fs::read(&pack).unwrap();
+        for (_, offset, len) in pack_index(&pack) {
+            bytes[(offset + at(len)) as usize] ^= 0x55;
+        }
+        std::fs::write(&pack, &bytes).unwrap();
+    }
+}
+
 #[test]
 fn corrupt_cache_entries_are_ignored() {
     let p = project();
     let cache = tempfile::tempdir().unwrap();
     gox(p.path(), cache.path(), &["check", "./..."]);
-    // A byte flipped in the middle of every entry; the indexes stay intact.
-    for pack in packs(cache.path()) {
-        let mut bytes = std::fs::read(&pack).unwrap();
-        for (_, offset, len) in pack_index(&pack) {
-            bytes[(offset + len / 2) as usize] ^= 0x55;
-        }
-        std::fs::write(&pack, &bytes).unwrap();
-    }
+    // A byte of every entry's header (within its key).
+    flip_in_every_entry(cache.path(), |_| 20);
     let (_, err, code) = gox(p.path(), cache.path(), &["check", "--timings", "./..."]);
     assert_eq!(counts(&err).0, 0, "corrupt entries must not be trusted: {err}");
     assert_eq!(code, 0, "{err}");
@@ -120,6 +126,27 @@ fn corrupt_cache_entries_are_ignored() {
     let (_, err, code) = gox(p.path(), cache.path(), &["check", "--timings", "./..."]);
     assert_eq!(counts(&err).1, 0, "corrupt entries are replaced: {err}");
     assert_eq!(code, 0, "{err}");
+}
+
+#[test]
+fn damaged_export_data_is_found_when_used_and_its_package_is_checked_instead() {
+    let p = project();
+    let cache = tempfile::tempdir().unwrap();
+    gox(p.path(), cache.path(), &["check", "./..."]);
+    // The last byte of every entry is export data: the headers (results,
+    // fingerprints) still hold, and are read without the export data.
+    flip_in_every_entry(cache.path(), |len| len - 1);
+    // A body edit in lib: lib is checked against util's export data,
+    // which fails its hash, so util is checked again instead.
+    std::fs::write(
+        p.path().join("lib/lib.gox"),
+        "package lib\n\nimport \"util\"\n\nfunc Quad(x int) int { y := util.Double(x); return util.Double(y) }\n",
+    )
+    .unwrap();
+    let (out, err, code) = gox(p.path(), cache.path(), &["check", "--timings", "./..."]);
+    let checked = checked_packages(&err);
+    assert!(checked.contains(&"example.com/app/lib".to_string()) && checked.contains(&"example.com/app/util".to_string()), "{err}");
+    assert_eq!((out.as_str(), code), ("", 0), "{err}");
 }
 
 #[test]

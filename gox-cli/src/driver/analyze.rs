@@ -200,10 +200,12 @@ impl Run<'_> {
         });
         slot.package
             .get_or_init(|| {
-                if let Some(entry) = slot.export.get() {
+                // A hit's export data, unless it is unreadable or damaged:
+                // then the package is checked.
+                if let Some((entry, export)) = slot.export.get().and_then(|e| Some((e, e.export()?))) {
                     let mut lookup = |path: &str| self.by_path.get(path).map(|&d| self.package(d));
                     let mut remap = entry.file_ids(self.map, &self.ws.root);
-                    if let Ok(package) = import_package_remapped(entry.export(), &mut lookup, &mut remap) {
+                    if let Ok(package) = import_package_remapped(&export, &mut lookup, &mut remap) {
                         return package;
                     }
                 }

@@ -3,20 +3,24 @@
 //! fingerprints, the package's own API fingerprint and its diagnostics.
 //!
 //! Location: `$GOXCACHE`, else `gox` under the user's cache directory
-//! (`$XDG_CACHE_HOME` or `~/.cache`). An entry is the fingerprint and
-//! diagnostics as one line of JSON, the package's export data, and the
-//! SHA-256 (hex) of everything before it: the bytes the remote cache
-//! stores per key. Locally, a run appends the entries it stores to one
-//! pack file in `packs/` (see [`super::pack`]): one file created per run,
-//! not one per package, written aside and named once whole, so readers
-//! never see half of one. A corrupt or truncated entry fails its checksum,
-//! an entry under another key fails the key check, and either is a miss.
+//! (`$XDG_CACHE_HOME` or `~/.cache`). An entry is a checksummed header
+//! (the key it was written for, the fingerprint, the diagnostics, the
+//! export data's length and SHA-256) followed by the package's export data
+//! (see [`encode_entry`]): the bytes the remote cache stores per key.
+//! Locally, a run appends the entries it stores to one pack file in
+//! `packs/` (see [`super::pack`]): one file created per run, not one per
+//! package, written aside and named once whole, so readers never see half
+//! of one. A corrupt or truncated header fails its checksum, an entry
+//! under another key fails the key check, and either is a miss. A hit
+//! reads the header only; damaged export data fails its hash when an
+//! importer needs it, and the package is checked instead.
 //! One writer thread per run encodes, checksums and appends the entries,
 //! so checking never waits on the file system; the run waits for it (and
 //! for the pack's index to be written) before it exits.
 //!
 //! Reading: at the first lookup, the indexes of the packs are read into
-//! memory, so a miss costs no system call and a hit one read. A process
+//! memory, so a miss costs no system call and a hit one read (of the
+//! header; the export data is read only if used). A process
 //! that keeps its [`Cache`] (the language server) lists `packs/` again at
 //! the first lookup after each [`Cache::finish`], picking up its own new
 //! pack and other processes'. A run that finds too many packs merges the
@@ -37,7 +41,7 @@ use super::pack::{self, PackSet, PackWriter};
 use super::remote::Remote;
 
 use gox_common::{Diagnostic, Label, Severity, SourceMap, Span};
-use serde::{Deserialize, Serialize};
+use super::binary::{put_str, put_u32, put_u64, Reader};
 use sha2::{Digest, Sha256};
 
 /// A hit refreshes its pack's (or a run record's) modification time when it
@@ -52,7 +56,7 @@ const TRIM_STAMP: &str = "trim.txt";
 
 /// Bumped when the entry format, the layout of the cache or the meaning of a
 /// key changes.
-const FORMAT: &str = "gox-cache-7";
+const FORMAT: &str = "gox-cache-8";
 
 /// Where the build cache lives: `$GOXCACHE`, else `$XDG_CACHE_HOME/gox`,
 /// else `~/.cache/gox`. `GOXCACHE=off` turns the cache off (`Ok(None)`); a
@@ -129,7 +133,6 @@ pub fn fingerprint(export: &[u8]) -> Hash {
     Sha256::digest(api).into()
 }
 
-#[derive(Serialize, Deserialize)]
 struct StoredLabel {
     file: String,
     lo: u32,
@@ -137,7 +140,6 @@ struct StoredLabel {
     message: String,
 }
 
-#[derive(Serialize, Deserialize)]
 struct StoredDiagnostic {
     severity: u8,
     file: String,
@@ -145,17 +147,16 @@ struct StoredDiagnostic {
     hi: u32,
     message: String,
     notes: Vec<StoredLabel>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     help: Option<String>,
 }
 
-#[derive(Serialize, Deserialize)]
+/// An entry's header: everything but the export data.
 struct StoredEntry {
-    /// The key the entry was written for (hex): an entry found under
-    /// another key (copied, or served by a confused or hostile server) is
-    /// a miss, never another package's result.
-    key: String,
-    fingerprint: String,
+    /// The key the entry was written for: an entry found under another
+    /// key (copied, or served by a confused or hostile server) is a miss,
+    /// never another package's result.
+    key: Hash,
+    fingerprint: Hash,
     diagnostics: Vec<StoredDiagnostic>,
     /// The file of each file id in the export data's positions.
     files: Vec<(u32, String)>,
@@ -166,17 +167,33 @@ pub struct Entry {
     pub fingerprint: Hash,
     pub diagnostics: Vec<Diagnostic>,
     /// The package's export data, for importers that must be checked.
-    export: Vec<u8>,
+    export: Export,
     /// The file of each file id in the export data's positions, as
     /// stored: looked up only when the export data is used (most hits
     /// never are).
     files: Vec<(u32, String)>,
 }
 
+/// Where a hit's export data is.
+enum Export {
+    /// Read with the header (from the remote cache) and checked.
+    Read(Vec<u8>),
+    /// Still in the pack: read and checked against the header's hash when
+    /// an importer must be checked.
+    InPack { file: Arc<std::fs::File>, offset: u64, len: u64, sha256: Hash },
+}
+
 impl Entry {
-    /// The package's export data.
-    pub fn export(&self) -> &[u8] {
-        &self.export
+    /// The package's export data; `None` when it cannot be read or is not
+    /// what the entry's header says (then the package is checked).
+    pub fn export(&self) -> Option<std::borrow::Cow<'_, [u8]>> {
+        match &self.export {
+            Export::Read(bytes) => Some(std::borrow::Cow::Borrowed(bytes)),
+            Export::InPack { file, offset, len, sha256 } => {
+                let bytes = pack::read_at(file, *offset, *len)?;
+                (Sha256::digest(&bytes)[..] == sha256[..]).then_some(std::borrow::Cow::Owned(bytes))
+            }
+        }
     }
 
     /// What becomes of the export data's file ids in this run (paths in
@@ -284,7 +301,7 @@ impl Cache {
         let remote = self.shared.remote.as_ref()?;
         let bytes = remote.fetch(&hex::encode(key))?;
         let local = self.shared.made().then(|| bytes.clone());
-        match decode(bytes, key, map, root) {
+        match decode_whole(bytes, key, map, root) {
             Some(entry) => {
                 // Kept locally too, in this run's pack.
                 if let Some(bytes) = local {
@@ -310,62 +327,174 @@ impl Cache {
             }
         }
         let packs = self.shared.packs.read().unwrap_or_else(|e| e.into_inner());
-        packs.find(key, REFRESH_AFTER, |bytes| decode(bytes, key, map, root))
+        packs.find(key, REFRESH_AFTER, |packed| decode_packed(packed, key, map, root))
     }
 }
 
-/// The part of an entry's bytes before its checksum, if the checksum holds.
-fn checked_body(bytes: &[u8]) -> Option<&[u8]> {
-    let (body, sum) = bytes.split_at(bytes.len().checked_sub(64)?);
-    (hex::encode(Sha256::digest(body)).as_bytes() == sum).then_some(body)
-}
+/// What every entry starts with: its layout.
+const ENTRY_MAGIC: &[u8; 8] = b"goxent01";
+/// The magic and the header's length.
+const ENTRY_PREFIX: usize = ENTRY_MAGIC.len() + 4;
+/// How much of a packed entry the first read takes: most headers (key,
+/// fingerprint, a few diagnostics and file names) fit.
+const FIRST_READ: u64 = 1024;
 
-/// Whether `bytes` is an intact entry written for `key`, without decoding
-/// its diagnostics and export data: what a pack merge copies.
-fn is_intact(key: &Hash, bytes: &[u8]) -> bool {
-    /// The one field a merge needs of an entry's JSON line.
-    #[derive(Deserialize)]
-    struct KeyOnly {
-        key: String,
-    }
-    let Some(body) = checked_body(bytes) else { return false };
-    let json = body.split(|&b| b == b'\n').next().unwrap_or_default();
-    serde_json::from_slice::<KeyOnly>(json).is_ok_and(|stored| stored.key == hex::encode(key))
-}
-
-/// An entry from its bytes: checksum, JSON line, export data.
-fn decode(mut bytes: Vec<u8>, key: &Hash, map: &SourceMap, root: &Path) -> Option<Entry> {
-    {
-        let body = checked_body(&bytes)?;
-        let json_len = body.iter().position(|&b| b == b'\n')?;
-        let stored: StoredEntry = serde_json::from_slice(&body[..json_len]).ok()?;
-        if stored.key != hex::encode(key) {
-            return None;
+/// An entry as bytes (what a pack and the remote cache store under its
+/// key):
+///
+/// ```text
+/// magic "goxent01", header length (u32)
+/// header      key, fingerprint, export data's length (u64) and SHA-256,
+///             diagnostics, the files of the export data's positions
+/// checksum    SHA-256 of all of the above (32 bytes)
+/// export data
+/// ```
+///
+/// A hit reads and checks the header only; the export data is read and
+/// checked against its hash when an importer must be checked.
+fn encode_entry(stored: &StoredEntry, export: &[u8]) -> Vec<u8> {
+    let mut header = Vec::with_capacity(256);
+    header.extend_from_slice(&stored.key);
+    header.extend_from_slice(&stored.fingerprint);
+    put_u64(&mut header, export.len() as u64);
+    header.extend_from_slice(&Sha256::digest(export));
+    put_u32(&mut header, stored.diagnostics.len() as u32);
+    for d in &stored.diagnostics {
+        header.push(d.severity);
+        put_label(&mut header, &d.file, d.lo, d.hi, &d.message);
+        put_u32(&mut header, d.notes.len() as u32);
+        for n in &d.notes {
+            put_label(&mut header, &n.file, n.lo, n.hi, &n.message);
         }
-        let fingerprint: Hash = hex::decode(&stored.fingerprint).ok()?.try_into().ok()?;
-        let span = |file: &str, lo: u32, hi: u32| -> Option<Span> {
-            let id = map.find(&load_path(file, root))?;
-            let len = map.file(id).len() as u32;
-            (lo <= hi && hi <= len).then(|| Span::new(id, lo, hi))
-        };
-        let mut diagnostics = Vec::with_capacity(stored.diagnostics.len());
-        for d in stored.diagnostics {
-            let severity = match d.severity {
-                0 => Severity::Error,
-                1 => Severity::Warning,
-                _ => Severity::Note,
-            };
-            let mut notes = Vec::new();
-            for n in d.notes {
-                notes.push(Label { span: span(&n.file, n.lo, n.hi)?, message: n.message });
+        match &d.help {
+            Some(help) => {
+                header.push(1);
+                put_str(&mut header, help);
             }
-            diagnostics.push(Diagnostic { severity, span: span(&d.file, d.lo, d.hi)?, message: d.message, notes, help: d.help });
+            None => header.push(0),
         }
-        // The export data stays where it was read: no second buffer.
-        bytes.truncate(bytes.len() - 64);
-        bytes.drain(..=json_len);
-        Some(Entry { fingerprint, diagnostics, export: bytes, files: stored.files })
     }
+    put_u32(&mut header, stored.files.len() as u32);
+    for (id, path) in &stored.files {
+        put_u32(&mut header, *id);
+        put_str(&mut header, path);
+    }
+    let mut out = Vec::with_capacity(ENTRY_PREFIX + header.len() + 32 + export.len());
+    out.extend_from_slice(ENTRY_MAGIC);
+    put_u32(&mut out, header.len() as u32);
+    out.extend_from_slice(&header);
+    let sum = Sha256::digest(&out);
+    out.extend_from_slice(&sum);
+    out.extend_from_slice(export);
+    out
+}
+
+fn put_label(out: &mut Vec<u8>, file: &str, lo: u32, hi: u32, message: &str) {
+    put_str(out, file);
+    put_u32(out, lo);
+    put_u32(out, hi);
+    put_str(out, message);
+}
+
+/// Where an entry's header (with its checksum) ends, from its first bytes.
+fn header_end(bytes: &[u8]) -> Option<usize> {
+    let mut r = Reader::new(bytes);
+    if r.take(ENTRY_MAGIC.len())? != ENTRY_MAGIC {
+        return None;
+    }
+    let len = u64::from(r.u32()?);
+    (len <= MAX_ENTRY).then(|| ENTRY_PREFIX + len as usize + 32)
+}
+
+/// The header of the entry `bytes` begins with (at least
+/// [`header_end`] long), if its checksum holds and it was written for
+/// `key`; with the export data's length and hash.
+fn decode_header(bytes: &[u8], key: &Hash) -> Option<(StoredEntry, u64, Hash)> {
+    let end = header_end(bytes)?;
+    let (body, sum) = bytes.get(..end)?.split_at(end - 32);
+    if Sha256::digest(body)[..] != *sum {
+        return None;
+    }
+    let mut r = Reader::new(&body[ENTRY_PREFIX..]);
+    let stored_key = r.array::<32>()?;
+    if stored_key != *key {
+        return None;
+    }
+    let fingerprint = r.array::<32>()?;
+    let export_len = r.u64()?;
+    let export_sha = r.array::<32>()?;
+    let label = |r: &mut Reader| Some(StoredLabel { file: r.str()?.to_string(), lo: r.u32()?, hi: r.u32()?, message: r.str()?.to_string() });
+    // A diagnostic takes at least 22 bytes, a note 16, a file 8.
+    let n = r.count(22)?;
+    let mut diagnostics = Vec::with_capacity(n);
+    for _ in 0..n {
+        let severity = r.u8()?;
+        let StoredLabel { file, lo, hi, message } = label(&mut r)?;
+        let notes = (0..r.count(16)?).map(|_| label(&mut r)).collect::<Option<Vec<_>>>()?;
+        let help = if r.flag()? { Some(r.str()?.to_string()) } else { None };
+        diagnostics.push(StoredDiagnostic { severity, file, lo, hi, message, notes, help });
+    }
+    let files = (0..r.count(8)?).map(|_| Some((r.u32()?, r.str()?.to_string()))).collect::<Option<Vec<_>>>()?;
+    r.bytes.is_empty().then_some((StoredEntry { key: stored_key, fingerprint, diagnostics, files }, export_len, export_sha))
+}
+
+/// Whether `bytes` is an intact entry written for `key`: what a pack
+/// merge copies.
+fn is_intact(key: &Hash, bytes: &[u8]) -> bool {
+    let Some(end) = header_end(bytes) else { return false };
+    let Some((_, export_len, export_sha)) = decode_header(bytes, key) else { return false };
+    bytes.len() as u64 == end as u64 + export_len && Sha256::digest(&bytes[end..])[..] == export_sha[..]
+}
+
+/// A hit in a pack: its header read and checked, its export data left
+/// where it is.
+fn decode_packed(packed: &pack::Packed, key: &Hash, map: &SourceMap, root: &Path) -> Option<Entry> {
+    let first = packed.read(0, packed.len.min(FIRST_READ))?;
+    let end = header_end(&first)?;
+    let bytes = if end <= first.len() { first } else { packed.read(0, end as u64)? };
+    let (stored, export_len, sha256) = decode_header(&bytes, key)?;
+    if end as u64 + export_len != packed.len {
+        return None;
+    }
+    let export = Export::InPack { file: packed.file.clone(), offset: packed.offset + end as u64, len: export_len, sha256 };
+    entry_from(stored, export, map, root)
+}
+
+/// An entry the remote cache gave, whole: header and export data checked.
+fn decode_whole(mut bytes: Vec<u8>, key: &Hash, map: &SourceMap, root: &Path) -> Option<Entry> {
+    let end = header_end(&bytes)?;
+    let (stored, export_len, export_sha) = decode_header(&bytes, key)?;
+    if bytes.len() as u64 != end as u64 + export_len || Sha256::digest(&bytes[end..])[..] != export_sha[..] {
+        return None;
+    }
+    // The export data stays where it was read: no second buffer.
+    bytes.drain(..end);
+    entry_from(stored, Export::Read(bytes), map, root)
+}
+
+/// The entry of a checked header: its diagnostics placed in this run's
+/// files; `None` when one names a file the build does not have or a
+/// position past its end.
+fn entry_from(stored: StoredEntry, export: Export, map: &SourceMap, root: &Path) -> Option<Entry> {
+    let span = |file: &str, lo: u32, hi: u32| -> Option<Span> {
+        let id = map.find(&load_path(file, root))?;
+        let len = map.file(id).len() as u32;
+        (lo <= hi && hi <= len).then(|| Span::new(id, lo, hi))
+    };
+    let mut diagnostics = Vec::with_capacity(stored.diagnostics.len());
+    for d in stored.diagnostics {
+        let severity = match d.severity {
+            0 => Severity::Error,
+            1 => Severity::Warning,
+            _ => Severity::Note,
+        };
+        let mut notes = Vec::new();
+        for n in d.notes {
+            notes.push(Label { span: span(&n.file, n.lo, n.hi)?, message: n.message });
+        }
+        diagnostics.push(Diagnostic { severity, span: span(&d.file, d.lo, d.hi)?, message: d.message, notes, help: d.help });
+    }
+    Some(Entry { fingerprint: stored.fingerprint, diagnostics, export, files: stored.files })
 }
 
 impl Cache {
@@ -385,8 +514,8 @@ impl Cache {
     ) {
         let path_of = |span: Span| store_path(&map.path(span.file), root);
         let stored = StoredEntry {
-            key: hex::encode(key),
-            fingerprint: hex::encode(fingerprint),
+            key: *key,
+            fingerprint: *fingerprint,
             diagnostics: diagnostics
                 .iter()
                 .map(|d| StoredDiagnostic {
@@ -556,17 +685,9 @@ impl Shared {
         let started = Instant::now();
         let (key, bytes, push) = match job {
             Job::Encode { key, stored, export } => {
-                // Compact JSON has no raw newline: it ends the JSON line.
-                let Ok(json) = serde_json::to_vec(&stored) else { return };
-                let mut body = Vec::with_capacity(json.len() + 1 + export.len() + 64);
-                body.extend_from_slice(&json);
-                body.push(b'\n');
-                body.extend_from_slice(&export);
-                drop(export);
-                let sum = hex::encode(Sha256::digest(&body));
-                body.extend_from_slice(sum.as_bytes());
+                let bytes = encode_entry(&stored, &export);
                 self.written.fetch_add(1, Ordering::Relaxed);
-                (key, body, true)
+                (key, bytes, true)
             }
             Job::Copy { key, bytes } => (key, bytes, false),
         };
@@ -805,14 +926,17 @@ mod tests {
 
     #[test]
     fn a_merge_copies_only_intact_entries_under_their_own_key() {
-        let body = format!("{{\"key\":\"{}\",\"fingerprint\":\"\"}}\nexport data", hex::encode(key(1)));
-        let mut entry = body.clone().into_bytes();
-        entry.extend_from_slice(hex::encode(Sha256::digest(body.as_bytes())).as_bytes());
+        let stored = StoredEntry { key: key(1), fingerprint: key(2), diagnostics: Vec::new(), files: vec![(0, "@root/a.gox".to_string())] };
+        let entry = encode_entry(&stored, b"export data");
         assert!(is_intact(&key(1), &entry));
         assert!(!is_intact(&key(2), &entry), "another key");
-        let mut damaged = entry.clone();
-        damaged[body.len() - 1] ^= 1;
-        assert!(!is_intact(&key(1), &damaged), "a flipped byte");
-        assert!(!is_intact(&key(1), &entry[..60]), "shorter than a checksum");
+        let header = header_end(&entry).unwrap();
+        for at in [20, header - 1, header, entry.len() - 1] {
+            let mut damaged = entry.clone();
+            damaged[at] ^= 1;
+            assert!(!is_intact(&key(1), &damaged), "a flipped byte at {at}");
+        }
+        assert!(!is_intact(&key(1), &entry[..entry.len() - 1]), "cut short");
+        assert!(!is_intact(&key(1), &entry[..header - 1]), "shorter than its header");
     }
 }

@@ -35,6 +35,7 @@ use std::io::Write;
 use std::os::unix::fs::{FileExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use sha2::{Digest, Sha256};
@@ -201,7 +202,9 @@ fn unique_name() -> String {
 /// A pack opened for reading, its index read and checked.
 struct Pack {
     name: OsString,
-    file: File,
+    /// Shared with the entries found in it, whose export data is read
+    /// only when used.
+    file: Arc<File>,
     /// The modification time as last read or set (seconds since the
     /// epoch): a hit sets it again once it is older than an hour, also in
     /// a process that keeps the pack open for days.
@@ -271,10 +274,28 @@ fn read_index(file: &File, len: u64) -> Option<Vec<Record>> {
 }
 
 /// The bytes at `offset`, `len` long (bounds checked when the index was read).
-fn read_at(file: &File, offset: u64, len: u64) -> Option<Vec<u8>> {
+pub(super) fn read_at(file: &File, offset: u64, len: u64) -> Option<Vec<u8>> {
     let mut bytes = vec![0u8; usize::try_from(len).ok()?];
     file.read_exact_at(&mut bytes, offset).ok()?;
     Some(bytes)
+}
+
+/// An entry in a pack, found by its key: read as much of it as needed.
+pub struct Packed<'a> {
+    pub file: &'a Arc<File>,
+    /// Where the entry starts in the file, and its length.
+    pub offset: u64,
+    pub len: u64,
+}
+
+impl Packed<'_> {
+    /// `len` bytes of the entry from `at`, if the entry holds them.
+    pub fn read(&self, at: u64, len: u64) -> Option<Vec<u8>> {
+        if at.checked_add(len)? > self.len {
+            return None;
+        }
+        read_at(self.file, self.offset + at, len)
+    }
 }
 
 /// The packs of a cache directory as this process last saw them, and where
@@ -317,7 +338,7 @@ impl PackSet {
         for name in new {
             match open_pack(&dir.join(PACKS_DIR).join(&name)) {
                 Some((file, modified, index)) => {
-                    self.packs.push(Pack { name, file, modified: AtomicU64::new(unix_seconds(modified)), index })
+                    self.packs.push(Pack { name, file: Arc::new(file), modified: AtomicU64::new(unix_seconds(modified)), index })
                 }
                 None => {
                     self.rejected.insert(name);
@@ -339,15 +360,15 @@ impl PackSet {
         }
     }
 
-    /// The first entry stored under `key` that `accept` takes (it checks
-    /// the entry and decodes it); marks its pack used when its
-    /// modification time is older than `refresh_after`.
-    pub fn find<T>(&self, key: &Hash, refresh_after: Duration, mut accept: impl FnMut(Vec<u8>) -> Option<T>) -> Option<T> {
+    /// The first entry stored under `key` that `accept` takes (it reads
+    /// what it needs of the entry, checks it and decodes it); marks its
+    /// pack used when its modification time is older than `refresh_after`.
+    pub fn find<T>(&self, key: &Hash, refresh_after: Duration, mut accept: impl FnMut(&Packed) -> Option<T>) -> Option<T> {
         let first = self.entries.get(key)?;
         let others = self.more.get(key).map_or(&[][..], Vec::as_slice);
         for at in std::iter::once(first).chain(others) {
             let pack = &self.packs[at.pack as usize];
-            let Some(found) = read_at(&pack.file, at.offset, at.len).and_then(&mut accept) else { continue };
+            let Some(found) = accept(&Packed { file: &pack.file, offset: at.offset, len: at.len }) else { continue };
             let now = SystemTime::now();
             let (then, seconds) = (pack.modified.load(Ordering::Relaxed), unix_seconds(now));
             // One thread refreshes; the others see the new time.
