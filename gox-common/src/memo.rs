@@ -9,17 +9,18 @@
 // Paths of the user's own tree: FxHash (no flooding concern), hashed on
 // every read of every package's files.
 use rustc_hash::FxHashMap as HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError};
 
+use crate::paths::path_key;
 use crate::vfs::{EntryKind, FileSystem, FsError, Stamp};
 
 pub struct MemoFs<F> {
     inner: F,
-    files: Mutex<HashMap<PathBuf, Result<Arc<[u8]>, FsError>>>,
-    dirs: Mutex<HashMap<PathBuf, Result<Arc<[(String, EntryKind)]>, FsError>>>,
+    files: Mutex<HashMap<Box<[u8]>, Result<Arc<[u8]>, FsError>>>,
+    dirs: Mutex<HashMap<Box<[u8]>, Result<Arc<[(String, EntryKind)]>, FsError>>>,
     /// What each path asked about outside the listings is (from stats).
-    kinds: Mutex<HashMap<PathBuf, EntryKind>>,
+    kinds: Mutex<HashMap<Box<[u8]>, EntryKind>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -36,7 +37,7 @@ impl<F: FileSystem> MemoFs<F> {
     }
 
     fn listing(&self, path: &Path) -> Result<Arc<[(String, EntryKind)]>, FsError> {
-        if let Some(found) = lock(&self.dirs).get(path) {
+        if let Some(found) = lock(&self.dirs).get(path_key(path)) {
             return found.clone();
         }
         let listed: Result<Arc<[(String, EntryKind)]>, FsError> = self.inner.read_dir_kinds(path).map(|mut entries| {
@@ -46,7 +47,7 @@ impl<F: FileSystem> MemoFs<F> {
             }
             Arc::from(entries)
         });
-        lock(&self.dirs).insert(path.to_path_buf(), listed.clone());
+        lock(&self.dirs).insert(path_key(path).into(), listed.clone());
         listed
     }
 
@@ -54,11 +55,11 @@ impl<F: FileSystem> MemoFs<F> {
     /// listed itself, or an entry (or no entry) of its listed parent.
     fn listed_kind(&self, path: &Path) -> Option<EntryKind> {
         let dirs = lock(&self.dirs);
-        if let Some(Ok(_)) = dirs.get(path) {
+        if let Some(Ok(_)) = dirs.get(path_key(path)) {
             return Some(EntryKind::Dir);
         }
         let name = path.file_name()?.to_str()?;
-        let Ok(entries) = dirs.get(path.parent()?)? else { return None };
+        let Ok(entries) = dirs.get(path_key(path.parent()?))? else { return None };
         Some(match entries.binary_search_by(|(n, _)| n.as_str().cmp(name)) {
             Ok(i) => entries[i].1,
             Err(_) => EntryKind::Other,
@@ -69,7 +70,7 @@ impl<F: FileSystem> MemoFs<F> {
         if let Some(kind) = self.listed_kind(path) {
             return kind;
         }
-        if let Some(kind) = lock(&self.kinds).get(path) {
+        if let Some(kind) = lock(&self.kinds).get(path_key(path)) {
             return *kind;
         }
         let kind = if self.inner.is_file(path) {
@@ -79,7 +80,7 @@ impl<F: FileSystem> MemoFs<F> {
         } else {
             EntryKind::Other
         };
-        lock(&self.kinds).insert(path.to_path_buf(), kind);
+        lock(&self.kinds).insert(path_key(path).into(), kind);
         kind
     }
 }
@@ -90,22 +91,22 @@ impl<F: FileSystem> FileSystem for MemoFs<F> {
     }
 
     fn read_shared(&self, path: &Path) -> Result<Arc<[u8]>, FsError> {
-        if let Some(found) = lock(&self.files).get(path) {
+        if let Some(found) = lock(&self.files).get(path_key(path)) {
             return found.clone();
         }
         let read = self.inner.read_shared(path);
-        lock(&self.files).insert(path.to_path_buf(), read.clone());
+        lock(&self.files).insert(path_key(path).into(), read.clone());
         read
     }
 
     /// The first read of a path passes the metadata on; a read answered
     /// from memory has none.
     fn read_shared_with_metadata(&self, path: &Path) -> (Result<Arc<[u8]>, FsError>, Option<std::fs::Metadata>) {
-        if let Some(found) = lock(&self.files).get(path) {
+        if let Some(found) = lock(&self.files).get(path_key(path)) {
             return (found.clone(), None);
         }
         let (read, meta) = self.inner.read_shared_with_metadata(path);
-        lock(&self.files).insert(path.to_path_buf(), read.clone());
+        lock(&self.files).insert(path_key(path).into(), read.clone());
         (read, meta)
     }
 

@@ -4,6 +4,15 @@
 
 use std::path::{Component, Path, PathBuf};
 
+/// `path` as a hash map key: its bytes. `Path`'s own `Hash` walks the
+/// path a byte at a time to hash it component by component (14% of an
+/// edit re-check's instructions at 3,001 packages, in maps of paths that
+/// gox joined itself). A path spelled two ways is two keys: a lookup that
+/// misses asks again, it is never answered wrongly.
+pub fn path_key(path: &Path) -> &[u8] {
+    path.as_os_str().as_encoded_bytes()
+}
+
 /// `path` with `.` dropped and `..` applied where it can be (`a/b/../c` is
 /// `a/c`, `/..` is `/`; a leading `..` of a relative path stays).
 pub fn normalize(path: &Path) -> PathBuf {

@@ -193,7 +193,8 @@ impl SourceFile {
 pub struct SourceMap {
     files: RwLock<Vec<Arc<SourceFile>>>,
     /// The latest file registered under each path.
-    by_path: RwLock<rustc_hash::FxHashMap<PathBuf, FileId>>,
+    /// By path ([`crate::paths::path_key`]).
+    by_path: RwLock<rustc_hash::FxHashMap<Box<[u8]>, FileId>>,
 }
 
 impl SourceMap {
@@ -244,7 +245,7 @@ impl SourceMap {
 
     fn register(&self, path: PathBuf, make: impl FnOnce(FileId, PathBuf) -> SourceFile) -> Arc<SourceFile> {
         // Copies happen before taking the locks: threads add files at once.
-        let key = path.clone();
+        let key: Box<[u8]> = crate::paths::path_key(&path).into();
         let mut files = self.files.write().unwrap_or_else(|e| e.into_inner());
         let id = FileId(files.len() as u32);
         let file = Arc::new(make(id, path));
@@ -290,7 +291,7 @@ impl SourceMap {
     }
 
     pub fn find(&self, path: &Path) -> Option<FileId> {
-        self.by_path.read().unwrap_or_else(|e| e.into_inner()).get(path).copied()
+        self.by_path.read().unwrap_or_else(|e| e.into_inner()).get(crate::paths::path_key(path)).copied()
     }
 
     pub fn len(&self) -> usize {

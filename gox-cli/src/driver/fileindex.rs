@@ -30,6 +30,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use gox_common::paths::path_key;
 use gox_common::{BuildConfig, EntryKind, FileSystem, FsError, Stamp};
 use rustc_hash::FxHashMap as HashMap;
 use sha2::{Digest, Sha256};
@@ -101,12 +102,13 @@ pub struct IndexedFile {
     pub excluded_by: Option<String>,
 }
 
-type Entries = HashMap<PathBuf, (FileStamp, Arc<IndexedFile>)>;
+/// By path ([`path_key`]).
+type Entries = HashMap<Box<[u8]>, (FileStamp, Arc<IndexedFile>)>;
 
 /// A directory's entries, sorted by name, with their kinds.
 type Listing = Arc<[(String, EntryKind)]>;
 
-type Dirs = HashMap<PathBuf, (FileStamp, Listing)>;
+type Dirs = HashMap<Box<[u8]>, (FileStamp, Listing)>;
 
 /// The key of the index for a command run in `cwd` with `build`: what a
 /// file's header means depends on the build configuration (its build
@@ -142,16 +144,16 @@ pub struct FileIndex {
 /// The stored value of `path` if its stamp is `stamp`, noted as looked at
 /// (in `current`, what the next save writes).
 fn lookup<T: Clone>(
-    stored: &HashMap<PathBuf, (FileStamp, T)>,
-    current: &Mutex<HashMap<PathBuf, (FileStamp, T)>>,
+    stored: &HashMap<Box<[u8]>, (FileStamp, T)>,
+    current: &Mutex<HashMap<Box<[u8]>, (FileStamp, T)>>,
     path: &Path,
     stamp: &FileStamp,
 ) -> Option<T> {
-    let (stored, value) = stored.get(path)?;
+    let (stored, value) = stored.get(path_key(path))?;
     if stored != stamp {
         return None;
     }
-    current.lock().unwrap_or_else(PoisonError::into_inner).insert(path.to_path_buf(), (*stamp, value.clone()));
+    current.lock().unwrap_or_else(PoisonError::into_inner).insert(path_key(path).into(), (*stamp, value.clone()));
     Some(value.clone())
 }
 
@@ -166,12 +168,15 @@ impl FileIndex {
     pub fn load(dir: &Path, key: Hash) -> FileIndex {
         let (stored, stored_dirs) =
             read_and_refresh(&index_path(dir, &key)).and_then(|bytes| decode(&bytes, &key)).unwrap_or_default();
+        // Sized for a run that looks at what the last one did.
+        let current = Entries::with_capacity_and_hasher(stored.len(), Default::default());
+        let current_dirs = Dirs::with_capacity_and_hasher(stored_dirs.len(), Default::default());
         FileIndex {
             key,
             stored,
             stored_dirs,
-            current: Mutex::default(),
-            current_dirs: Mutex::default(),
+            current: Mutex::new(current),
+            current_dirs: Mutex::new(current_dirs),
             changed: AtomicBool::new(false),
             stale: Mutex::default(),
         }
@@ -185,7 +190,7 @@ impl FileIndex {
     /// Whether the index has an entry for `path` at all (if not, the file
     /// is read without looking at its stamp first).
     pub fn knows(&self, path: &Path) -> bool {
-        self.stored.contains_key(path)
+        self.stored.contains_key(path_key(path))
     }
 
     /// What the index knows of `path` as stamped.
@@ -212,8 +217,8 @@ impl FileIndex {
 
     fn keep<T: PartialEq>(
         &self,
-        stored: &HashMap<PathBuf, (FileStamp, T)>,
-        current: &Mutex<HashMap<PathBuf, (FileStamp, T)>>,
+        stored: &HashMap<Box<[u8]>, (FileStamp, T)>,
+        current: &Mutex<HashMap<Box<[u8]>, (FileStamp, T)>>,
         path: &Path,
         stamp: FileStamp,
         value: T,
@@ -221,10 +226,10 @@ impl FileIndex {
         if stamp.is_racy(SystemTime::now()) {
             return;
         }
-        if stored.get(path).is_none_or(|(s, v)| *s != stamp || *v != value) {
+        if stored.get(path_key(path)).is_none_or(|(s, v)| *s != stamp || *v != value) {
             self.changed.store(true, Ordering::Relaxed);
         }
-        current.lock().unwrap_or_else(PoisonError::into_inner).insert(path.to_path_buf(), (stamp, value));
+        current.lock().unwrap_or_else(PoisonError::into_inner).insert(path_key(path).into(), (stamp, value));
     }
 
     /// Notes a deferred file whose text, when read, was not what the index
@@ -340,7 +345,7 @@ fn encode(entries: &Entries, dirs: &Dirs, key: &Hash) -> Vec<u8> {
     let mut out = Vec::with_capacity(64 + entries.len() * 256 + dirs.len() * 128);
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(key);
-    let entries: Vec<_> = entries.iter().filter_map(|(path, e)| Some((path.to_str()?, e))).collect();
+    let entries: Vec<_> = entries.iter().filter_map(|(path, e)| Some((std::str::from_utf8(path).ok()?, e))).collect();
     put_u32(&mut out, entries.len() as u32);
     for (path, (stamp, file)) in entries {
         put_str(&mut out, path);
@@ -372,7 +377,7 @@ fn encode(entries: &Entries, dirs: &Dirs, key: &Hash) -> Vec<u8> {
             None => out.push(0),
         }
     }
-    let dirs: Vec<_> = dirs.iter().filter_map(|(path, d)| Some((path.to_str()?, d))).collect();
+    let dirs: Vec<_> = dirs.iter().filter_map(|(path, d)| Some((std::str::from_utf8(path).ok()?, d))).collect();
     put_u32(&mut out, dirs.len() as u32);
     for (path, (stamp, listing)) in dirs {
         put_str(&mut out, path);
@@ -411,7 +416,7 @@ fn decode(bytes: &[u8], key: &Hash) -> Option<(Entries, Dirs)> {
     let count = r.count(64)?;
     let mut entries = Entries::with_capacity_and_hasher(count, Default::default());
     for _ in 0..count {
-        let path = PathBuf::from(r.str()?);
+        let path: Box<[u8]> = r.str()?.as_bytes().into();
         let stamp = read_stamp(&mut r)?;
         let sha256 = r.array::<32>()?;
         let len = r.u32()?;
@@ -434,7 +439,7 @@ fn decode(bytes: &[u8], key: &Hash) -> Option<(Entries, Dirs)> {
     let count = r.count(64)?;
     let mut dirs = Dirs::with_capacity_and_hasher(count, Default::default());
     for _ in 0..count {
-        let path = PathBuf::from(r.str()?);
+        let path: Box<[u8]> = r.str()?.as_bytes().into();
         let stamp = read_stamp(&mut r)?;
         let n = r.count(5)?;
         let mut listing = Vec::with_capacity(n);

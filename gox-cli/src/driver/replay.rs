@@ -20,12 +20,13 @@
 
 use std::collections::hash_map::Entry;
 use rustc_hash::FxHashMap as HashMap;
-use std::os::unix::ffi::OsStrExt;
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use gox_common::paths::path_key;
 use gox_common::{EntryKind, FileSystem, FsError, Stamp};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
@@ -98,7 +99,8 @@ impl Seen {
 /// question on.
 pub struct RecordingFs<F> {
     inner: F,
-    seen: Mutex<HashMap<PathBuf, Seen>>,
+    /// By path ([`path_key`]).
+    seen: Mutex<HashMap<Box<[u8]>, Seen>>,
 }
 
 impl<F: FileSystem> RecordingFs<F> {
@@ -116,14 +118,14 @@ impl<F: FileSystem> RecordingFs<F> {
     }
 
     fn has_seen(&self, path: &Path) -> bool {
-        self.seen.lock().unwrap_or_else(PoisonError::into_inner).contains_key(path)
+        self.seen.lock().unwrap_or_else(PoisonError::into_inner).contains_key(path_key(path))
     }
 
     /// Keeps the stamp of `path`; a second one that differs marks it as
     /// changed during the run.
     fn record(&self, path: &Path, stamp: Seen) {
         let mut seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
-        match seen.entry(path.to_path_buf()) {
+        match seen.entry(path_key(path).into()) {
             Entry::Vacant(entry) => {
                 entry.insert(stamp);
             }
@@ -142,9 +144,9 @@ impl<F: FileSystem> RecordingFs<F> {
     /// comparing 6,000 paths component by component took 6 ms.
     pub fn take_seen(&self) -> Vec<(PathBuf, Seen)> {
         let seen = std::mem::take(&mut *self.seen.lock().unwrap_or_else(PoisonError::into_inner));
-        let mut all: Vec<(PathBuf, Seen)> = seen.into_iter().collect();
-        all.sort_unstable_by(|a, b| a.0.as_os_str().cmp(b.0.as_os_str()));
-        all
+        let mut all: Vec<(Box<[u8]>, Seen)> = seen.into_iter().collect();
+        all.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        all.into_iter().map(|(path, seen)| (PathBuf::from(std::ffi::OsString::from_vec(path.into_vec())), seen)).collect()
     }
 }
 
