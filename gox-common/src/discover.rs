@@ -56,10 +56,10 @@ pub fn discover<F: FileSystem + ?Sized>(fs: &F, root: &Path) -> Discovery {
     let mut found = Discovery::default();
     let mut level = vec![root.to_path_buf()];
     while !level.is_empty() {
-        let listed: Vec<(PathBuf, Result<Vec<(String, EntryKind)>, FsError>)> = level
+        let listed: Vec<(PathBuf, Result<std::sync::Arc<[(String, EntryKind)]>, FsError>)> = level
             .into_par_iter()
             .map(|dir| {
-                let entries = fs.read_dir_kinds(&dir);
+                let entries = fs.read_dir_shared(&dir);
                 (dir, entries)
             })
             .collect();
@@ -76,10 +76,10 @@ pub fn discover<F: FileSystem + ?Sized>(fs: &F, root: &Path) -> Discovery {
                 continue;
             }
             let mut is_package = false;
-            for (name, kind) in entries {
+            for (name, kind) in entries.iter() {
                 match kind {
-                    EntryKind::Dir if !is_skipped_dir(&name) => next.push(dir.join(&name)),
-                    EntryKind::File if is_package_file(&name) => is_package = true,
+                    EntryKind::Dir if !is_skipped_dir(name) => next.push(dir.join(name)),
+                    EntryKind::File if is_package_file(name) => is_package = true,
                     _ => {}
                 }
             }

@@ -28,12 +28,12 @@ impl FileSet {
     pub fn list<F: FileSystem + ?Sized>(fs: &F, dir: &Path, cfg: &BuildConfig) -> Result<FileSet, FsError> {
         let mut files = Vec::new();
         let mut excluded = Vec::new();
-        for (name, kind) in fs.read_dir_kinds(dir)? {
-            if !name.ends_with(".gox") || kind != EntryKind::File {
+        for (name, kind) in fs.read_dir_shared(dir)?.iter() {
+            if !name.ends_with(".gox") || *kind != EntryKind::File {
                 continue;
             }
-            let path = dir.join(&name);
-            match name_exclusion(&name, cfg) {
+            let path = dir.join(name);
+            match name_exclusion(name, cfg) {
                 Some(reason) => excluded.push((path, reason)),
                 None => files.push(path),
             }

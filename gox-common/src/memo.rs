@@ -40,11 +40,13 @@ impl<F: FileSystem> MemoFs<F> {
         if let Some(found) = lock(&self.dirs).get(path_key(path)) {
             return found.clone();
         }
-        let listed: Result<Arc<[(String, EntryKind)]>, FsError> = self.inner.read_dir_kinds(path).map(|mut entries| {
+        let listed: Result<Arc<[(String, EntryKind)]>, FsError> = self.inner.read_dir_shared(path).map(|entries| {
             // Sorted by name, as listings are, for the lookups of `listed_kind`.
-            if !entries.is_sorted_by(|a, b| a.0 < b.0) {
-                entries.sort_by(|a, b| a.0.cmp(&b.0));
+            if entries.is_sorted_by(|a, b| a.0 < b.0) {
+                return entries;
             }
+            let mut entries = entries.to_vec();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
             Arc::from(entries)
         });
         lock(&self.dirs).insert(path_key(path).into(), listed.clone());
@@ -120,6 +122,10 @@ impl<F: FileSystem> FileSystem for MemoFs<F> {
 
     fn read_dir_kinds(&self, path: &Path) -> Result<Vec<(String, EntryKind)>, FsError> {
         self.listing(path).map(|entries| entries.to_vec())
+    }
+
+    fn read_dir_shared(&self, path: &Path) -> Result<Arc<[(String, EntryKind)]>, FsError> {
+        self.listing(path)
     }
 
     fn is_file(&self, path: &Path) -> bool {

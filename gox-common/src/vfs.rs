@@ -128,6 +128,13 @@ pub trait FileSystem: Send + Sync {
             .collect())
     }
 
+    /// [`FileSystem::read_dir_kinds`] as a shared list: file systems that
+    /// keep listings (`MemoFs`, the file index) hand out the one they have
+    /// instead of copying every name for each caller.
+    fn read_dir_shared(&self, path: &Path) -> Result<std::sync::Arc<[(String, EntryKind)]>, FsError> {
+        self.read_dir_kinds(path).map(std::sync::Arc::from)
+    }
+
     /// [`FileSystem::read_dir_kinds`], and whether any entry is a symbolic
     /// link (whose kind can change without the directory changing): `true`
     /// where the file system cannot tell.
@@ -170,6 +177,9 @@ impl<F: FileSystem + ?Sized> FileSystem for &F {
     fn read_dir_kinds(&self, path: &Path) -> Result<Vec<(String, EntryKind)>, FsError> {
         (**self).read_dir_kinds(path)
     }
+    fn read_dir_shared(&self, path: &Path) -> Result<std::sync::Arc<[(String, EntryKind)]>, FsError> {
+        (**self).read_dir_shared(path)
+    }
     fn is_file(&self, path: &Path) -> bool {
         (**self).is_file(path)
     }
@@ -202,6 +212,9 @@ impl<F: FileSystem + ?Sized> FileSystem for std::sync::Arc<F> {
     }
     fn read_dir_kinds(&self, path: &Path) -> Result<Vec<(String, EntryKind)>, FsError> {
         (**self).read_dir_kinds(path)
+    }
+    fn read_dir_shared(&self, path: &Path) -> Result<std::sync::Arc<[(String, EntryKind)]>, FsError> {
+        (**self).read_dir_shared(path)
     }
     fn is_file(&self, path: &Path) -> bool {
         (**self).is_file(path)

@@ -248,6 +248,12 @@ impl<F: FileSystem> FileSystem for StdOverlayFs<F> {
             None => self.inner.read_dir_kinds(path),
         }
     }
+    fn read_dir_shared(&self, path: &Path) -> Result<std::sync::Arc<[(String, EntryKind)]>, FsError> {
+        match self.std_for(path) {
+            Some(std) => std.read_dir_shared(path),
+            None => self.inner.read_dir_shared(path),
+        }
+    }
     fn is_file(&self, path: &Path) -> bool {
         match self.std_for(path) {
             Some(std) => std.is_file(path),

@@ -305,6 +305,25 @@ impl<F: FileSystem> IndexedFs<F> {
     }
 }
 
+impl<F: FileSystem> IndexedFs<F> {
+    /// The listing of `path` (sorted by name) and whether it holds symbolic
+    /// links: from the index when the directory's stamp is unchanged.
+    /// Stamped before it is listed: a change in between shows next time.
+    fn listing(&self, path: &Path) -> Result<(Listing, bool), FsError> {
+        let stamp = self.inner.real_metadata(path).as_ref().and_then(FileStamp::of_dir);
+        if let Some(listing) = stamp.and_then(|stamp| self.index.listing(path, &stamp)) {
+            return Ok((listing, false));
+        }
+        let (mut entries, links) = self.inner.read_dir_kinds_and_links(path)?;
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        let listing: Listing = entries.into();
+        if let (Some(stamp), false) = (stamp, links) {
+            self.index.insert_dir(path, stamp, listing.clone());
+        }
+        Ok((listing, links))
+    }
+}
+
 impl<F: FileSystem> FileSystem for IndexedFs<F> {
     fn read(&self, path: &Path) -> Result<Vec<u8>, FsError> {
         self.inner.read(path)
@@ -324,17 +343,11 @@ impl<F: FileSystem> FileSystem for IndexedFs<F> {
     fn read_dir_kinds(&self, path: &Path) -> Result<Vec<(String, EntryKind)>, FsError> {
         self.read_dir_kinds_and_links(path).map(|(entries, _)| entries)
     }
-    // Stamped before it is listed: a change in between shows next time.
     fn read_dir_kinds_and_links(&self, path: &Path) -> Result<(Vec<(String, EntryKind)>, bool), FsError> {
-        let stamp = self.inner.real_metadata(path).as_ref().and_then(FileStamp::of_dir);
-        if let Some(listing) = stamp.and_then(|stamp| self.index.listing(path, &stamp)) {
-            return Ok((listing.to_vec(), false));
-        }
-        let (entries, links) = self.inner.read_dir_kinds_and_links(path)?;
-        if let (Some(stamp), false) = (stamp, links) {
-            self.index.insert_dir(path, stamp, entries.as_slice().into());
-        }
-        Ok((entries, links))
+        self.listing(path).map(|(entries, links)| (entries.to_vec(), links))
+    }
+    fn read_dir_shared(&self, path: &Path) -> Result<Listing, FsError> {
+        self.listing(path).map(|(entries, _)| entries)
     }
     fn is_file(&self, path: &Path) -> bool {
         self.inner.is_file(path)
