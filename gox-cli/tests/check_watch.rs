@@ -72,6 +72,12 @@ fn watch_prints_what_each_save_changes_and_exits_on_ctrl_c() {
     assert_eq!(out, ["./main.gox:6:14: cannot use \"one\" (untyped string constant) as int value in variable declaration"]);
     assert!(err[0].starts_with("gox: 1 error ("), "{err:?}");
 
+    // Checking reads the files, and reading is no change (inotify reports
+    // every open and close): nothing is checked again until a save.
+    std::thread::sleep(Duration::from_millis(1000));
+    let idle: Vec<String> = rx.try_iter().collect();
+    assert!(idle.is_empty(), "checked again with nothing changed: {idle:?}");
+
     // Fix the error and add another: one new, one fixed.
     save(&root.join("main.gox"), &MAIN.replace("var n int = \"one\"", "var n int = 1\n\tn = \"two\""));
     let (out, err) = until(&rx, &[&|l| l.starts_with("err: gox: 1 error:"), &|l| l.starts_with("out: fixed:")]);

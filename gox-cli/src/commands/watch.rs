@@ -6,6 +6,7 @@
 
 use std::collections::BTreeSet;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
@@ -13,12 +14,13 @@ use crossbeam_channel::select;
 use gox_cli::cli::CheckArgs;
 use gox_cli::driver::analyze::{analyze_project_with, Options};
 use gox_cli::driver::cache::{cache_dir, Cache};
+use gox_cli::driver::fileindex::{index_key, FileIndex, IndexedFs};
 use gox_cli::output::{print_message, Format};
-use gox_common::{render_go_style, Diagnostic, Severity};
+use gox_common::{render_go_style, Diagnostic, FileSystem, RealFs, Severity};
 use notify::RecursiveMode;
-use notify_debouncer_mini::{new_debouncer, DebounceEventResult};
+use notify_debouncer_mini::{new_debouncer_opt, DebounceEventResult};
 
-use super::{build_config, open_workspace, print_capped, Opened, Status};
+use super::{build_config, open_workspace_in, print_capped, Opened, Status};
 
 /// Quiet time after the last file event before checking again.
 const DEBOUNCE: Duration = Duration::from_millis(100);
@@ -36,7 +38,8 @@ pub fn run(args: &CheckArgs) -> Result<Status> {
     })
     .context("installing the Ctrl-C handler")?;
     let (events_tx, events) = crossbeam_channel::unbounded::<DebounceEventResult>();
-    let mut debouncer = new_debouncer(DEBOUNCE, move |result| {
+    let config = notify_debouncer_mini::Config::default().with_timeout(DEBOUNCE);
+    let mut debouncer = new_debouncer_opt::<_, ChangesOnly>(config, move |result| {
         let _ = events_tx.send(result);
     })
     .context("starting the file watcher")?;
@@ -44,13 +47,18 @@ pub fn run(args: &CheckArgs) -> Result<Status> {
 
     let mut previous: Option<BTreeSet<String>> = None;
     // One cache for every check: its packs' indexes are read once.
-    let cache = cache_dir().ok().flatten().map(Cache::open);
+    let dir = cache_dir().ok().flatten();
+    let cache = dir.clone().map(Cache::open);
+    // And one file index, renewed after each check: a check reads only the
+    // files that changed since the last one.
+    let mut index = dir.as_ref().map(|dir| Arc::new(FileIndex::load(dir, index_key(&cwd, &build_config(args)))));
     loop {
-        let checked = check_once(args, format, cache.as_ref(), &mut previous);
+        let checked = check_once(args, format, cache.as_ref(), index.as_ref(), &mut previous);
         // The results are out: now the check's entries are written.
         if let Some(cache) = &cache {
             cache.finish();
         }
+        index = index.map(|index| Arc::new(index.renew(dir.as_deref())));
         if let Some(status) = checked? {
             return Ok(status);
         }
@@ -77,6 +85,35 @@ fn more_not_shown(hidden: usize) -> String {
     }
 }
 
+/// The platform's watcher, passing on changes only. Linux's inotify also
+/// reports every open and close of a file (notify's access events), and
+/// the debouncer reports those as changes like any other: each check,
+/// reading the module's files, set off the next, forever.
+struct ChangesOnly(notify::RecommendedWatcher);
+
+impl notify::Watcher for ChangesOnly {
+    fn new<F: notify::EventHandler>(mut handler: F, config: notify::Config) -> notify::Result<Self> {
+        let changes = move |event: notify::Result<notify::Event>| {
+            if !matches!(&event, Ok(event) if event.kind.is_access()) {
+                handler.handle_event(event);
+            }
+        };
+        notify::RecommendedWatcher::new(changes, config).map(ChangesOnly)
+    }
+
+    fn watch(&mut self, path: &Path, mode: RecursiveMode) -> notify::Result<()> {
+        self.0.watch(path, mode)
+    }
+
+    fn unwatch(&mut self, path: &Path) -> notify::Result<()> {
+        self.0.unwatch(path)
+    }
+
+    fn kind() -> notify::WatcherKind {
+        notify::RecommendedWatcher::kind()
+    }
+}
+
 /// Whether a change of `path` can change what the check says.
 fn matters(root: &Path, path: &Path) -> bool {
     let rel = path.strip_prefix(root).unwrap_or(path);
@@ -89,10 +126,21 @@ fn matters(root: &Path, path: &Path) -> bool {
 
 /// One check. The first prints everything; later ones what changed since
 /// `previous`. `Some(status)` ends the watch (a usage error).
-fn check_once(args: &CheckArgs, format: Format, cache: Option<&Cache>, previous: &mut Option<BTreeSet<String>>) -> Result<Option<Status>> {
+fn check_once(
+    args: &CheckArgs,
+    format: Format,
+    cache: Option<&Cache>,
+    index: Option<&Arc<FileIndex>>,
+    previous: &mut Option<BTreeSet<String>>,
+) -> Result<Option<Status>> {
     let started = Instant::now();
-    // A new workspace each time: files are read afresh.
-    let ws = match open_workspace(&args.packages, build_config(args), format)? {
+    // A new workspace each time: files changed since the index saw them
+    // are read afresh.
+    let fs: Arc<dyn FileSystem> = match index {
+        Some(index) => Arc::new(IndexedFs::new(RealFs, index.clone())),
+        None => Arc::new(RealFs),
+    };
+    let ws = match open_workspace_in(&args.packages, build_config(args), format, fs)? {
         Opened::Workspace(ws) => ws,
         Opened::Reported(Status::Usage) => return Ok(Some(Status::Usage)),
         Opened::Reported(_) => {
@@ -100,7 +148,7 @@ fn check_once(args: &CheckArgs, format: Format, cache: Option<&Cache>, previous:
             return Ok(None);
         }
     };
-    let analysis = match analyze_project_with(&ws, &args.packages, Options { cache, ..Options::default() }) {
+    let analysis = match analyze_project_with(&ws, &args.packages, Options { cache, file_index: index, ..Options::default() }) {
         Ok(a) => a,
         Err(err) => {
             print_message(Severity::Error, &err.to_string(), format);

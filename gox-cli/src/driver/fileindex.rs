@@ -182,7 +182,11 @@ impl FileIndex {
     /// The index of `key` stored in the cache directory `dir`; empty when
     /// there is none or it is damaged.
     pub fn load(dir: &Path, key: Hash) -> FileIndex {
-        let bytes = read_and_refresh(&index_path(dir, &key)).unwrap_or_default();
+        FileIndex::from_bytes(key, read_and_refresh(&index_path(dir, &key)).unwrap_or_default())
+    }
+
+    /// The index `bytes` hold (empty if they are not an index of `key`).
+    fn from_bytes(key: Hash, bytes: Vec<u8>) -> FileIndex {
         let (stored, stored_dirs) = decode(&bytes, &key).unwrap_or_default();
         // Sized for a run that looks at what the last one did.
         let current = Entries::with_capacity_and_hasher(stored.len(), Default::default());
@@ -271,6 +275,38 @@ impl FileIndex {
         stale.sort();
         stale.dedup();
         stale
+    }
+
+    /// The index for a process's next run (`gox check --watch`, `gox
+    /// lsp`): what this one was loaded with, updated with what the run
+    /// looked at and indexed, so that files read once are not read again
+    /// while unchanged. With `dir`, also saved there when the run indexed
+    /// something new.
+    pub fn renew(&self, dir: Option<&Path>) -> FileIndex {
+        let mut files = self.current.lock().unwrap_or_else(PoisonError::into_inner).clone();
+        let mut dirs = self.current_dirs.lock().unwrap_or_else(PoisonError::into_inner).clone();
+        for (path, (stamp, at)) in &self.stored {
+            if !files.contains_key(path) {
+                if let Some(file) = value_at(&self.bytes, *at).and_then(read_file) {
+                    files.insert(path.clone(), (*stamp, file));
+                }
+            }
+        }
+        for (path, (stamp, at)) in &self.stored_dirs {
+            if !dirs.contains_key(path) {
+                if let Some(listing) = value_at(&self.bytes, *at).and_then(read_listing) {
+                    dirs.insert(path.clone(), (*stamp, listing));
+                }
+            }
+        }
+        let bytes = encode(&files, &dirs, &self.key);
+        if let (Some(dir), true) = (dir, self.changed.load(Ordering::Relaxed)) {
+            let path = index_path(dir, &self.key);
+            if path.parent().is_some_and(|files| std::fs::create_dir_all(files).is_ok()) {
+                write_atomic(dir, &path, &bytes);
+            }
+        }
+        FileIndex::from_bytes(self.key, bytes)
     }
 
     /// Writes the files and directories looked at since the index was
@@ -610,6 +646,34 @@ mod tests {
         let index = FileIndex::load(tmp.path(), key);
         assert!(index.knows(&a));
         assert_eq!(index.get(&a, &stamp), None);
+    }
+
+    #[test]
+    fn a_renewed_index_keeps_what_the_run_did_not_look_at_and_adds_what_it_read() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (a, b, c) = (tmp.path().join("a.gox"), tmp.path().join("b.gox"), tmp.path().join("c.gox"));
+        let (sa, sb, sc) = (old_file(&a, "package a\n"), old_file(&b, "package b\n"), old_file(&c, "package c\n"));
+        let key = [9u8; 32];
+        let first = FileIndex::load(tmp.path(), key);
+        first.insert(&a, sa, entry(1));
+        first.insert(&b, sb, entry(2));
+        first.save(tmp.path());
+
+        // A run looks at a only, and reads and indexes c.
+        let run = FileIndex::load(tmp.path(), key);
+        assert_eq!(run.get(&a, &sa).as_deref(), Some(&entry(1)));
+        run.insert(&c, sc, entry(3));
+        let next = run.renew(Some(tmp.path()));
+        for index in [&next, &FileIndex::load(tmp.path(), key)] {
+            assert_eq!(index.get(&a, &sa).as_deref(), Some(&entry(1)));
+            assert_eq!(index.get(&b, &sb).as_deref(), Some(&entry(2)), "not looked at, kept");
+            assert_eq!(index.get(&c, &sc).as_deref(), Some(&entry(3)), "read by the run");
+        }
+        // Nothing new indexed: renewed in memory, nothing written.
+        std::fs::remove_file(index_path(tmp.path(), &key)).unwrap();
+        let again = next.renew(Some(tmp.path()));
+        assert!(again.knows(&c));
+        assert!(!index_path(tmp.path(), &key).exists());
     }
 
     #[test]
