@@ -18,6 +18,7 @@ use super::snapshot::Snapshot;
 use super::Settings;
 use crate::driver::analyze::{analyze_project_with, Analysis, Options};
 use crate::driver::cache::Cache;
+use crate::driver::fileindex::{index_key, FileIndex, IndexedFs};
 use crate::driver::load::Unit;
 use crate::Workspace;
 
@@ -42,7 +43,7 @@ pub fn spawn(settings: Settings, enc: Encoding, mirror: Arc<StdMirror>, client: 
         .name("gox-lsp-analysis".into())
         .spawn(move || {
             let cache = settings.cache_dir.clone().map(Cache::open);
-            let mut worker = Worker { settings, cache, enc, mirror, client, published: HashMap::new() };
+            let mut worker = Worker { settings, cache, index: None, enc, mirror, client, published: HashMap::new() };
             worker.run(rx, snapshots);
         })
         .expect("spawning the analysis thread");
@@ -55,6 +56,10 @@ struct Worker {
     /// once, and listed again after each check (for new packs, ours or
     /// another process's).
     cache: Option<Cache>,
+    /// The file index of the module being edited (its root, the index),
+    /// renewed after each whole-module check: files on disk are read again
+    /// only when they change.
+    index: Option<(PathBuf, Arc<FileIndex>)>,
     enc: Encoding,
     mirror: Arc<StdMirror>,
     client: Sender<Message>,
@@ -104,8 +109,33 @@ impl Worker {
         }
     }
 
-    fn workspace(&mut self, job: &Job) -> Result<Workspace, ()> {
-        let fs: Arc<dyn FileSystem> = Arc::new(OverlayFs::new(RealFs, job.buffers.clone()));
+    /// The file index for `root` (with the build cache only).
+    fn file_index(&mut self, root: &Path) -> Option<Arc<FileIndex>> {
+        let dir = self.settings.cache_dir.as_ref()?;
+        if self.index.as_ref().is_none_or(|(r, _)| r != root) {
+            let index = FileIndex::load(dir, index_key(root, &self.settings.build));
+            self.index = Some((root.to_path_buf(), Arc::new(index)));
+        }
+        self.index.as_ref().map(|(_, index)| index.clone())
+    }
+
+    /// The index for the next check: what this one read added to it, and
+    /// saved when something new was indexed.
+    fn renew_index(&mut self) {
+        if let Some((root, index)) = self.index.take() {
+            let renewed = index.renew(self.settings.cache_dir.as_deref());
+            self.index = Some((root, Arc::new(renewed)));
+        }
+    }
+
+    /// The module under `job.root` as the buffers show it: unsaved text
+    /// over the files on disk, which the file index answers for while
+    /// unchanged.
+    fn workspace(&mut self, job: &Job, index: Option<&Arc<FileIndex>>) -> Result<Workspace, ()> {
+        let fs: Arc<dyn FileSystem> = match index {
+            Some(index) => Arc::new(OverlayFs::new(IndexedFs::new(RealFs, index.clone()), job.buffers.clone())),
+            None => Arc::new(OverlayFs::new(RealFs, job.buffers.clone())),
+        };
         match Workspace::open_in(fs.clone(), &job.root, self.settings.build.clone()) {
             Ok(ws) => Ok(ws),
             Err(err) => {
@@ -126,7 +156,8 @@ impl Worker {
 
     /// The open packages, with full Info; everything else from the cache.
     fn check_open(&mut self, job: &Job) -> Snapshot {
-        let Ok(ws) = self.workspace(job) else {
+        let index = self.file_index(&job.root);
+        let Ok(ws) = self.workspace(job, index.as_ref()) else {
             return Snapshot::new(job.generation, job.root.clone(), job.buffers.clone(), None);
         };
         let mut patterns = Vec::new();
@@ -142,7 +173,8 @@ impl Worker {
         }
         patterns.sort();
         let wants_info = |u: &Unit| open_dirs.contains(&u.dir);
-        let options = Options { cache: self.cache.as_ref(), info_for: Some(&wants_info), ..Options::default() };
+        let options =
+            Options { cache: self.cache.as_ref(), info_for: Some(&wants_info), file_index: index.as_ref(), ..Options::default() };
         let analysis = if patterns.is_empty() { None } else { analyze_project_with(&ws, &patterns, options).ok() };
         let Some(analysis) = analysis else {
             return Snapshot::new(job.generation, job.root.clone(), job.buffers.clone(), None);
@@ -157,9 +189,11 @@ impl Worker {
     /// Every package of the module from the cache: importers of a package
     /// whose API changed are checked again.
     fn check_module(&mut self, job: &Job) {
-        let Ok(ws) = self.workspace(job) else { return };
-        let options = Options { cache: self.cache.as_ref(), ..Options::default() };
+        let index = self.file_index(&job.root);
+        let Ok(ws) = self.workspace(job, index.as_ref()) else { return };
+        let options = Options { cache: self.cache.as_ref(), file_index: index.as_ref(), ..Options::default() };
         let Ok(analysis) = analyze_project_with(&ws, &["./...".to_string()], options) else { return };
+        self.renew_index();
         let mut by_file = files_of(&analysis, |_| true, &job.root);
         // Files that had diagnostics and are no longer checked (deleted).
         for path in self.published.keys() {

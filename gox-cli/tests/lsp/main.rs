@@ -258,6 +258,24 @@ fn a_change_in_a_dependency_updates_its_importers_diagnostics() {
 }
 
 #[test]
+fn an_unsaved_file_counts_in_a_directory_the_file_index_knows() {
+    let mut c = project();
+    // Older than the file index's racy window, so that the first checks
+    // index the files and directories and later ones answer from it.
+    std::thread::sleep(std::time::Duration::from_millis(2200));
+    c.open("main.gox");
+    assert_eq!(c.diagnostics_until("main.gox", |_| true), Vec::<String>::new());
+    // The whole-module pass, which renews the index, runs once typing pauses.
+    std::thread::sleep(std::time::Duration::from_millis(600));
+    // shapes/ is unchanged on disk; a new file in it exists only in the editor.
+    c.change("main.gox", 2, &MAIN.replace("total := r.Area() + shapes.Max", "total := r.Area() + shapes.Extra"));
+    assert_eq!(c.diagnostics_until("main.gox", |d| !d.is_empty()), ["13:29: undefined: shapes.Extra"]);
+    c.open_text("shapes/extra.gox", "package shapes\n\nconst Extra = Max + 1\n");
+    assert_eq!(c.diagnostics_until("main.gox", |d| d.is_empty()), Vec::<String>::new());
+    c.shutdown();
+}
+
+#[test]
 fn gox_mod_errors_are_shown_in_gox_mod() {
     let mut c = opened();
     c.open_text("gox.mod", "module example.com/app\nrequire\n");
