@@ -4,6 +4,34 @@
 //! of place. A damaged file costs a rebuild, never a panic or a huge
 //! allocation: callers bound every count by the bytes left.
 
+use sha2::{Digest, Sha256};
+
+/// The start of a file of this encoding: what it is (`magic`) and the key
+/// it was written for.
+pub fn start(magic: &[u8; 8], key: &[u8; 32], capacity: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(capacity);
+    out.extend_from_slice(magic);
+    out.extend_from_slice(key);
+    out
+}
+
+/// Ends a file begun with [`start`]: the SHA-256 of everything before.
+pub fn seal(out: &mut Vec<u8>) {
+    let sum = Sha256::digest(&out[..]);
+    out.extend_from_slice(&sum);
+}
+
+/// What a file written by [`start`] and [`seal`] holds after its magic and
+/// key, if its checksum holds and it is a `magic` file for `key`.
+pub fn open<'a>(bytes: &'a [u8], magic: &[u8; 8], key: &[u8; 32]) -> Option<Reader<'a>> {
+    let (body, sum) = bytes.split_at(bytes.len().checked_sub(32)?);
+    if Sha256::digest(body).as_slice() != sum {
+        return None;
+    }
+    let mut r = Reader::new(body);
+    (r.take(magic.len())? == magic && r.array::<32>()? == *key).then_some(r)
+}
+
 pub fn put_u32(out: &mut Vec<u8>, n: u32) {
     out.extend_from_slice(&n.to_le_bytes());
 }

@@ -33,9 +33,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use gox_common::paths::path_key;
 use gox_common::{BuildConfig, EntryKind, FileSystem, FsError, Stamp};
 use rustc_hash::FxHashMap as HashMap;
-use sha2::{Digest, Sha256};
 
-use super::binary::{put_i128, put_str, put_u32, put_u64, Reader};
+use super::binary::{self, put_i128, put_str, put_u32, put_u64, Reader};
 use super::cache::{read_and_refresh, write_atomic, Hash, KeyBuilder};
 use super::replay::RACY;
 
@@ -421,9 +420,7 @@ fn put_value(out: &mut Vec<u8>, value: impl FnOnce(&mut Vec<u8>)) {
 /// length (found without decoding it). Paths that are not UTF-8 are left
 /// out.
 fn encode(entries: &Entries, dirs: &Dirs, key: &Hash) -> Vec<u8> {
-    let mut out = Vec::with_capacity(64 + entries.len() * 256 + dirs.len() * 128);
-    out.extend_from_slice(MAGIC);
-    out.extend_from_slice(key);
+    let mut out = binary::start(MAGIC, key, 64 + entries.len() * 256 + dirs.len() * 128);
     let entries: Vec<_> = entries.iter().filter_map(|(path, e)| Some((std::str::from_utf8(path).ok()?, e))).collect();
     put_u32(&mut out, entries.len() as u32);
     for (path, (stamp, file)) in entries {
@@ -448,8 +445,7 @@ fn encode(entries: &Entries, dirs: &Dirs, key: &Hash) -> Vec<u8> {
             }
         });
     }
-    let sum = Sha256::digest(&out);
-    out.extend_from_slice(&sum);
+    binary::seal(&mut out);
     out
 }
 
@@ -531,14 +527,7 @@ fn read_stamp(r: &mut Reader) -> Option<FileStamp> {
 /// stamp and where its value is in `bytes`; the values are decoded on
 /// lookup ([`read_file`], [`read_listing`]).
 fn decode(bytes: &[u8], key: &Hash) -> Option<(Stored, Stored)> {
-    let (body, sum) = bytes.split_at(bytes.len().checked_sub(32)?);
-    if Sha256::digest(body).as_slice() != sum {
-        return None;
-    }
-    let mut r = Reader::new(body);
-    if r.take(MAGIC.len())? != MAGIC || r.array::<32>()? != *key {
-        return None;
-    }
+    let mut r = binary::open(bytes, MAGIC, key)?;
     let mut section = || -> Option<Stored> {
         // A path, a stamp and a value's length take over 64 bytes: a count
         // the bytes cannot hold is damage, not a reason to reserve memory.
@@ -547,7 +536,8 @@ fn decode(bytes: &[u8], key: &Hash) -> Option<(Stored, Stored)> {
         for _ in 0..count {
             let path: Box<[u8]> = r.str()?.as_bytes().into();
             let stamp = read_stamp(&mut r)?;
-            let at = body.len() - r.bytes.len();
+            // Offsets into `bytes`, whose last 32 are the checksum.
+            let at = bytes.len() - 32 - r.bytes.len();
             r.bytes()?;
             entries.insert(path, (stamp, at));
         }
@@ -561,6 +551,7 @@ fn decode(bytes: &[u8], key: &Hash) -> Option<(Stored, Stored)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sha2::{Digest, Sha256};
     use std::time::Duration;
 
     fn old_file(path: &Path, text: &str) -> FileStamp {

@@ -29,9 +29,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use gox_common::paths::path_key;
 use gox_common::{EntryKind, FileSystem, FsError, Stamp};
 use rayon::prelude::*;
-use sha2::{Digest, Sha256};
 
-use super::binary::{put_bytes, put_i128, put_str, put_u32, put_u64, Reader};
+use super::binary::{self, put_bytes, put_i128, put_str, put_u32, put_u64};
 use super::cache::{read_and_refresh, write_atomic, Hash, KeyBuilder};
 
 /// What a run record starts with: its format.
@@ -273,9 +272,7 @@ impl RunRecord {
     /// took 5-10 ms to parse at 3,001 packages, before anything else could
     /// start.
     fn encode(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(64 + self.stdout.len() + self.stderr.len() + self.seen.len() * 128);
-        out.extend_from_slice(MAGIC);
-        out.extend_from_slice(&self.key);
+        let mut out = binary::start(MAGIC, &self.key, 64 + self.stdout.len() + self.stderr.len() + self.seen.len() * 128);
         out.push(self.status);
         put_str(&mut out, &self.stdout);
         put_str(&mut out, &self.stderr);
@@ -299,22 +296,14 @@ impl RunRecord {
                 }
             }
         }
-        let sum = Sha256::digest(&out);
-        out.extend_from_slice(&sum);
+        binary::seal(&mut out);
         out
     }
 
     /// Reads what [`RunRecord::encode`] wrote for `key`; `None` for
     /// anything else (damage, another key, an older format).
     fn decode(bytes: &[u8], key: &Hash) -> Option<RunRecord> {
-        let (body, sum) = bytes.split_at(bytes.len().checked_sub(32)?);
-        if Sha256::digest(body).as_slice() != sum {
-            return None;
-        }
-        let mut r = Reader::new(body);
-        if r.take(MAGIC.len())? != MAGIC || r.array::<32>()? != *key {
-            return None;
-        }
+        let mut r = binary::open(bytes, MAGIC, key)?;
         let status = r.u8()?;
         let stdout = r.str()?.to_string();
         let stderr = r.str()?.to_string();
@@ -338,6 +327,7 @@ impl RunRecord {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sha2::{Digest, Sha256};
     use gox_common::RealFs;
 
     fn old(path: &Path) {
