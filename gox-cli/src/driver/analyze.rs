@@ -435,7 +435,7 @@ pub fn analyze_project_with(ws: &Workspace, patterns: &[String], options: Option
     let slots = run.slots;
     let own: Vec<Duration> = slots.iter().map(|s| s.own.get().copied().unwrap_or_default()).collect();
     timings.critical_path =
-        critical_path(&imports, &own).into_iter().map(|u| (graph.units[u].import_path.clone(), own[u])).collect();
+        critical_path(&imports, &run.importers, &own).into_iter().map(|u| (graph.units[u].import_path.clone(), own[u])).collect();
 
     let mut diagnostics = expansion.diagnostics;
     diagnostics.append(&mut graph.diagnostics);
@@ -499,16 +499,11 @@ fn changed_during_run(index: &FileIndex, map: &SourceMap, slots: &[Slot], diagno
 }
 
 /// The longest chain through the import graph (`imports[u]`: the packages
-/// `u` imports, a graph without cycles) when each package weighs `own[u]`:
-/// package indices, the imported one first.
-fn critical_path(imports: &[Vec<usize>], own: &[Duration]) -> Vec<usize> {
+/// `u` imports, a graph without cycles; `importers`: the other way round)
+/// when each package weighs `own[u]`: package indices, the imported one
+/// first.
+fn critical_path(imports: &[Vec<usize>], importers: &[Vec<usize>], own: &[Duration]) -> Vec<usize> {
     let n = imports.len();
-    let mut importers = vec![Vec::new(); n];
-    for (u, deps) in imports.iter().enumerate() {
-        for &d in deps {
-            importers[d].push(u);
-        }
-    }
     let mut pending: Vec<usize> = imports.iter().map(Vec::len).collect();
     let mut ready: Vec<usize> = (0..n).filter(|&u| pending[u] == 0).collect();
     // The heaviest chain ending at each package, and the package before it.

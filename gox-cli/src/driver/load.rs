@@ -456,33 +456,37 @@ pub fn load_graph(ws: &Workspace, map: &SourceMap, roots: Vec<Root>, file_index:
         }
     }
     while !frontier.is_empty() {
-        // Headers are read and imports resolved on the pool; only numbering
-        // the packages found is sequential.
-        let loaded: Vec<(Loaded, Vec<Resolved>)> = frontier
+        // Headers are read, imports resolved and units made on the pool;
+        // only numbering the packages found is sequential.
+        let loaded: Vec<(Unit, Option<Unusable>, Vec<Resolved>)> = frontier
             .par_iter()
             .map(|p| {
                 let mut loaded = load_package(ws, map, file_index, &p.package, p.files.as_deref());
                 let resolved = resolve_imports(ws, &p.package.id, std::mem::take(&mut loaded.imports));
-                (loaded, resolved)
+                let mut unit = Unit {
+                    id: p.package.id.clone(),
+                    import_path: p.package.import_path.clone(),
+                    name: loaded.name,
+                    dir: p.package.dir.clone(),
+                    files: loaded.files,
+                    hashes: loaded.hashes,
+                    imports: Vec::with_capacity(resolved.len()),
+                    diagnostics: loaded.diagnostics,
+                    is_root: p.is_root,
+                };
+                for Resolved { spec, target, .. } in &resolved {
+                    if let Some(warning) = target.as_ref().ok().and_then(|dep| dep.shadow_warning(&ws.cwd)) {
+                        unit.diagnostics.push(Diagnostic::warning(spec.span, warning));
+                    }
+                }
+                (unit, loaded.unusable, resolved)
             })
             .collect();
         let current = std::mem::take(&mut frontier);
         units.reserve(current.len());
         unusable.reserve(current.len());
-        for (pending, (loaded, resolved)) in current.into_iter().zip(loaded) {
-            let rp = Arc::unwrap_or_clone(pending.package);
-            let mut unit = Unit {
-                id: rp.id,
-                import_path: rp.import_path,
-                name: loaded.name,
-                dir: rp.dir,
-                files: loaded.files,
-                hashes: loaded.hashes,
-                imports: Vec::with_capacity(resolved.len()),
-                diagnostics: loaded.diagnostics,
-                is_root: pending.is_root,
-            };
-            if let Some(why) = &loaded.unusable {
+        for (pending, (mut unit, why_unusable, resolved)) in current.into_iter().zip(loaded) {
+            if let Some(why) = &why_unusable {
                 // No package of the build. What makes it so (an unreadable
                 // directory) is an error of the build when the command line
                 // reached it; a directory named on its own says why it is
@@ -499,9 +503,6 @@ pub fn load_graph(ws: &Workspace, map: &SourceMap, roots: Vec<Root>, file_index:
             for Resolved { spec, target, help } in resolved {
                 let target = match target {
                     Ok(dep) => {
-                        if let Some(warning) = dep.shadow_warning(&ws.cwd) {
-                            unit.diagnostics.push(Diagnostic::warning(spec.span, warning));
-                        }
                         let idx = match index.get(&dep.id) {
                             Some(&idx) => idx,
                             None => {
@@ -518,7 +519,7 @@ pub fn load_graph(ws: &Workspace, map: &SourceMap, roots: Vec<Root>, file_index:
                 unit.imports.push(Import { path: spec.path, external: spec.external, span: spec.span, target, help });
             }
             units.push(unit);
-            unusable.push(loaded.unusable);
+            unusable.push(why_unusable);
         }
     }
     // Imports of what is no importable package fail at the import spec;
