@@ -443,7 +443,7 @@ fn decode_header(bytes: &[u8], key: &Hash) -> Option<(StoredEntry, u64, Hash)> {
 fn is_intact(key: &Hash, bytes: &[u8]) -> bool {
     let Some(end) = header_end(bytes) else { return false };
     let Some((_, export_len, export_sha)) = decode_header(bytes, key) else { return false };
-    bytes.len() as u64 == end as u64 + export_len && Sha256::digest(&bytes[end..])[..] == export_sha[..]
+    (end as u64).checked_add(export_len) == Some(bytes.len() as u64) && Sha256::digest(&bytes[end..])[..] == export_sha[..]
 }
 
 /// A hit in a pack: its header read and checked, its export data left
@@ -453,7 +453,7 @@ fn decode_packed(packed: &pack::Packed, key: &Hash, map: &SourceMap, root: &Path
     let end = header_end(&first)?;
     let bytes = if end <= first.len() { first } else { packed.read(0, end as u64)? };
     let (stored, export_len, sha256) = decode_header(&bytes, key)?;
-    if end as u64 + export_len != packed.len {
+    if (end as u64).checked_add(export_len) != Some(packed.len) {
         return None;
     }
     let export = Export::InPack { file: packed.file.clone(), offset: packed.offset + end as u64, len: export_len, sha256 };
@@ -464,7 +464,7 @@ fn decode_packed(packed: &pack::Packed, key: &Hash, map: &SourceMap, root: &Path
 fn decode_whole(mut bytes: Vec<u8>, key: &Hash, map: &SourceMap, root: &Path) -> Option<Entry> {
     let end = header_end(&bytes)?;
     let (stored, export_len, export_sha) = decode_header(&bytes, key)?;
-    if bytes.len() as u64 != end as u64 + export_len || Sha256::digest(&bytes[end..])[..] != export_sha[..] {
+    if (end as u64).checked_add(export_len) != Some(bytes.len() as u64) || Sha256::digest(&bytes[end..])[..] != export_sha[..] {
         return None;
     }
     // The export data stays where it was read: no second buffer.
@@ -937,6 +937,16 @@ mod tests {
             assert!(!is_intact(&key(1), &damaged), "a flipped byte at {at}");
         }
         assert!(!is_intact(&key(1), &entry[..entry.len() - 1]), "cut short");
+        // An export length that overflows, under a mended header checksum.
+        let mut absurd = entry[..header].to_vec();
+        let at = ENTRY_PREFIX + 64;
+        absurd[at..at + 8].copy_from_slice(&u64::MAX.to_le_bytes());
+        let sum = Sha256::digest(&absurd[..header - 32]);
+        absurd[header - 32..].copy_from_slice(&sum);
+        absurd.extend_from_slice(b"export data");
+        assert!(decode_header(&absurd, &key(1)).is_some());
+        assert!(!is_intact(&key(1), &absurd), "overflowing export length");
+        assert!(decode_whole(absurd, &key(1), &SourceMap::new(), Path::new("/root")).is_none());
         assert!(!is_intact(&key(1), &entry[..header - 1]), "shorter than its header");
     }
 }
