@@ -109,11 +109,21 @@ type Listing = Arc<[(String, EntryKind)]>;
 
 type Dirs = HashMap<Box<[u8]>, (FileStamp, Listing)>;
 
-/// The entries of the stored index by path: each one's stamp and where its
-/// value lies in the index's bytes. Values are decoded when looked up, on
-/// the loader's threads: decoding 6,000 of them up front, while the run
-/// waited, took 2-4 ms at 3,001 packages.
-type Stored = HashMap<Box<[u8]>, (FileStamp, usize)>;
+/// The entries of the stored index by path. Values are decoded when looked
+/// up, on the loader's threads: decoding 6,000 of them up front, while the
+/// run waited, took 2-4 ms at 3,001 packages.
+type Stored = HashMap<Box<[u8]>, StoredEntry>;
+
+/// An entry of the stored index.
+struct StoredEntry {
+    stamp: FileStamp,
+    /// Where its value lies in the index's bytes.
+    at: usize,
+    /// Looked up (its stamp matching) by this process: kept by the next
+    /// save. A flag, not an insertion into `current`: a lookup takes no
+    /// lock and copies nothing.
+    used: AtomicBool,
+}
 
 /// The key of the index for a command run in `cwd` with `build`: what a
 /// file's header means depends on the build configuration (its build
@@ -138,8 +148,8 @@ pub struct FileIndex {
     bytes: Vec<u8>,
     stored: Stored,
     stored_dirs: Stored,
-    /// The files and directories this process looked at: what the next
-    /// save writes.
+    /// The files and directories this process read and indexed; with the
+    /// stored entries it used, what the next save writes.
     current: Mutex<Entries>,
     current_dirs: Mutex<Dirs>,
     /// A file was indexed that the stored index did not have as it is.
@@ -148,23 +158,36 @@ pub struct FileIndex {
     stale: Mutex<Vec<PathBuf>>,
 }
 
-/// The stored value of `path` if its stamp is `stamp`, noted as looked at
-/// (in `current`, what the next save writes). `read` decodes a value.
-fn lookup<T: Clone>(
+/// The stored value of `path` if its stamp is `stamp`, noted as used (the
+/// next save keeps it). `read` decodes a value.
+fn lookup<T>(bytes: &[u8], stored: &Stored, path: &Path, stamp: &FileStamp, read: fn(&[u8]) -> Option<T>) -> Option<T> {
+    let entry = stored.get(path_key(path))?;
+    if entry.stamp != *stamp {
+        return None;
+    }
+    let value = value_at(bytes, entry.at).and_then(read)?;
+    entry.used.store(true, Ordering::Relaxed);
+    Some(value)
+}
+
+/// `current` with the entries of `stored` it lacks (all, or those used),
+/// their values decoded.
+fn merged<T: Clone>(
     bytes: &[u8],
     stored: &Stored,
     current: &Mutex<HashMap<Box<[u8]>, (FileStamp, T)>>,
-    path: &Path,
-    stamp: &FileStamp,
+    all: bool,
     read: fn(&[u8]) -> Option<T>,
-) -> Option<T> {
-    let (stored, at) = stored.get(path_key(path))?;
-    if stored != stamp {
-        return None;
+) -> HashMap<Box<[u8]>, (FileStamp, T)> {
+    let mut merged = current.lock().unwrap_or_else(PoisonError::into_inner).clone();
+    for (path, entry) in stored {
+        if (all || entry.used.load(Ordering::Relaxed)) && !merged.contains_key(path) {
+            if let Some(value) = value_at(bytes, entry.at).and_then(read) {
+                merged.insert(path.clone(), (entry.stamp, value));
+            }
+        }
     }
-    let value = value_at(bytes, *at).and_then(read)?;
-    current.lock().unwrap_or_else(PoisonError::into_inner).insert(path_key(path).into(), (*stamp, value.clone()));
-    Some(value)
+    merged
 }
 
 /// The value whose length prefix is at `at`.
@@ -215,7 +238,7 @@ impl FileIndex {
 
     /// What the index knows of `path` as stamped.
     pub fn get(&self, path: &Path, stamp: &FileStamp) -> Option<Arc<IndexedFile>> {
-        lookup(&self.bytes, &self.stored, &self.current, path, stamp, read_file)
+        lookup(&self.bytes, &self.stored, path, stamp, read_file)
     }
 
     /// Indexes a file read this run, unless it changed too recently to
@@ -226,7 +249,7 @@ impl FileIndex {
 
     /// The listing of `dir` as stamped, if the index has it.
     fn listing(&self, dir: &Path, stamp: &FileStamp) -> Option<Listing> {
-        lookup(&self.bytes, &self.stored_dirs, &self.current_dirs, dir, stamp, read_listing)
+        lookup(&self.bytes, &self.stored_dirs, dir, stamp, read_listing)
     }
 
     /// Indexes a listing made this run, unless the directory changed too
@@ -247,7 +270,7 @@ impl FileIndex {
         if stamp.is_racy(SystemTime::now()) {
             return;
         }
-        let same = |(s, at): &(FileStamp, usize)| *s == stamp && value_at(&self.bytes, *at).and_then(read).is_some_and(|v| v == value);
+        let same = |e: &StoredEntry| e.stamp == stamp && value_at(&self.bytes, e.at).and_then(read).is_some_and(|v| v == value);
         if !stored.get(path_key(path)).is_some_and(same) {
             self.changed.store(true, Ordering::Relaxed);
         }
@@ -282,22 +305,8 @@ impl FileIndex {
     /// while unchanged. With `dir`, also saved there when the run indexed
     /// something new.
     pub fn renew(&self, dir: Option<&Path>) -> FileIndex {
-        let mut files = self.current.lock().unwrap_or_else(PoisonError::into_inner).clone();
-        let mut dirs = self.current_dirs.lock().unwrap_or_else(PoisonError::into_inner).clone();
-        for (path, (stamp, at)) in &self.stored {
-            if !files.contains_key(path) {
-                if let Some(file) = value_at(&self.bytes, *at).and_then(read_file) {
-                    files.insert(path.clone(), (*stamp, file));
-                }
-            }
-        }
-        for (path, (stamp, at)) in &self.stored_dirs {
-            if !dirs.contains_key(path) {
-                if let Some(listing) = value_at(&self.bytes, *at).and_then(read_listing) {
-                    dirs.insert(path.clone(), (*stamp, listing));
-                }
-            }
-        }
+        let files = merged(&self.bytes, &self.stored, &self.current, true, read_file);
+        let dirs = merged(&self.bytes, &self.stored_dirs, &self.current_dirs, true, read_listing);
         let bytes = encode(&files, &dirs, &self.key);
         if let (Some(dir), true) = (dir, self.changed.load(Ordering::Relaxed)) {
             let path = index_path(dir, &self.key);
@@ -313,12 +322,12 @@ impl FileIndex {
     /// it is now (entries of files no run looks at any more go with the
     /// next such save). Failures only cost the next run its reads.
     pub fn save(&self, dir: &Path) {
-        let current = self.current.lock().unwrap_or_else(PoisonError::into_inner);
-        let current_dirs = self.current_dirs.lock().unwrap_or_else(PoisonError::into_inner);
         if !self.changed.load(Ordering::Relaxed) {
             return;
         }
-        let body = encode(&current, &current_dirs, &self.key);
+        let files = merged(&self.bytes, &self.stored, &self.current, false, read_file);
+        let dirs = merged(&self.bytes, &self.stored_dirs, &self.current_dirs, false, read_listing);
+        let body = encode(&files, &dirs, &self.key);
         let path = index_path(dir, &self.key);
         if path.parent().is_some_and(|files| std::fs::create_dir_all(files).is_ok()) {
             write_atomic(dir, &path, &body);
@@ -539,7 +548,7 @@ fn decode(bytes: &[u8], key: &Hash) -> Option<(Stored, Stored)> {
             // Offsets into `bytes`, whose last 32 are the checksum.
             let at = bytes.len() - 32 - r.bytes.len();
             r.bytes()?;
-            entries.insert(path, (stamp, at));
+            entries.insert(path, StoredEntry { stamp, at, used: AtomicBool::new(false) });
         }
         Some(entries)
     };
@@ -628,7 +637,7 @@ mod tests {
         let path = index_path(tmp.path(), &key);
         let mut bytes = std::fs::read(&path).unwrap();
         let body = bytes.len() - 32;
-        let (_, at) = decode(&bytes, &key).unwrap().0[path_key(&a)];
+        let at = decode(&bytes, &key).unwrap().0[path_key(&a)].at;
         let count_at = at + 4 + 32 + 4 + 4 + 1 + 4 + 1 + 4 + 4;
         bytes[count_at..count_at + 4].copy_from_slice(&u32::MAX.to_le_bytes());
         let sum = Sha256::digest(&bytes[..body]);
@@ -665,6 +674,28 @@ mod tests {
         let again = next.renew(Some(tmp.path()));
         assert!(again.knows(&c));
         assert!(!index_path(tmp.path(), &key).exists());
+    }
+
+    #[test]
+    fn a_save_keeps_what_the_run_used_and_read_and_drops_the_rest() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (a, b, c) = (tmp.path().join("a.gox"), tmp.path().join("b.gox"), tmp.path().join("c.gox"));
+        let (sa, sb, sc) = (old_file(&a, "package a\n"), old_file(&b, "package b\n"), old_file(&c, "package c\n"));
+        let key = [6u8; 32];
+        let first = FileIndex::load(tmp.path(), key);
+        first.insert(&a, sa, entry(1));
+        first.insert(&b, sb, entry(2));
+        first.save(tmp.path());
+        let run = FileIndex::load(tmp.path(), key);
+        assert!(run.get(&a, &sa).is_some());
+        let mut changed = sb;
+        changed.size += 1;
+        assert!(run.get(&b, &changed).is_none(), "b changed: not used");
+        run.insert(&c, sc, entry(3));
+        run.save(tmp.path());
+        let next = FileIndex::load(tmp.path(), key);
+        assert!(next.knows(&a) && next.knows(&c));
+        assert!(!next.knows(&b), "no longer looked at as it was");
     }
 
     #[test]
