@@ -309,10 +309,7 @@ impl FileIndex {
         let dirs = merged(&self.bytes, &self.stored_dirs, &self.current_dirs, true, read_listing);
         let bytes = encode(&files, &dirs, &self.key);
         if let (Some(dir), true) = (dir, self.changed.load(Ordering::Relaxed)) {
-            let path = index_path(dir, &self.key);
-            if path.parent().is_some_and(|files| std::fs::create_dir_all(files).is_ok()) {
-                write_atomic(dir, &path, &bytes);
-            }
+            self.write(dir, &bytes);
         }
         FileIndex::from_bytes(self.key, bytes)
     }
@@ -327,10 +324,14 @@ impl FileIndex {
         }
         let files = merged(&self.bytes, &self.stored, &self.current, false, read_file);
         let dirs = merged(&self.bytes, &self.stored_dirs, &self.current_dirs, false, read_listing);
-        let body = encode(&files, &dirs, &self.key);
+        self.write(dir, &encode(&files, &dirs, &self.key));
+    }
+
+    /// Stores `bytes` as this index in the cache directory `dir`.
+    fn write(&self, dir: &Path, bytes: &[u8]) {
         let path = index_path(dir, &self.key);
         if path.parent().is_some_and(|files| std::fs::create_dir_all(files).is_ok()) {
-            write_atomic(dir, &path, &body);
+            write_atomic(dir, &path, bytes);
         }
     }
 }
@@ -648,16 +649,23 @@ mod tests {
         assert_eq!(index.get(&a, &stamp), None);
     }
 
+    /// Three old files in `dir`, a.gox, b.gox and c.gox, and their stamps;
+    /// the index of `key` saved there with a and b (entries 1 and 2).
+    fn a_and_b_indexed(dir: &Path, key: Hash) -> ([PathBuf; 3], [FileStamp; 3]) {
+        let paths = ["a", "b", "c"].map(|n| dir.join(format!("{n}.gox")));
+        let stamps = [0, 1, 2].map(|i| old_file(&paths[i], "package p\n"));
+        let index = FileIndex::load(dir, key);
+        index.insert(&paths[0], stamps[0], entry(1));
+        index.insert(&paths[1], stamps[1], entry(2));
+        index.save(dir);
+        (paths, stamps)
+    }
+
     #[test]
     fn a_renewed_index_keeps_what_the_run_did_not_look_at_and_adds_what_it_read() {
         let tmp = tempfile::tempdir().unwrap();
-        let (a, b, c) = (tmp.path().join("a.gox"), tmp.path().join("b.gox"), tmp.path().join("c.gox"));
-        let (sa, sb, sc) = (old_file(&a, "package a\n"), old_file(&b, "package b\n"), old_file(&c, "package c\n"));
         let key = [9u8; 32];
-        let first = FileIndex::load(tmp.path(), key);
-        first.insert(&a, sa, entry(1));
-        first.insert(&b, sb, entry(2));
-        first.save(tmp.path());
+        let ([a, b, c], [sa, sb, sc]) = a_and_b_indexed(tmp.path(), key);
 
         // A run looks at a only, and reads and indexes c.
         let run = FileIndex::load(tmp.path(), key);
@@ -679,13 +687,8 @@ mod tests {
     #[test]
     fn a_save_keeps_what_the_run_used_and_read_and_drops_the_rest() {
         let tmp = tempfile::tempdir().unwrap();
-        let (a, b, c) = (tmp.path().join("a.gox"), tmp.path().join("b.gox"), tmp.path().join("c.gox"));
-        let (sa, sb, sc) = (old_file(&a, "package a\n"), old_file(&b, "package b\n"), old_file(&c, "package c\n"));
         let key = [6u8; 32];
-        let first = FileIndex::load(tmp.path(), key);
-        first.insert(&a, sa, entry(1));
-        first.insert(&b, sb, entry(2));
-        first.save(tmp.path());
+        let ([a, b, c], [sa, sb, sc]) = a_and_b_indexed(tmp.path(), key);
         let run = FileIndex::load(tmp.path(), key);
         assert!(run.get(&a, &sa).is_some());
         let mut changed = sb;
