@@ -334,6 +334,25 @@ fn check_unit(
 /// Packages finished at once when a remote cache answers lookups.
 const REMOTE_PARALLELISM: usize = 32;
 
+/// The pool that finds, lists and reads the packages: more threads than
+/// cores, because a read of a file that is not in the page cache waits
+/// for the disk, and meanwhile another thread can use the core (as the go
+/// command's goroutines do). Checking stays on the global pool, a thread
+/// per core. None when the threads cannot be made: loading then shares
+/// the global pool.
+fn loading_pool() -> Option<&'static rayon::ThreadPool> {
+    static POOL: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
+    POOL.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let threads = (LOADING_THREADS_PER_CORE * cores).clamp(4, 64);
+        rayon::ThreadPoolBuilder::new().num_threads(threads).thread_name(|i| format!("gox-load-{i}")).build().ok()
+    })
+    .as_ref()
+}
+
+/// Loading threads per core (see [`loading_pool`]).
+const LOADING_THREADS_PER_CORE: usize = 2;
+
 /// What every unit's cache key starts with in a run: the build
 /// configuration and where gox runs.
 fn key_base(ws: &Workspace) -> KeyBuilder {
@@ -385,10 +404,17 @@ pub fn analyze_project_cached(ws: &Workspace, patterns: &[String], cache: Option
 pub fn analyze_project_with(ws: &Workspace, patterns: &[String], options: Options) -> Result<Analysis, PatternError> {
     let started = Instant::now();
     let map = Arc::new(SourceMap::new());
-    let expansion = expand_patterns(ws, &map, patterns)?;
     let cache = if options.info { None } else { options.cache };
     let file_index = options.file_index.filter(|_| cache.is_some());
-    let mut graph = load_graph(ws, &map, expansion.roots, file_index);
+    let load = || -> Result<_, PatternError> {
+        let mut expansion = expand_patterns(ws, &map, patterns)?;
+        let graph = load_graph(ws, &map, std::mem::take(&mut expansion.roots), file_index);
+        Ok((expansion, graph))
+    };
+    let (expansion, mut graph) = match loading_pool() {
+        Some(pool) => pool.install(load)?,
+        None => load()?,
+    };
     break_cycles(&mut graph);
     let mut timings = Timings { load: started.elapsed(), ..Timings::default() };
 
