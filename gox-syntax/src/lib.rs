@@ -30,6 +30,13 @@ pub fn parse_file(file: &SourceFile) -> (ast::File, Vec<Diagnostic>) {
     parse_source(file.id, &file.text())
 }
 
+/// [`parse_file`] for a type check, which reads no comments: they are
+/// skipped, not collected, so the AST has no comment groups and no doc
+/// comments. The syntax errors are the same.
+pub fn parse_file_for_check(file: &SourceFile) -> (ast::File, Vec<Diagnostic>) {
+    parser::Parser::with_comments(file.id, file.text().as_bytes(), false).parse_file(parser::Mode::Full)
+}
+
 /// Parses `text` as the file `file_id`.
 pub fn parse_source(file_id: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
     parse_bytes(file_id, text.as_bytes())

@@ -537,3 +537,50 @@ fn spans_cover_exactly_the_source_text_of_each_node() {
     assert_eq!((text(x.span), text(y.span)), ("a[1:2]", "<-ch"));
     assert_eq!(text(f.decls[1].span()), "func f() {\n\tx := a[1:2] + <-ch\n\tL: for range m { }\n\tif ok { } else { }\n\tdefer g(x...)\n}");
 }
+
+/// The check parse skips comments: the same tree (without comment groups
+/// and doc comments) and the same errors as the full parse, for every
+/// source file of the repository's test projects and std, and for
+/// comments where they change how a line ends or sit inside expressions.
+#[test]
+fn parse_for_check_is_the_full_parse_without_comments() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root").to_path_buf();
+    let mut sources: Vec<(String, String)> = [
+        "// Package p.\npackage p\n\n// T doc.\ntype T struct {\n\tA int // a\n\t/* b */ B string\n}\n",
+        "package p\n\nfunc f() int {\n\tx := 1 /* c */\n\treturn /* multi\nline */ x\n}\n",
+        "package p\n\nvar v = f(1, // one\n\t2 /* two */, 3)\n",
+        "package p\n\nfunc f() { x := 1 // no semicolon before me\n}\n",
+        "package p\n\nfunc g() {\n\t/* unterminated\n",
+        "package p\n\nconst c = 1 + /**/ 2 //\n\nfunc (",
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, s)| (format!("case {i}"), s.to_string()))
+    .collect();
+    let mut dirs = vec![root.join("testdata"), root.join("gox-module/std")];
+    while let Some(dir) = dirs.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "gox") {
+                if let Ok(text) = std::fs::read_to_string(&path) {
+                    sources.push((path.display().to_string(), text));
+                }
+            }
+        }
+    }
+    assert!(sources.len() > 50, "found only {} sources", sources.len());
+    let without_docs = |dump: String| dump.lines().filter(|l| !l.trim_start().starts_with("Doc ")).collect::<Vec<_>>().join("\n");
+    for (name, text) in &sources {
+        let map = SourceMap::new();
+        let file = map.add(name.as_str(), text.clone());
+        let (full, full_errors) = parse_file(&file);
+        let (check, check_errors) = gox_syntax::parse_file_for_check(&file);
+        assert_eq!(check_errors, full_errors, "{name}: errors");
+        assert!(check.comments.is_empty() && check.doc.is_none(), "{name}: comments kept");
+        assert_eq!(check.node_count, full.node_count, "{name}: node ids");
+        assert_eq!(without_docs(dump_ast(&check)), without_docs(dump_ast(&full)), "{name}: tree");
+    }
+}

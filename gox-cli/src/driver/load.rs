@@ -155,12 +155,13 @@ pub struct Unit {
 }
 
 impl Unit {
-    /// Parses every file in full: the ASTs and syntax errors. On the
+    /// Parses every file in full: the ASTs (without comments, which the
+    /// checker does not read) and syntax errors. On the
     /// calling thread, which checks the package and frees the ASTs:
     /// allocator pages stay with one thread, and packages already give the
     /// pool enough parallel work.
     pub fn parse(&self) -> (Vec<ast::File>, Vec<Diagnostic>) {
-        let parsed: Vec<(ast::File, Vec<Diagnostic>)> = self.files.iter().map(|f| gox_syntax::parse_file(f)).collect();
+        let parsed: Vec<(ast::File, Vec<Diagnostic>)> = self.files.iter().map(|f| gox_syntax::parse_file_for_check(f)).collect();
         let mut asts = Vec::with_capacity(parsed.len());
         let mut diags = Vec::new();
         for (ast, d) in parsed {

@@ -67,6 +67,8 @@ pub(crate) struct Parser<'a> {
     comments: Vec<CommentGroup>,
     /// Index in `comments` of the lead comment of the current token.
     lead_comment: Option<usize>,
+    /// Whether comments are collected (see [`Parser::with_comments`]).
+    keep_comments: bool,
 
     /// < 0: in a control clause (a `{` ends the expression); >= 0: in an
     /// expression.
@@ -219,6 +221,12 @@ impl Drop for Parser<'_> {
 
 impl<'a> Parser<'a> {
     pub(crate) fn new(file: FileId, src: &'a [u8]) -> Parser<'a> {
+        Parser::with_comments(file, src, true)
+    }
+
+    /// A parser that keeps comments (`keep_comments`: the file's comment
+    /// groups and doc comments) or skips them as it meets them.
+    pub(crate) fn with_comments(file: FileId, src: &'a [u8], keep_comments: bool) -> Parser<'a> {
         let scratch = SCRATCH.with(|kept| std::mem::take(&mut *kept.borrow_mut()));
         let mut p = Parser {
             lx: Lexer::new(file, src),
@@ -233,6 +241,7 @@ impl<'a> Parser<'a> {
             prev_end: 0,
             comments: Vec::new(),
             lead_comment: None,
+            keep_comments,
             expr_lev: 0,
             in_rhs: false,
             nest: 0,
@@ -280,6 +289,12 @@ impl<'a> Parser<'a> {
         let prev_line = self.line;
         self.next0();
         if self.tok == Token::Comment {
+            if !self.keep_comments {
+                while self.tok == Token::Comment {
+                    self.next0();
+                }
+                return;
+            }
             if self.line == prev_line {
                 // A comment on the line of the previous token: a line
                 // comment, never a lead comment.
