@@ -31,6 +31,9 @@ Shapes (issue #16, "Scale: no superlinear cliffs"):
   var-flat      n independent variables
   import-chain  n packages, each importing the previous one; cold (empty
                 GOXCACHE) and warm (the same command again)
+  bad-imports   n packages, each importing the previous one by the Go
+                spelling `"<module path>/p<i>"`, which names no package:
+                n errors, each with its suggestion
 
 Everything except `requires` is timed as `gox check ./...` in the project
 directory. Inputs go to --dir (default target/bench/scale), one directory per
@@ -155,6 +158,17 @@ def gen_import_chain(d, n):
           'package main\n\nimport "p%d"\n\nfunc main() { _ = p%d.F() }\n' % (n - 1, n - 1))
 
 
+def gen_bad_imports(d, n):
+    gox_mod(d)
+    for i in range(n):
+        if i == 0:
+            src = "package p0\n\nfunc F() int { return 0 }\n"
+        else:
+            src = ('package p%d\n\nimport "%s/p%d"\n\nfunc F() int { return p%d.F() + 1 }\n'
+                   % (i, MODULE, i - 1, i - 1))
+        write(os.path.join(d, "p%d" % i, "p.gox"), src)
+
+
 # name -> (generator, default n, command, expected exit codes)
 CHECK = ["check", "-q", "./..."]
 SHAPES = {
@@ -169,6 +183,7 @@ SHAPES = {
     "const-flat": (gen_const_flat, 100000, CHECK, (0,)),
     "var-flat": (gen_var_flat, 100000, CHECK, (0,)),
     "import-chain": (gen_import_chain, 2000, CHECK, (0,)),
+    "bad-imports": (gen_bad_imports, 2000, ["check", "-q", "-e", "./..."], (1,)),
 }
 
 

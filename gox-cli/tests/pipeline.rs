@@ -325,6 +325,28 @@ fn a_pattern_matching_nothing_is_a_warning() {
 }
 
 #[test]
+fn an_import_spelled_with_the_module_path_suggests_the_path_in_the_module() {
+    // As a Go programmer writes it: GoX imports a package of the same
+    // module by its path in the module.
+    let files = with(
+        healthy(),
+        &[
+            ("app/a.gox", b"package app\n\nimport \"example.com/app/util\"\n\nvar _ = util.Twice(\"x\")\n"),
+            ("other/o.gox", b"package other\n\nimport \"example.com/app/nosuch\"\n\nvar _ = nosuch.X\n"),
+        ],
+    );
+    assert_eq!(
+        check(&files, "./app"),
+        ["app/a.gox:3:8: package example.com/app/util is not in std or in module example.com/app (no directory example.com/app/util)\n\thelp: did you mean \"util\"? (a package of this module is imported by its path in the module)"]
+    );
+    // No package at the path in the module: no such suggestion.
+    assert_eq!(
+        check(&files, "./other"),
+        ["other/o.gox:3:8: package example.com/app/nosuch is not in std or in module example.com/app (no directory example.com/app/nosuch)"]
+    );
+}
+
+#[test]
 fn an_unknown_import_close_to_a_std_package_gets_a_suggestion() {
     let files = with(healthy(), &[("typo/t.gox", b"package typo\n\nimport \"string\"\n\nvar _ = string.ToUpper(\"x\")\n")]);
     assert_eq!(
