@@ -45,7 +45,6 @@
 //! as in the exported one. An interface's full method set is not written:
 //! it is computed again from its methods and embedded interfaces.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
@@ -253,8 +252,8 @@ struct Encoder {
     unwalked: std::collections::VecDeque<Arc<Package>>,
     strings: Buf,
     string_count: usize,
-    /// Names (interned, so borrowed for the process) and other strings.
-    string_index: FxMap<Cow<'static, str>, u64>,
+    /// Strings other than names (package paths, struct tags).
+    string_index: FxMap<String, u64>,
     symbol_index: FxMap<Symbol, u64>,
     pkgs: Buf,
     pkg_index: FxMap<String, u64>,
@@ -275,6 +274,7 @@ struct Encoder {
     /// Scratch vectors of `type_ref`'s walk.
     walk_stack: Vec<(Type, bool)>,
     walk_in_progress: Vec<usize>,
+    walk_parts: Vec<Type>,
 }
 
 impl Encoder {
@@ -305,6 +305,7 @@ impl Encoder {
             objects: Section::default(),
             walk_stack: Vec::new(),
             walk_in_progress: Vec::new(),
+            walk_parts: Vec::new(),
         };
         e.pkg_ref(&pkg.id.clone());
         e
@@ -313,20 +314,11 @@ impl Encoder {
     fn string(&mut self, s: &str) -> u64 {
         match self.string_index.get(s) {
             Some(&i) => i,
-            None => self.add_string(Cow::Owned(s.to_string())),
+            None => self.add_string(s.to_string()),
         }
     }
 
-    /// [`Encoder::string`] of a string that lives for the process (a
-    /// symbol's): kept in the table without a copy.
-    fn static_string(&mut self, s: &'static str) -> u64 {
-        match self.string_index.get(s) {
-            Some(&i) => i,
-            None => self.add_string(Cow::Borrowed(s)),
-        }
-    }
-
-    fn add_string(&mut self, s: Cow<'static, str>) -> u64 {
+    fn add_string(&mut self, s: String) -> u64 {
         let i = self.string_count as u64;
         self.string_count += 1;
         self.strings.bytes(s.as_bytes());
@@ -334,11 +326,16 @@ impl Encoder {
         i
     }
 
+    /// A name's index in the string table. Names are indexed by symbol
+    /// only: one integer hashed, not the name's text (a name equal to a
+    /// path or tag string may take a second entry).
     fn symbol(&mut self, s: Symbol) -> u64 {
         if let Some(&i) = self.symbol_index.get(&s) {
             return i;
         }
-        let i = self.static_string(s.as_str());
+        let i = self.string_count as u64;
+        self.string_count += 1;
+        self.strings.bytes(s.as_str().as_bytes());
         self.symbol_index.insert(s, i);
         i
     }
@@ -360,18 +357,21 @@ impl Encoder {
     fn obj_pkg(&mut self, o: &Object) -> u64 {
         match &o.pkg {
             None => 0,
-            Some(id) => {
-                // A package's objects share one PackageId: looked up by its
-                // address, the path is hashed once per package, not per object.
-                let key = Arc::as_ptr(id) as usize;
-                if let Some(&i) = self.pkg_by_addr.get(&key) {
-                    return i + 1;
-                }
-                let i = self.pkg_ref(id);
-                self.pkg_by_addr.insert(key, i);
-                i + 1
-            }
+            Some(id) => self.pkg_ref_shared(id) + 1,
         }
+    }
+
+    /// [`Encoder::pkg_ref`] of a package's shared id: a package's objects
+    /// (and its importers' lists) share one `PackageId`, looked up by its
+    /// address, so the path is hashed once per package, not per use.
+    fn pkg_ref_shared(&mut self, id: &Arc<PackageId>) -> u64 {
+        let key = Arc::as_ptr(id) as usize;
+        if let Some(&i) = self.pkg_by_addr.get(&key) {
+            return i;
+        }
+        let i = self.pkg_ref(id);
+        self.pkg_by_addr.insert(key, i);
+        i
     }
 
     /// The reference of `t` if it needs no table entry (basic, predeclared,
@@ -458,6 +458,7 @@ impl Encoder {
         // The walk's vectors are kept between calls: most walks are short.
         let mut in_progress = std::mem::take(&mut self.walk_in_progress);
         let mut stack = std::mem::take(&mut self.walk_stack);
+        let mut parts = std::mem::take(&mut self.walk_parts);
         in_progress.clear();
         stack.push((t.clone(), false));
         while let Some((cur, expanded)) = stack.pop() {
@@ -471,7 +472,8 @@ impl Encoder {
             }
             in_progress.push(type_key(&cur));
             stack.push((cur.clone(), true));
-            for c in children(&cur) {
+            children(&cur, &mut parts);
+            for c in parts.drain(..) {
                 if !in_progress.contains(&type_key(&c)) && self.known_ref(&c).is_none() {
                     stack.push((c, false));
                 }
@@ -479,6 +481,7 @@ impl Encoder {
         }
         self.walk_in_progress = in_progress;
         self.walk_stack = stack;
+        self.walk_parts = parts;
         self.known_ref(t).unwrap_or(INVALID_REF)
     }
 
@@ -681,7 +684,7 @@ impl Encoder {
         self.write_bodies();
         self.objects = entries;
 
-        let imports: Vec<u64> = pkg.imports.iter().map(|p| self.pkg_ref(&p.id)).collect();
+        let imports: Vec<u64> = pkg.imports.iter().map(|p| self.pkg_ref_shared(&p.id)).collect();
 
         let mut api = Buf::default();
         api.len(self.string_count);
@@ -717,11 +720,11 @@ impl Encoder {
     }
 }
 
-fn children(t: &Type) -> Vec<Type> {
+/// The types `t` is made of, appended to `out`.
+fn children(t: &Type, out: &mut Vec<Type>) {
     fn obj_types(out: &mut Vec<Type>, objs: &[Obj]) {
         out.extend(objs.iter().filter(|o| o.has_type()).map(|o| o.ty()));
     }
-    let mut out = Vec::new();
     match t.kind() {
         TypeKind::Basic(_) | TypeKind::Named(_) => {}
         TypeKind::Array { elem, .. } | TypeKind::Slice(elem) | TypeKind::Pointer(elem) | TypeKind::Chan { elem, .. } => {
@@ -732,18 +735,17 @@ fn children(t: &Type) -> Vec<Type> {
             out.push(elem.clone());
         }
         TypeKind::Tuple(ts) => out.extend(ts.iter().cloned()),
-        TypeKind::Struct(s) => obj_types(&mut out, &s.fields),
+        TypeKind::Struct(s) => obj_types(out, &s.fields),
         TypeKind::Signature(s) => {
-            obj_types(&mut out, s.recv.as_slice());
-            obj_types(&mut out, &s.params);
-            obj_types(&mut out, &s.results);
+            obj_types(out, s.recv.as_slice());
+            obj_types(out, &s.params);
+            obj_types(out, &s.results);
         }
         TypeKind::Interface(i) => {
-            obj_types(&mut out, &i.methods);
+            obj_types(out, &i.methods);
             out.extend(i.embeddeds.iter().cloned());
         }
     }
-    out
 }
 
 fn write_value(b: &mut Buf, v: &Value) {
