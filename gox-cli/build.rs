@@ -24,13 +24,15 @@ fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let inputs = ["gox-common/src", "gox-syntax/src", "gox-analysis/src", "gox-module/src", "gox-module/std", "gox-cli/src"];
     let mut all = Vec::new();
+    // Paths relative to this package: a target directory shared by two
+    // checkouts (a clean clone built into the same target) watches the
+    // checkout being built, not the one that ran the script first.
     for input in inputs {
-        let dir = root.join(input);
-        println!("cargo:rerun-if-changed={}", dir.display());
-        files(&dir, &mut all);
+        println!("cargo:rerun-if-changed=../{input}");
+        files(&root.join(input), &mut all);
     }
     let lock = root.join("Cargo.lock");
-    println!("cargo:rerun-if-changed={}", lock.display());
+    println!("cargo:rerun-if-changed=../Cargo.lock");
     all.push(lock);
     all.sort();
     let mut hash = Sha256::new();
@@ -43,4 +45,13 @@ fn main() {
     }
     let id: String = hash.finalize().iter().take(16).map(|b| format!("{b:02x}")).collect();
     println!("cargo:rustc-env=GOX_BUILD_ID={id}");
+
+    // The gox binary is linked at a fixed address on Linux, as the go
+    // command builds its binaries: a position-independent executable has
+    // 39,000 relocations the loader applies at every start (900 KB read,
+    // 700 KB of pages written), 1 ms of a no-op `gox check` that takes
+    // 15 ms. The code stays position-independent; only the link differs.
+    if std::env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux") {
+        println!("cargo:rustc-link-arg-bins=-no-pie");
+    }
 }
