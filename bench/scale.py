@@ -145,28 +145,27 @@ def gen_var_flat(d, n):
     write(os.path.join(d, "main.gox"), "package main\n\n%s\n\nfunc main() { _ = v0 }\n" % decls)
 
 
-def gen_import_chain(d, n):
+def chain_packages(d, n, spell):
+    """n packages p0 .. p(n-1), each importing the previous one by the path
+    `spell(i)` gives."""
     gox_mod(d)
     for i in range(n):
         if i == 0:
             src = "package p0\n\nfunc F() int { return 0 }\n"
         else:
-            src = ('package p%d\n\nimport "p%d"\n\nfunc F() int { return p%d.F() + 1 }\n'
-                   % (i, i - 1, i - 1))
+            src = ('package p%d\n\nimport "%s"\n\nfunc F() int { return p%d.F() + 1 }\n'
+                   % (i, spell(i - 1), i - 1))
         write(os.path.join(d, "p%d" % i, "p.gox"), src)
+
+
+def gen_import_chain(d, n):
+    chain_packages(d, n, lambda i: "p%d" % i)
     write(os.path.join(d, "main.gox"),
           'package main\n\nimport "p%d"\n\nfunc main() { _ = p%d.F() }\n' % (n - 1, n - 1))
 
 
 def gen_bad_imports(d, n):
-    gox_mod(d)
-    for i in range(n):
-        if i == 0:
-            src = "package p0\n\nfunc F() int { return 0 }\n"
-        else:
-            src = ('package p%d\n\nimport "%s/p%d"\n\nfunc F() int { return p%d.F() + 1 }\n'
-                   % (i, MODULE, i - 1, i - 1))
-        write(os.path.join(d, "p%d" % i, "p.gox"), src)
+    chain_packages(d, n, lambda i: "%s/p%d" % (MODULE, i))
 
 
 # name -> (generator, default n, command, expected exit codes)
