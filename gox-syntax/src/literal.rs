@@ -125,6 +125,12 @@ pub fn unquote_bytes(raw: &str) -> Result<Vec<u8>, UnquoteError> {
 /// The value of a string literal as a Rust string; an error if the value
 /// is not valid UTF-8 (use [`unquote_bytes`] for such values).
 pub fn unquote_string(raw: &str) -> Result<String, UnquoteError> {
+    // Most literals have no escape: their value is their text.
+    if let Some(body) = raw.strip_prefix('"').and_then(|r| r.strip_suffix('"')) {
+        if !body.bytes().any(|b| matches!(b, b'\\' | b'"' | b'\n')) {
+            return Ok(body.to_string());
+        }
+    }
     let bytes = unquote_bytes(raw)?;
     String::from_utf8(bytes).map_err(|e| err(e.utf8_error().valid_up_to(), "string value is not valid UTF-8"))
 }
@@ -158,7 +164,74 @@ pub fn unquote_rune(raw: &str) -> Result<u32, UnquoteError> {
 /// Whether `path` is a valid import path as `go/parser` checks it: non-empty,
 /// only graphic characters, no spaces and none of ``!"#$%&'()*,:;<=>?[\]^{|}` ``.
 pub fn is_valid_import_path(path: &str) -> bool {
-    const ILLEGAL: &str = "!\"#$%&'()*,:;<=>?[\\]^{|}`\u{FFFD}";
+    // Nearly every path is ASCII: its bytes are looked up in a bit set.
     !path.is_empty()
-        && path.chars().all(|c| !c.is_whitespace() && !c.is_control() && !ILLEGAL.contains(c))
+        && path.chars().all(|c| match u8::try_from(c) {
+            Ok(b) if b.is_ascii() => IMPORT_PATH_ASCII & (1 << b) != 0,
+            _ => import_path_char(c),
+        })
+}
+
+/// The characters an import path may hold, by the rule of
+/// [`is_valid_import_path`].
+fn import_path_char(c: char) -> bool {
+    const ILLEGAL: &str = "!\"#$%&'()*,:;<=>?[\\]^{|}`\u{FFFD}";
+    !c.is_whitespace() && !c.is_control() && !ILLEGAL.contains(c)
+}
+
+/// Bit b is set when the ASCII character b may appear in an import path.
+const IMPORT_PATH_ASCII: u128 = {
+    let illegal = b"!\"#$%&'()*,:;<=>?[\\]^{|}`";
+    let mut set = 0u128;
+    // Space, the control characters (below it and DEL) and the illegal
+    // punctuation are left out.
+    let mut b = b'!';
+    while b < 0x7f {
+        let mut allowed = true;
+        let mut i = 0;
+        while i < illegal.len() {
+            if illegal[i] == b {
+                allowed = false;
+            }
+            i += 1;
+        }
+        if allowed {
+            set |= 1 << b;
+        }
+        b += 1;
+    }
+    set
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The ASCII bit set says what the character rule says, for every
+    /// character of the first planes and a few beyond.
+    #[test]
+    fn the_ascii_fast_path_agrees_with_the_character_rule() {
+        let chars = (0u32..0x3000).chain([0xFEFF, 0xFFFD, 0x1F600, 0x10FFFF]).filter_map(char::from_u32);
+        for c in chars {
+            let path = format!("a{c}b");
+            assert_eq!(is_valid_import_path(&path), import_path_char(c), "{c:?} (U+{:04X})", c as u32);
+        }
+        assert!(!is_valid_import_path(""));
+        assert!(is_valid_import_path("github.com/x/y-z_w.v2~3+4@5"));
+        assert!(!is_valid_import_path("a b") && !is_valid_import_path("a\tb") && !is_valid_import_path("a:b"));
+    }
+
+    /// A literal without escapes is its text; the others go the long way,
+    /// errors included.
+    #[test]
+    fn unquote_string_without_escapes() {
+        assert_eq!(unquote_string("\"fmt\"").unwrap(), "fmt");
+        assert_eq!(unquote_string("\"\"").unwrap(), "");
+        assert_eq!(unquote_string("\"héllo\"").unwrap(), "héllo");
+        assert_eq!(unquote_string("\"a\\tb\"").unwrap(), "a\tb");
+        assert_eq!(unquote_string("`raw`").unwrap(), "raw");
+        assert!(unquote_string("\"a\"b\"").is_err());
+        assert!(unquote_string("\"a\nb\"").is_err());
+        assert!(unquote_string("\"").is_err());
+    }
 }
