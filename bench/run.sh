@@ -130,6 +130,20 @@ empty_cache() {
 	mkdir -p "$GOXCACHE"
 }
 nothing() { :; }
+# Before each cold run of either side, both binaries and both projects'
+# sources (and the std export data go/types reads) are read into the page
+# cache: this machine's page cache loses a project's pages within seconds
+# of writing them (fincore), and a run that meets them on disk measures the
+# disk, for one side or the other at random.
+warm() {
+	cat "$GOX" "$WORK/gotypes" >/dev/null
+	find "$WORK/gox" "$WORK/go" -type f \( -name '*.gox' -o -name '*.go' -o -name '*.mod' \) -exec cat {} + >/dev/null
+	find "$("$GO" env GOROOT)/pkg" -maxdepth 2 -name '*.a' -exec cat {} + >/dev/null 2>&1 || true
+}
+cold_gox() {
+	empty_cache
+	warm
+}
 set_seed() { # N: rewrites the marked statement of EDIT_FILE to seed := N
 	python3 -c 'import re, sys
 p, marker, n = sys.argv[1:]
@@ -151,9 +165,9 @@ edit_body() {
 # whose speed drifts during the benchmark slows them alike.
 echo "bench: cold gox check and go/types, alternating" >&2
 for i in $(seq 1 "$RUNS"); do
-	once gox-cold "$i" empty_cache "$GOX" -C "$WORK/gox" check ./...
-	once gotypes-j1 "$i" nothing "$WORK/gotypes" -json -std export -j 1 "$WORK/go"
-	once "gotypes-j$NPROC" "$i" nothing "$WORK/gotypes" -json -std export -j "$NPROC" "$WORK/go"
+	once gox-cold "$i" cold_gox "$GOX" -C "$WORK/gox" check ./...
+	once gotypes-j1 "$i" warm "$WORK/gotypes" -json -std export -j 1 "$WORK/go"
+	once "gotypes-j$NPROC" "$i" warm "$WORK/gotypes" -json -std export -j "$NPROC" "$WORK/go"
 done
 COLD_S=${BEST_SECS_OF[gox-cold]} COLD_RSS=${BEST_RSS_OF[gox-cold]} COLD_RC=${RC_OF[gox-cold]}
 gt() { # JOBS: the results of go/types with JOBS goroutines
