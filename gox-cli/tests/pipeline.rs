@@ -333,6 +333,7 @@ fn an_import_spelled_with_the_module_path_suggests_the_path_in_the_module() {
         &[
             ("app/a.gox", b"package app\n\nimport \"example.com/app/util\"\n\nvar _ = util.Twice(\"x\")\n"),
             ("other/o.gox", b"package other\n\nimport \"example.com/app/nosuch\"\n\nvar _ = nosuch.X\n"),
+            ("std/s.gox", b"package std\n\nimport \"example.com/app/strings\"\n\nvar _ = strings.X\n"),
         ],
     );
     assert_eq!(
@@ -344,6 +345,9 @@ fn an_import_spelled_with_the_module_path_suggests_the_path_in_the_module() {
         check(&files, "./other"),
         ["other/o.gox:3:8: package example.com/app/nosuch is not in std or in module example.com/app (no directory example.com/app/nosuch)"]
     );
+    // The rest names a std package, not one of this module: not suggested
+    // as one.
+    assert!(check(&files, "./std").iter().all(|d| !d.contains("a package of this module")), "{:?}", check(&files, "./std"));
 }
 
 #[test]

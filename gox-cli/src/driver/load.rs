@@ -82,8 +82,10 @@ fn import_suggestion(ws: &Workspace, memo: &SiblingMemo, from: &PackageId, spec_
         let within = spec_path.strip_prefix(module.as_str()).and_then(|rest| rest.strip_prefix('/'));
         if let Some(within) = within.filter(|p| !p.is_empty()) {
             let fs = ws.resolver.fs();
-            let names_package =
-                ws.resolver.resolve_shared(from, within, false).is_ok_and(|p| has_gox_files(fs.as_ref(), &p.dir));
+            // A package of this module (not a std package of that name).
+            let names_package = ws.resolver.resolve_shared(from, within, false).is_ok_and(|p| {
+                matches!(&p.id, PackageId::Module { module: m, .. } if m == module) && has_gox_files(fs.as_ref(), &p.dir)
+            });
             if names_package {
                 return Some(format!("did you mean \"{within}\"? (a package of this module is imported by its path in the module)"));
             }
