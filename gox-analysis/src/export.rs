@@ -657,7 +657,7 @@ impl Encoder {
         }
     }
 
-    fn finish(mut self, pkg: &Package) -> Vec<u8> {
+    fn finish(mut self, pkg: &Package) -> Exported {
         // Package-level objects, sorted by name.
         let objs = pkg.scope.objects();
         let mut entries = Section::default();
@@ -707,7 +707,10 @@ impl Encoder {
         let mut out = Buf::default();
         out.0.extend_from_slice(MAGIC);
         out.uv(VERSION);
-        out.bytes(&api.0);
+        out.len(api.0.len());
+        let api_at = out.0.len();
+        out.0.extend_from_slice(&api.0);
+        let api_range = api_at..out.0.len();
         out.len(positions.len());
         for sp in &positions {
             out.uv(sp.file.0 as u64);
@@ -716,7 +719,7 @@ impl Encoder {
         }
         let sum = fnv64(&out.0);
         out.0.extend_from_slice(&sum.to_le_bytes());
-        out.0
+        Exported { data: out.0, api: api_range }
     }
 }
 
@@ -787,8 +790,27 @@ fn write_value(b: &mut Buf, v: &Value) {
 /// documentation). The result is deterministic: the same package gives the
 /// same bytes.
 pub fn export_package(pkg: &Package) -> Vec<u8> {
-    let e = Encoder::new(pkg);
-    e.finish(pkg)
+    export_package_and_api(pkg).data
+}
+
+/// Export data just written, with where its API part ([`api_bytes`]) lies:
+/// the writer knows it without reading the data back and checking its
+/// checksum.
+pub struct Exported {
+    pub data: Vec<u8>,
+    api: std::ops::Range<usize>,
+}
+
+impl Exported {
+    /// What [`api_bytes`] of [`Exported::data`] gives.
+    pub fn api(&self) -> &[u8] {
+        &self.data[self.api.clone()]
+    }
+}
+
+/// [`export_package`], with where the API part lies.
+pub fn export_package_and_api(pkg: &Package) -> Exported {
+    Encoder::new(pkg).finish(pkg)
 }
 
 // ---------------------------------------------------------------------------

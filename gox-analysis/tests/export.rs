@@ -438,6 +438,12 @@ fn api_bytes_do_not_change_when_a_function_body_changes() {
     // Positions are kept: C is declared at line 5 in v1, line 8 in v2.
     let cb = import_package(&db, &mut |_| None).expect("import").lookup("C").expect("C");
     assert_eq!(cb.span, b.lookup("C").expect("C").span);
+    // The writer's own account of where the API lies is what reading says.
+    for (pkg, data) in [(&a, &da), (&b, &db), (&c, &dc)] {
+        let exported = gox_analysis::export::export_package_and_api(pkg);
+        assert_eq!(&exported.data, data);
+        assert_eq!(Ok(exported.api()), api_bytes(data));
+    }
 }
 
 fn fnv64(data: &[u8]) -> u64 {

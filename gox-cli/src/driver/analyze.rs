@@ -15,13 +15,13 @@ use std::time::{Duration, Instant};
 
 use std::collections::HashMap;
 
-use gox_analysis::export::{export_package, import_package_remapped};
+use gox_analysis::export::{export_package_and_api, import_package_remapped};
 use gox_analysis::{check_package, Config, ImportError, Package};
 use gox_common::{Diagnostic, SourceMap};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
-use super::cache::{store_path, fingerprint, Cache, Entry, Hash, KeyBuilder};
+use super::cache::{api_fingerprint, store_path, Cache, Entry, Hash, KeyBuilder};
 use super::fileindex::FileIndex;
 use super::graph::break_cycles;
 use super::source::path_diagnostic;
@@ -243,8 +243,9 @@ impl Run<'_> {
             None => {
                 let package = self.package(u);
                 let diagnostics = self.slots[u].checked_diagnostics.get().cloned().unwrap_or_default();
-                let export = export_package(&package);
-                let fingerprint = fingerprint(&export);
+                let exported = export_package_and_api(&package);
+                let fingerprint = api_fingerprint(exported.api());
+                let export = exported.data;
                 // A file read late (registered from the file index) that
                 // changed since: the key was made from its old hash.
                 let stale = self.file_index.is_some_and(|index| index.any_stale(&self.graph.units[u].files));

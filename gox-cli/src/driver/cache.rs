@@ -128,8 +128,10 @@ impl Default for KeyBuilder {
 /// The package's API fingerprint: the hash of its export data without
 /// positions (every package-level declaration with its full type, no
 /// function bodies). When it is unchanged, importers need no re-check.
-pub fn fingerprint(export: &[u8]) -> Hash {
-    let api = gox_analysis::export::api_bytes(export).unwrap_or(export);
+/// `api`: the API part of its export data
+/// ([`gox_analysis::export::Exported::api`], as
+/// [`gox_analysis::export::api_bytes`] reads it back).
+pub fn api_fingerprint(api: &[u8]) -> Hash {
     Sha256::digest(api).into()
 }
 
