@@ -172,16 +172,18 @@ pub fn is_valid_import_path(path: &str) -> bool {
         })
 }
 
+/// The characters no import path may hold, besides spaces and controls.
+const IMPORT_PATH_ILLEGAL: &str = "!\"#$%&'()*,:;<=>?[\\]^{|}`\u{FFFD}";
+
 /// The characters an import path may hold, by the rule of
 /// [`is_valid_import_path`].
 fn import_path_char(c: char) -> bool {
-    const ILLEGAL: &str = "!\"#$%&'()*,:;<=>?[\\]^{|}`\u{FFFD}";
-    !c.is_whitespace() && !c.is_control() && !ILLEGAL.contains(c)
+    !c.is_whitespace() && !c.is_control() && !IMPORT_PATH_ILLEGAL.contains(c)
 }
 
 /// Bit b is set when the ASCII character b may appear in an import path.
 const IMPORT_PATH_ASCII: u128 = {
-    let illegal = b"!\"#$%&'()*,:;<=>?[\\]^{|}`";
+    let illegal = IMPORT_PATH_ILLEGAL.as_bytes();
     let mut set = 0u128;
     // Space, the control characters (below it and DEL) and the illegal
     // punctuation are left out.
