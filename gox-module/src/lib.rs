@@ -20,7 +20,7 @@ pub use closure::{ClosureError, Module, ModuleClosure, Override, Requirement, Wo
 pub use error::FilePos;
 pub use lockfile::{LockEntry, LockError, LockFile};
 pub use modfile::{write_atomic, ModError, ModFile, Require};
-pub use crate::std::{is_std_package, EmbeddedStd, StdOverlayFs, STD_ROOT};
+pub use crate::std::{is_package_dir, is_std_package, EmbeddedStd, StdOverlayFs, STD_ROOT};
 pub use resolve::{
     FsKind, ImportResolver, LocalResolver, ModuleResolver, PackageId, ResolveError, ResolvedPackage, StdResolver,
 };

@@ -181,7 +181,7 @@ pub fn std_packages() -> Vec<String> {
 
 /// Whether `dir` holds at least one non-test `.gox` file (whatever the
 /// build constraints say).
-pub(crate) fn is_package_dir<F: FileSystem + ?Sized>(fs: &F, dir: &Path) -> bool {
+pub fn is_package_dir<F: FileSystem + ?Sized>(fs: &F, dir: &Path) -> bool {
     fs.read_dir(dir).is_ok_and(|names| {
         names.iter().any(|n| {
             n.ends_with(".gox")

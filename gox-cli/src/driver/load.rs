@@ -84,7 +84,7 @@ fn import_suggestion(ws: &Workspace, memo: &SiblingMemo, from: &PackageId, spec_
             let fs = ws.resolver.fs();
             // A package of this module (not a std package of that name).
             let names_package = ws.resolver.resolve_shared(from, within, false).is_ok_and(|p| {
-                matches!(&p.id, PackageId::Module { module: m, .. } if m == module) && has_gox_files(fs.as_ref(), &p.dir)
+                matches!(&p.id, PackageId::Module { module: m, .. } if m == module) && gox_module::is_package_dir(fs.as_ref(), &p.dir)
             });
             if names_package {
                 return Some(format!("did you mean \"{within}\"? (a package of this module is imported by its path in the module)"));
@@ -128,15 +128,10 @@ impl SiblingMemo {
     }
 }
 
-/// Whether `dir` holds a `.gox` file.
-fn has_gox_files(fs: &dyn FileSystem, dir: &Path) -> bool {
-    fs.read_dir_shared(dir).is_ok_and(|entries| entries.iter().any(|(n, _)| n.ends_with(".gox")))
-}
-
 /// `spec_path` (an import path as written, resolved to `dir`) with its
 /// first missing element replaced by the directory beside it clearly
-/// closest in name, when that makes a path to a directory holding `.gox`
-/// files. An external path's alias is never replaced.
+/// closest in name, when that makes a path to a package directory (one
+/// with a non-test `.gox` file). An external path's alias is never replaced.
 fn closest_sibling(fs: &dyn FileSystem, memo: &SiblingMemo, spec_path: &str, dir: &Path, external: bool) -> Option<String> {
     let elems: Vec<&str> = spec_path.split('/').collect();
     let replaceable = elems.len() - usize::from(external);
@@ -158,7 +153,7 @@ fn closest_sibling(fs: &dyn FileSystem, memo: &SiblingMemo, spec_path: &str, dir
     for e in &elems[first + 1..] {
         candidate.push(e);
     }
-    has_gox_files(fs, &candidate).then(|| {
+    gox_module::is_package_dir(fs, &candidate).then(|| {
         let mut fixed = elems.clone();
         fixed[first] = &pick;
         fixed.join("/")
