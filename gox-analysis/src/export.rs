@@ -1303,5 +1303,6 @@ pub fn import_package_remapped(
     if d.next_span != d.spans.len() {
         return Err(ExportError::Corrupt("position count mismatch"));
     }
+    scope.freeze();
     Ok(Arc::new(Package { id: own, scope, imports }))
 }

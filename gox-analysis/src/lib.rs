@@ -190,6 +190,7 @@ pub fn check_package(import_path: &str, files: &[gox_syntax::ast::File], importe
         // function and block scopes below it need not outlive the check.
         c.pkg_scope.clear_children();
     }
+    c.pkg_scope.freeze();
     c.diags.extend(diags);
     let mut diagnostics = c.take_diagnostics();
     if config.first_error_only {

@@ -78,18 +78,34 @@ impl Scope {
         if self.names.load(Ordering::Acquire) & name_bit(name) == 0 {
             return None;
         }
-        self.elems
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(&name)
-            .cloned()
+        self.with_elems(|elems| elems.get(&name).cloned())
+    }
+
+    /// Calls `f` with the declared objects: the frozen map, or the map
+    /// under the read lock.
+    fn with_elems<R>(&self, f: impl FnOnce(&HashMap<Symbol, Obj>) -> R) -> R {
+        if let Some(frozen) = self.frozen.get() {
+            return f(frozen);
+        }
+        let elems = self.elems.read().unwrap_or_else(|e| e.into_inner());
+        // `freeze` moves the map out while it holds the write lock, and
+        // publishes it before letting go: a reader that got the lock after
+        // that finds it here.
+        match self.frozen.get() {
+            Some(frozen) => f(frozen),
+            None => f(&elems),
+        }
     }
 
     /// Declares that the scope will not change again: lookups stop taking
-    /// its lock.
+    /// its lock. The universe is frozen once made; a package scope when
+    /// its package is checked or imported, before any importer sees it
+    /// (importers on every thread look names up in it).
     pub(crate) fn freeze(&self) {
-        let elems = self.elems.read().unwrap_or_else(|e| e.into_inner()).clone();
-        let _ = self.frozen.set(elems);
+        let mut elems = self.elems.write().unwrap_or_else(|e| e.into_inner());
+        if self.frozen.get().is_none() {
+            let _ = self.frozen.set(std::mem::take(&mut *elems));
+        }
     }
 
     /// The innermost object `name` in this scope or an enclosing one.
@@ -118,8 +134,8 @@ impl Scope {
     /// Inserts `obj` unless the name is taken; returns the existing object
     /// otherwise. Blank names are never inserted.
     pub fn insert(&self, obj: Obj) -> Option<Obj> {
-        debug_assert!(self.frozen.get().is_none(), "insert into a frozen scope");
         let mut elems = self.elems.write().unwrap_or_else(|e| e.into_inner());
+        assert!(self.frozen.get().is_none(), "insert into a frozen scope");
         if let Some(o) = elems.get(&obj.name) {
             return Some(o.clone());
         }
@@ -135,21 +151,14 @@ impl Scope {
 
     /// The declared names, sorted.
     pub fn names(&self) -> Vec<Symbol> {
-        let mut v: Vec<Symbol> = self
-            .elems
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .keys()
-            .copied()
-            .collect();
+        let mut v: Vec<Symbol> = self.with_elems(|elems| elems.keys().copied().collect());
         v.sort_by(|a, b| a.as_str().cmp(b.as_str()));
         v
     }
 
     /// The declared objects, sorted by name.
     pub fn objects(&self) -> Vec<Obj> {
-        let elems = self.elems.read().unwrap_or_else(|e| e.into_inner());
-        let mut v: Vec<Obj> = elems.values().cloned().collect();
+        let mut v: Vec<Obj> = self.with_elems(|elems| elems.values().cloned().collect());
         v.sort_by(|a, b| a.name().cmp(b.name()));
         v
     }
@@ -158,11 +167,11 @@ impl Scope {
     /// for callers that order them otherwise (unused variables, by
     /// position), without cloning and sorting every object.
     pub fn objects_where(&self, keep: impl Fn(&Obj) -> bool) -> Vec<Obj> {
-        self.elems.read().unwrap_or_else(|e| e.into_inner()).values().filter(|o| keep(o)).cloned().collect()
+        self.with_elems(|elems| elems.values().filter(|o| keep(o)).cloned().collect())
     }
 
     pub fn len(&self) -> usize {
-        self.elems.read().unwrap_or_else(|e| e.into_inner()).len()
+        self.with_elems(HashMap::len)
     }
     pub fn is_empty(&self) -> bool {
         self.len() == 0
