@@ -142,6 +142,19 @@ pub trait FileSystem: Send + Sync {
         Ok((self.read_dir_kinds(path)?, true))
     }
 
+    /// [`FileSystem::read_dir_kinds_and_links`] with the directory's
+    /// metadata, taken from the opened directory before its entries are
+    /// read, for callers that stamp what they list (as
+    /// [`FileSystem::read_shared_with_metadata`] does for files): `None`
+    /// where the file system has none.
+    #[allow(clippy::type_complexity)]
+    fn read_dir_kinds_and_links_with_metadata(
+        &self,
+        path: &Path,
+    ) -> (Result<(Vec<(String, EntryKind)>, bool), FsError>, Option<std::fs::Metadata>) {
+        (self.read_dir_kinds_and_links(path), None)
+    }
+
     fn is_file(&self, path: &Path) -> bool;
 
     fn is_dir(&self, path: &Path) -> bool;
@@ -170,6 +183,12 @@ impl<F: FileSystem + ?Sized> FileSystem for &F {
     }
     fn read_dir_kinds_and_links(&self, path: &Path) -> Result<(Vec<(String, EntryKind)>, bool), FsError> {
         (**self).read_dir_kinds_and_links(path)
+    }
+    fn read_dir_kinds_and_links_with_metadata(
+        &self,
+        path: &Path,
+    ) -> (Result<(Vec<(String, EntryKind)>, bool), FsError>, Option<std::fs::Metadata>) {
+        (**self).read_dir_kinds_and_links_with_metadata(path)
     }
     fn read_dir(&self, path: &Path) -> Result<Vec<String>, FsError> {
         (**self).read_dir(path)
@@ -206,6 +225,12 @@ impl<F: FileSystem + ?Sized> FileSystem for std::sync::Arc<F> {
     }
     fn read_dir_kinds_and_links(&self, path: &Path) -> Result<(Vec<(String, EntryKind)>, bool), FsError> {
         (**self).read_dir_kinds_and_links(path)
+    }
+    fn read_dir_kinds_and_links_with_metadata(
+        &self,
+        path: &Path,
+    ) -> (Result<(Vec<(String, EntryKind)>, bool), FsError>, Option<std::fs::Metadata>) {
+        (**self).read_dir_kinds_and_links_with_metadata(path)
     }
     fn read_dir(&self, path: &Path) -> Result<Vec<String>, FsError> {
         (**self).read_dir(path)
@@ -259,13 +284,18 @@ fn io_reason(err: &std::io::Error) -> String {
 /// Reads a file: open, `fstat` (the size to read, and the metadata handed
 /// back to callers that stamp what they read), read. The buffer is one byte
 /// larger than the size, so a file that did not grow is read by one call
-/// that fills less than the buffer and one that returns 0 (`read_to_end`
-/// would `stat` and `lseek` again).
+/// that returns exactly the size `fstat` gave. That is the whole file as
+/// the metadata describes it (size, mtime): the callers stamp it with that
+/// metadata, so a file that grows after `fstat` is one read just before it
+/// grew, and later runs see its new stamp. No read that returns 0 follows
+/// (one syscall less per file: 3,000 in a 3,000-package check). A file
+/// whose size says nothing (`/proc`, a FIFO) is read until a read returns 0.
 fn read_with_metadata(path: &Path) -> std::io::Result<(Vec<u8>, std::fs::Metadata)> {
     use std::io::Read;
     let mut file = std::fs::File::open(path)?;
     let meta = file.metadata()?;
-    let mut bytes = vec![0u8; usize::try_from(meta.len()).unwrap_or(0).saturating_add(1)];
+    let size = usize::try_from(meta.len()).ok().filter(|_| meta.is_file());
+    let mut bytes = vec![0u8; size.unwrap_or(0).saturating_add(1)];
     let mut filled = 0;
     loop {
         if filled == bytes.len() {
@@ -273,7 +303,12 @@ fn read_with_metadata(path: &Path) -> std::io::Result<(Vec<u8>, std::fs::Metadat
         }
         match file.read(&mut bytes[filled..]) {
             Ok(0) => break,
-            Ok(n) => filled += n,
+            Ok(n) => {
+                filled += n;
+                if Some(filled) == size {
+                    break;
+                }
+            }
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
             Err(e) => return Err(e),
         }
@@ -318,34 +353,65 @@ impl FileSystem for RealFs {
         self.read_dir_kinds_and_links(path).map(|(entries, _)| entries)
     }
 
-    // The kinds come with the listing (d_type) except for symlinks.
     fn read_dir_kinds_and_links(&self, path: &Path) -> Result<(Vec<(String, EntryKind)>, bool), FsError> {
-        let mut entries = Vec::new();
+        self.read_dir_kinds_and_links_with_metadata(path).0
+    }
+
+    // One open of the directory: its metadata from the descriptor (no
+    // `stat` of the path besides: one syscall less per directory, 3,000 in
+    // a 3,000-package check), then its entries. The kinds come with the
+    // entries (d_type) except for symbolic links, which are followed.
+    fn read_dir_kinds_and_links_with_metadata(
+        &self,
+        path: &Path,
+    ) -> (Result<(Vec<(String, EntryKind)>, bool), FsError>, Option<std::fs::Metadata>) {
+        use rustix::fs::{FileType, Mode, OFlags};
+        let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC | OFlags::NONBLOCK;
+        let dir = match rustix::fs::open(path, flags, Mode::empty()) {
+            Ok(fd) => std::fs::File::from(fd),
+            Err(e) => return (Err(io_error(path, e.into())), None),
+        };
+        let meta = match dir.metadata() {
+            Ok(meta) => meta,
+            Err(e) => return (Err(io_error(path, e)), None),
+        };
+        let mut entries = match rustix::fs::Dir::new(dir) {
+            Ok(entries) => entries,
+            Err(e) => return (Err(io_error(path, e.into())), Some(meta)),
+        };
+        let mut listed = Vec::new();
         let mut links = false;
-        for entry in std::fs::read_dir(path).map_err(|e| io_error(path, e))? {
-            let entry = entry.map_err(|e| io_error(path, e))?;
-            let mut file_type = entry.file_type().map_err(|e| io_error(&entry.path(), e))?;
-            if file_type.is_symlink() {
-                links = true;
-                match std::fs::metadata(entry.path()) {
-                    Ok(meta) => file_type = meta.file_type(),
-                    Err(_) => {
-                        entries.push((entry.file_name().to_string_lossy().into_owned(), EntryKind::Other));
-                        continue;
+        while let Some(entry) = entries.read() {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(e) => return (Err(io_error(path, e.into())), Some(meta)),
+            };
+            let name = entry.file_name().to_bytes();
+            if name == b"." || name == b".." {
+                continue;
+            }
+            let name = String::from_utf8_lossy(name).into_owned();
+            let kind = match entry.file_type() {
+                FileType::RegularFile => EntryKind::File,
+                FileType::Directory => EntryKind::Dir,
+                // A symbolic link, or a file system that does not say
+                // (d_type unknown): what the path leads to.
+                FileType::Symlink | FileType::Unknown => {
+                    let child = path.join(&name);
+                    links |= entry.file_type() == FileType::Symlink
+                        || std::fs::symlink_metadata(&child).is_ok_and(|m| m.file_type().is_symlink());
+                    match std::fs::metadata(&child) {
+                        Ok(m) if m.is_file() => EntryKind::File,
+                        Ok(m) if m.is_dir() => EntryKind::Dir,
+                        _ => EntryKind::Other,
                     }
                 }
-            }
-            let kind = if file_type.is_file() {
-                EntryKind::File
-            } else if file_type.is_dir() {
-                EntryKind::Dir
-            } else {
-                EntryKind::Other
+                _ => EntryKind::Other,
             };
-            entries.push((entry.file_name().to_string_lossy().into_owned(), kind));
+            listed.push((name, kind));
         }
-        entries.sort_by(|a, b| a.0.cmp(&b.0));
-        Ok((entries, links))
+        listed.sort_by(|a, b| a.0.cmp(&b.0));
+        (Ok((listed, links)), Some(meta))
     }
 
     fn is_file(&self, path: &Path) -> bool {

@@ -197,3 +197,65 @@ suite!(
     stamp_changes_with_content,
     fileset_and_discovery_agree,
 );
+
+/// A file is read in one call of the size `fstat` gives; one whose size
+/// says nothing (`/proc` files report 0) is still read to its end.
+#[test]
+fn real_reads_whole_files_of_any_size() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for len in [0usize, 1, 4095, 4096, 4097, 100_000] {
+        let path = dir.path().join(format!("f{len}"));
+        let contents: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
+        std::fs::write(&path, &contents).expect("write");
+        assert_eq!(RealFs.read(&path).expect("read"), contents, "{len} bytes");
+        let (shared, meta) = RealFs.read_shared_with_metadata(&path);
+        assert_eq!(&*shared.expect("read_shared"), &contents[..], "{len} bytes");
+        assert_eq!(meta.map(|m| m.len()), Some(len as u64));
+    }
+    let status = Path::new("/proc/self/status");
+    if status.exists() {
+        let text = RealFs.read(status).expect("read /proc/self/status");
+        assert!(text.ends_with(b"\n") && text.len() > 100, "{} bytes", text.len());
+    }
+}
+
+/// A listing says what each entry leads to (symbolic links followed) and
+/// that it holds links; its metadata is the directory's own.
+#[test]
+fn real_lists_kinds_links_and_metadata() {
+    use gox_common::EntryKind;
+    use std::os::unix::fs::MetadataExt;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    std::fs::write(root.join("a.gox"), "package a\n").expect("write");
+    std::fs::create_dir(root.join("sub")).expect("mkdir");
+    let (listed, meta) = RealFs.read_dir_kinds_and_links_with_metadata(root);
+    let want = vec![("a.gox".to_string(), EntryKind::File), ("sub".to_string(), EntryKind::Dir)];
+    assert_eq!(listed.expect("list"), (want, false));
+    let meta = meta.expect("metadata");
+    assert!(meta.is_dir());
+    assert_eq!(meta.ino(), std::fs::metadata(root).expect("stat").ino());
+
+    std::os::unix::fs::symlink("a.gox", root.join("to_file")).expect("symlink");
+    std::os::unix::fs::symlink("sub", root.join("to_dir")).expect("symlink");
+    std::os::unix::fs::symlink("missing", root.join("dangling")).expect("symlink");
+    let (entries, links) = RealFs.read_dir_kinds_and_links(root).expect("list");
+    assert!(links);
+    let kinds: Vec<(&str, EntryKind)> = entries.iter().map(|(n, k)| (n.as_str(), *k)).collect();
+    assert_eq!(
+        kinds,
+        [
+            ("a.gox", EntryKind::File),
+            ("dangling", EntryKind::Other),
+            ("sub", EntryKind::Dir),
+            ("to_dir", EntryKind::Dir),
+            ("to_file", EntryKind::File)
+        ]
+    );
+    // Not a directory, or missing: the error names the path.
+    let (err, meta) = RealFs.read_dir_kinds_and_links_with_metadata(&root.join("a.gox"));
+    assert!(matches!(err, Err(FsError::NotADirectory { .. })), "{err:?}");
+    assert!(meta.is_none());
+    let (err, _) = RealFs.read_dir_kinds_and_links_with_metadata(&root.join("nope"));
+    assert!(matches!(err, Err(FsError::NotFound { .. })), "{err:?}");
+}

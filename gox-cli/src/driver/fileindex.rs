@@ -247,6 +247,12 @@ impl FileIndex {
         self.keep(&self.stored, &self.current, path, stamp, Arc::new(file), read_file);
     }
 
+    /// Whether the index has a listing of `dir` at all (if not, the
+    /// directory is listed without looking at its stamp first).
+    fn knows_dir(&self, dir: &Path) -> bool {
+        self.stored_dirs.contains_key(path_key(dir))
+    }
+
     /// The listing of `dir` as stamped, if the index has it.
     fn listing(&self, dir: &Path, stamp: &FileStamp) -> Option<Listing> {
         lookup(&self.bytes, &self.stored_dirs, dir, stamp, read_listing)
@@ -354,12 +360,20 @@ impl<F: FileSystem> IndexedFs<F> {
     /// The listing of `path` (sorted by name) and whether it holds symbolic
     /// links: from the index when the directory's stamp is unchanged.
     /// Stamped before it is listed: a change in between shows next time.
+    /// A directory the index does not have is stamped from the listing's
+    /// open directory instead (one `stat` less per directory of a cold run).
     fn listing(&self, path: &Path) -> Result<(Listing, bool), FsError> {
-        let stamp = self.inner.real_metadata(path).as_ref().and_then(FileStamp::of_dir);
-        if let Some(listing) = stamp.and_then(|stamp| self.index.listing(path, &stamp)) {
-            return Ok((listing, false));
-        }
-        let (mut entries, links) = self.inner.read_dir_kinds_and_links(path)?;
+        let (listed, stamp) = if self.index.knows_dir(path) {
+            let stamp = self.inner.real_metadata(path).as_ref().and_then(FileStamp::of_dir);
+            if let Some(listing) = stamp.and_then(|stamp| self.index.listing(path, &stamp)) {
+                return Ok((listing, false));
+            }
+            (self.inner.read_dir_kinds_and_links(path), stamp)
+        } else {
+            let (listed, meta) = self.inner.read_dir_kinds_and_links_with_metadata(path);
+            (listed, meta.as_ref().and_then(FileStamp::of_dir))
+        };
+        let (mut entries, links) = listed?;
         entries.sort_by(|a, b| a.0.cmp(&b.0));
         let listing: Listing = entries.into();
         if let (Some(stamp), false) = (stamp, links) {

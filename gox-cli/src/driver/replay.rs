@@ -193,8 +193,24 @@ impl<F: FileSystem> FileSystem for RecordingFs<F> {
         self.inner.read_dir_kinds(path)
     }
     fn read_dir_kinds_and_links(&self, path: &Path) -> Result<(Vec<(String, EntryKind)>, bool), FsError> {
-        self.note(path);
-        self.inner.read_dir_kinds_and_links(path)
+        self.read_dir_kinds_and_links_with_metadata(path).0
+    }
+    // Stamped from the opened directory, before its entries are read: no
+    // `stat` of the path besides. A listing that fails is stamped after it.
+    fn read_dir_kinds_and_links_with_metadata(
+        &self,
+        path: &Path,
+    ) -> (Result<(Vec<(String, EntryKind)>, bool), FsError>, Option<std::fs::Metadata>) {
+        if self.has_seen(path) {
+            return self.inner.read_dir_kinds_and_links_with_metadata(path);
+        }
+        let (listed, meta) = self.inner.read_dir_kinds_and_links_with_metadata(path);
+        let stamp = match &meta {
+            Some(meta) => Seen::of_metadata(meta),
+            None => Seen::of(path),
+        };
+        self.record(path, stamp);
+        (listed, meta)
     }
     fn is_file(&self, path: &Path) -> bool {
         self.note(path);
