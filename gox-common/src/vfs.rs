@@ -395,14 +395,19 @@ impl FileSystem for RealFs {
                 FileType::RegularFile => EntryKind::File,
                 FileType::Directory => EntryKind::Dir,
                 // A symbolic link, or a file system that does not say
-                // (d_type unknown): what the path leads to.
-                FileType::Symlink | FileType::Unknown => {
+                // (d_type unknown, as std's `DirEntry::file_type` then
+                // asks `lstat`): what the path leads to.
+                kind @ (FileType::Symlink | FileType::Unknown) => {
                     let child = path.join(&name);
-                    links |= entry.file_type() == FileType::Symlink
-                        || std::fs::symlink_metadata(&child).is_ok_and(|m| m.file_type().is_symlink());
-                    match std::fs::metadata(&child) {
-                        Ok(m) if m.is_file() => EntryKind::File,
-                        Ok(m) if m.is_dir() => EntryKind::Dir,
+                    let lstat = if kind == FileType::Unknown { std::fs::symlink_metadata(&child).ok() } else { None };
+                    // An entry that vanished counts as a link: its kind
+                    // can change without the directory changing.
+                    let link = kind == FileType::Symlink || lstat.as_ref().is_none_or(|m| m.file_type().is_symlink());
+                    links |= link;
+                    let meta = if link { std::fs::metadata(&child).ok() } else { lstat };
+                    match meta {
+                        Some(m) if m.is_file() => EntryKind::File,
+                        Some(m) if m.is_dir() => EntryKind::Dir,
                         _ => EntryKind::Other,
                     }
                 }
