@@ -70,32 +70,39 @@ EDIT_MARKER=$(info edit_marker)
 EDIT_PKG=$(dirname "$(info edit_target)")
 
 # run NAME CMD...: runs CMD under /usr/bin/time; sets SECS (wall, ms precision),
-# RSS (peak KiB) and RC; output goes to $LOGS/NAME.log.
+# RSS (peak KiB), CPU (user + system seconds, 10 ms precision) and RC; output
+# goes to $LOGS/NAME.log.
 run() {
 	local name=$1
 	shift
 	local t0 t1
 	t0=$(date +%s%N)
 	set +e
-	"$TIME" -f '%M' -o "$LOGS/$name.rss" "$@" >"$LOGS/$name.log" 2>&1
+	"$TIME" -f '%M %U %S' -o "$LOGS/$name.rss" "$@" >"$LOGS/$name.log" 2>&1
 	RC=$?
 	set -e
 	t1=$(date +%s%N)
 	SECS=$(python3 -c "print('%.3f' % (($t1 - $t0) / 1e9))")
-	RSS=$(tail -1 "$LOGS/$name.rss")
+	read -r RSS user sys < <(tail -1 "$LOGS/$name.rss")
+	CPU=$(python3 -c "print('%.2f' % ($user + $sys))")
 }
 
 # once NAME I SETUP CMD...: run I of NAME, SETUP (a shell function) first;
 # keeps the fastest run in BEST_SECS_OF[NAME] (its output in
-# $LOGS/NAME.best.log), the peak RSS over runs in BEST_RSS_OF[NAME] and the
-# last run's status in RC_OF[NAME].
-declare -A BEST_SECS_OF BEST_RSS_OF RC_OF
+# $LOGS/NAME.best.log), the least CPU time of a run in BEST_CPU_OF[NAME], the
+# peak RSS over runs in BEST_RSS_OF[NAME] and the last run's status in
+# RC_OF[NAME].
+declare -A BEST_SECS_OF BEST_CPU_OF BEST_RSS_OF RC_OF
 once() {
 	local name=$1 i=$2 setup=$3
 	shift 3
 	"$setup"
 	run "$name" "$@"
-	echo "bench:   $name run $i: ${SECS}s, ${RSS} KiB, exit $RC" >&2
+	echo "bench:   $name run $i: ${SECS}s, ${CPU}s CPU, ${RSS} KiB, exit $RC" >&2
+	local least=${BEST_CPU_OF[$name]:-}
+	if [ -z "$least" ] || python3 -c "import sys; sys.exit(0 if $CPU < $least else 1)"; then
+		BEST_CPU_OF[$name]=$CPU
+	fi
 	local best=${BEST_SECS_OF[$name]:-}
 	if [ -z "$best" ] || python3 -c "import sys; sys.exit(0 if $SECS < $best else 1)"; then
 		BEST_SECS_OF[$name]=$SECS
@@ -169,17 +176,17 @@ for i in $(seq 1 "$RUNS"); do
 	once gotypes-j1 "$i" warm "$WORK/gotypes" -json -std export -j 1 "$WORK/go"
 	once "gotypes-j$NPROC" "$i" warm "$WORK/gotypes" -json -std export -j "$NPROC" "$WORK/go"
 done
-COLD_S=${BEST_SECS_OF[gox-cold]} COLD_RSS=${BEST_RSS_OF[gox-cold]} COLD_RC=${RC_OF[gox-cold]}
+COLD_S=${BEST_SECS_OF[gox-cold]} COLD_CPU=${BEST_CPU_OF[gox-cold]} COLD_RSS=${BEST_RSS_OF[gox-cold]} COLD_RC=${RC_OF[gox-cold]}
 gt() { # JOBS: the results of go/types with JOBS goroutines
 	local name=gotypes-j$1
-	GT_S=${BEST_SECS_OF[$name]} GT_RSS=${BEST_RSS_OF[$name]}
+	GT_S=${BEST_SECS_OF[$name]} GT_CPU=${BEST_CPU_OF[$name]} GT_RSS=${BEST_RSS_OF[$name]}
 	GT_JSON=$(grep '^{' "$LOGS/$name.best.log" | tail -1)
 	[ "${RC_OF[$name]}" = 0 ] || echo "bench: warning: go/types reported errors (log: $LOGS/$name.log)" >&2
 }
 gt 1
-GT1_S=$GT_S GT1_RSS=$GT_RSS GT1_JSON=$GT_JSON
+GT1_S=$GT_S GT1_CPU=$GT_CPU GT1_RSS=$GT_RSS GT1_JSON=$GT_JSON
 gt "$NPROC"
-GTN_S=$GT_S GTN_RSS=$GT_RSS GTN_JSON=$GT_JSON
+GTN_S=$GT_S GTN_CPU=$GT_CPU GTN_RSS=$GT_RSS GTN_JSON=$GT_JSON
 
 echo "bench: gox check, no-op" >&2
 best gox-noop nothing "$GOX" -C "$WORK/gox" check ./...
@@ -269,6 +276,12 @@ if gn:
         gn["parse_sec"], gn["std_sec"], gn["check_sec"], gn["errors"]))
 if cold > 0:
     out.append("Speed-up of cold gox check: %.1fx over go/types at its fastest ($NPROC goroutines, std from export data), %.1fx over 1 goroutine" % (gtn / cold, gt1 / cold))
+cold_cpu, gtn_cpu, gt1_cpu = float("$COLD_CPU"), float("$GTN_CPU"), float("$GT1_CPU")
+if cold_cpu > 0:
+    # CPU time (user + system, least of the runs) drifts less than wall time
+    # on a machine whose speed changes: the work each side does.
+    out.append("CPU time (user + system, least of $RUNS): cold gox check %.2f s, go/types %.2f s with $NPROC goroutines (%.1fx), %.2f s with 1 (%.1fx)" % (
+        cold_cpu, gtn_cpu, gtn_cpu / cold_cpu, gt1_cpu, gt1_cpu / cold_cpu))
 if "$COLD_RC" != "0" or int("$NDIAG" or 0) > 0:
     out.append("")
     out.append("WARNING: gox check exited with status $COLD_RC and printed $NDIAG diagnostics on code that go/types accepts (log: $LOGS/gox-cold.best.log)")
