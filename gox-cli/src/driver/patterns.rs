@@ -124,15 +124,19 @@ fn expand_one(ws: &Workspace, map: &SourceMap, pattern: &str, out: &mut Expansio
         } else {
             vec![dir]
         };
-        // The roots so far, to add each package once in linear time (./...
-        // may match 20,000 directories).
-        let mut have: HashSet<PackageId> = out.roots.iter().map(|r| r.package.id.clone()).collect();
         // Each directory's package is found on the pool, in order.
         let packages: Vec<Option<Result<ResolvedPackage, ResolveError>>> =
             dirs.par_iter().map(|d| ws.resolver.package_for_dir(d).map(|id| ws.resolver.package(&id))).collect();
+        out.roots.reserve(packages.len());
+        // Distinct directories are distinct packages: only roots of earlier
+        // patterns can repeat. They are looked up in linear time (./...
+        // may match 20,000 directories), and the first pattern, usually
+        // the only one, skips the table (serial work before loading).
+        let mut have: Option<HashSet<PackageId>> =
+            (!out.roots.is_empty()).then(|| out.roots.iter().map(|r| r.package.id.clone()).collect());
         for package in packages.into_iter().flatten() {
             let package = package.map_err(|e| PatternError(e.message(&ws.cwd)))?;
-            if have.insert(package.id.clone()) {
+            if have.as_mut().is_none_or(|have| have.insert(package.id.clone())) {
                 out.roots.push(Root { package, files: None, explicit: !recursive });
             }
         }
