@@ -174,7 +174,7 @@ struct Run<'a> {
     /// Time spent hashing sources and reading and writing cache entries.
     cache_time: Mutex<Duration>,
     /// Unit index by import path (for export data's package references).
-    by_path: HashMap<String, usize>,
+    by_path: HashMap<&'a str, usize>,
     /// The file index the graph was loaded with.
     file_index: Option<&'a Arc<FileIndex>>,
     /// The start of every unit's cache key.
@@ -420,7 +420,7 @@ pub fn analyze_project_with(ws: &Workspace, patterns: &[String], options: Option
     let mut timings = Timings { load: started.elapsed(), ..Timings::default() };
 
     let n = graph.units.len();
-    let by_path: HashMap<String, usize> = graph.units.iter().enumerate().map(|(i, u)| (u.import_path.clone(), i)).collect();
+    let by_path: HashMap<&str, usize> = graph.units.iter().enumerate().map(|(i, u)| (u.import_path.as_str(), i)).collect();
     let mut importers = vec![Vec::new(); n];
     let mut pending = Vec::with_capacity(n);
     let mut imports = Vec::with_capacity(n);

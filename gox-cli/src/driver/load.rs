@@ -11,7 +11,6 @@
 //! is about (or at the path, for what cannot be read): a package is never
 //! dropped silently.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
@@ -210,7 +209,6 @@ pub struct PackageGraph {
     /// The directory messages show paths relative to (where gox runs).
     pub base: PathBuf,
     pub units: Vec<Unit>,
-    pub index: HashMap<PackageId, usize>,
     /// Problems that belong to no package of the graph: a directory named
     /// on the command line that holds no file of the build, say.
     pub diagnostics: Vec<Diagnostic>,
@@ -704,6 +702,5 @@ pub fn load_graph(ws: &Workspace, map: &SourceMap, roots: Vec<Root>, file_index:
         }
         kept
     };
-    let index = kept.iter().enumerate().map(|(i, u)| (u.id.clone(), i)).collect();
-    PackageGraph { base: ws.cwd.clone(), units: kept, index, diagnostics }
+    PackageGraph { base: ws.cwd.clone(), units: kept, diagnostics }
 }
