@@ -496,8 +496,6 @@ struct Found {
     seen: rustc_hash::FxHashMap<usize, (usize, Arc<ResolvedPackage>)>,
     /// By number; `None` until loaded.
     loaded: Vec<Option<LoadedUnit>>,
-    /// How many of the first numbers are roots.
-    roots: usize,
 }
 
 impl Found {
@@ -591,8 +589,9 @@ pub fn load_graph(ws: &Workspace, map: &SourceMap, roots: Vec<Root>, file_index:
                 first.push((u, Pending { package: Arc::new(root.package), files: root.files, explicit: root.explicit, is_root: true }));
             }
         }
-        found.roots = found.loaded.len();
     }
+    // The roots are numbered first: 0..roots.
+    let roots = first.len();
     // Each package is loaded as soon as an importer found it, not level by
     // level: a graph 37 imports deep would otherwise wait 37 times for the
     // slowest package of a level. Only numbering what a package imports
@@ -609,7 +608,6 @@ pub fn load_graph(ws: &Workspace, map: &SourceMap, roots: Vec<Root>, file_index:
     // imports in the order of its specs, so that the graph is the same on
     // every run.
     let mut loaded: Vec<Option<LoadedUnit>> = found.loaded;
-    let roots = found.roots;
     let mut order: Vec<usize> = (0..roots).collect();
     let mut renumbered = vec![usize::MAX; loaded.len()];
     for (new, &old) in order.iter().enumerate() {

@@ -66,6 +66,15 @@ impl Seen {
         }
     }
 
+    /// The stamp `meta` gives, or, where the file system gave none, a
+    /// `stat` of `path` now.
+    fn of_metadata_or_path(meta: Option<&std::fs::Metadata>, path: &Path) -> Seen {
+        match meta {
+            Some(meta) => Seen::of_metadata(meta),
+            None => Seen::of(path),
+        }
+    }
+
     /// The stamp of what `m` describes (symbolic links followed).
     fn of_metadata(m: &std::fs::Metadata) -> Seen {
         Seen::Entry {
@@ -177,11 +186,7 @@ impl<F: FileSystem> FileSystem for RecordingFs<F> {
     // index compared is the one recorded.
     fn real_metadata(&self, path: &Path) -> Option<std::fs::Metadata> {
         let meta = self.inner.real_metadata(path);
-        let stamp = match &meta {
-            Some(meta) => Seen::of_metadata(meta),
-            None => Seen::of(path),
-        };
-        self.record(path, stamp);
+        self.record(path, Seen::of_metadata_or_path(meta.as_ref(), path));
         meta
     }
     fn read_dir(&self, path: &Path) -> Result<Vec<String>, FsError> {
@@ -205,11 +210,7 @@ impl<F: FileSystem> FileSystem for RecordingFs<F> {
             return self.inner.read_dir_kinds_and_links_with_metadata(path);
         }
         let (listed, meta) = self.inner.read_dir_kinds_and_links_with_metadata(path);
-        let stamp = match &meta {
-            Some(meta) => Seen::of_metadata(meta),
-            None => Seen::of(path),
-        };
-        self.record(path, stamp);
+        self.record(path, Seen::of_metadata_or_path(meta.as_ref(), path));
         (listed, meta)
     }
     fn is_file(&self, path: &Path) -> bool {
