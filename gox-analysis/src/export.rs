@@ -319,10 +319,16 @@ impl Encoder {
     }
 
     fn add_string(&mut self, s: String) -> u64 {
+        let i = self.push_string(&s);
+        self.string_index.insert(s, i);
+        i
+    }
+
+    /// Appends `s` to the string table; its index.
+    fn push_string(&mut self, s: &str) -> u64 {
         let i = self.string_count as u64;
         self.string_count += 1;
         self.strings.bytes(s.as_bytes());
-        self.string_index.insert(s, i);
         i
     }
 
@@ -333,9 +339,7 @@ impl Encoder {
         if let Some(&i) = self.symbol_index.get(&s) {
             return i;
         }
-        let i = self.string_count as u64;
-        self.string_count += 1;
-        self.strings.bytes(s.as_str().as_bytes());
+        let i = self.push_string(s.as_str());
         self.symbol_index.insert(s, i);
         i
     }
