@@ -33,4 +33,4 @@ need "test -x /usr/lib/go-1.19/bin/go" "the std generator test" golang-1.19-go g
 # nginx with its WebDAV module: the shared cache server of gox-cli/tests/remote_cache.rs.
 need "test -x /usr/sbin/nginx" "the shared cache test" nginx-core
 
-exec cargo test --workspace --release --locked "$@"
+exec cargo test --workspace --profile fast-build --locked "$@"

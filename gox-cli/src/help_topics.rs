@@ -70,7 +70,7 @@ pub fn commands_markdown(cmd: &clap::Command) -> String {
     out.push_str(
         "<!-- Generated from gox's command-line definition (gox-cli/src/cli.rs) by\n     \
          gox_cli::help_topics::commands_markdown. Do not edit by hand; regenerate with:\n     \
-         GOX_UPDATE_DOCS=1 cargo test --release -p gox-cli --test docs -->\n\n",
+         GOX_UPDATE_DOCS=1 cargo test --profile fast-build -p gox-cli --test docs -->\n\n",
     );
     if let Some(about) = cmd.get_about() {
         let _ = writeln!(out, "{about}\n");

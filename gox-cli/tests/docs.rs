@@ -25,7 +25,7 @@ fn commands_md_is_generated_from_the_cli_definition() {
     assert!(
         have == want,
         "docs/commands.md is out of date with gox-cli/src/cli.rs; regenerate it with:\n  \
-         GOX_UPDATE_DOCS=1 cargo test --release -p gox-cli --test docs"
+         GOX_UPDATE_DOCS=1 cargo test --profile fast-build -p gox-cli --test docs"
     );
 }
 
