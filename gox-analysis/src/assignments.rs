@@ -104,7 +104,7 @@ impl<'a> Checker<'a> {
     /// Initialises variable `lhs` with `x`; an untyped `lhs` takes x's
     /// (default) type. Returns the type assigned, if valid.
     pub fn init_var(&mut self, lhs: &Obj, x: &mut Operand<'a>, context: &str) -> Option<Type> {
-        if x.is_invalid() || x.ty.is_invalid() || (lhs.has_type() && lhs.ty().is_invalid()) {
+        if x.is_invalid() || x.ty.is_invalid() || (lhs.has_type() && lhs.ty_ref().is_invalid()) {
             if !lhs.has_type() {
                 lhs.set_type(Type::invalid());
             }

@@ -199,7 +199,7 @@ impl<'a> Checker<'a> {
     }
 
     fn kind_string(&self, t: &Type) -> String {
-        match t.underlying().kind() {
+        match t.under().kind() {
             TypeKind::Array { .. } => "array".into(),
             TypeKind::Slice(_) => "slice".into(),
             TypeKind::Struct(_) => "struct".into(),
@@ -213,16 +213,16 @@ impl<'a> Checker<'a> {
     }
 
     fn incomparable_cause(&self, t: &Type) -> String {
-        match t.underlying().kind() {
+        match t.under().kind() {
             TypeKind::Slice(_) | TypeKind::Signature(_) | TypeKind::Map { .. } => {
                 format!("{} can only be compared to nil", self.kind_string(t))
             }
             TypeKind::Struct(s) => {
                 for f in &s.fields {
-                    if !comparable(&f.ty()) {
+                    if !comparable(&f.ty_ref()) {
                         return format!(
                             "struct containing {} cannot be compared",
-                            self.type_str(&f.ty())
+                            self.type_str(&f.ty_ref())
                         );
                     }
                 }

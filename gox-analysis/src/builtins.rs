@@ -78,7 +78,7 @@ impl<'a> Checker<'a> {
             Builtin::Append => {
                 let s = xs[0].clone();
                 let st = s.ty.clone();
-                let elem = match st.underlying().kind() {
+                let elem = match st.under().kind() {
                     TypeKind::Slice(e) => e.clone(),
                     _ => {
                         let cause = if s.is_nil() {
@@ -145,7 +145,7 @@ impl<'a> Checker<'a> {
                 // A pointer to an array (not in GoX, reported at its type)
                 // behaves as in Go, to avoid follow-on errors.
                 if let Some(b) = u.pointer_elem() {
-                    if matches!(b.underlying().kind(), TypeKind::Array { .. }) {
+                    if matches!(b.under().kind(), TypeKind::Array { .. }) {
                         u = b.underlying();
                     }
                 }
@@ -188,7 +188,7 @@ impl<'a> Checker<'a> {
             }
             Builtin::Close => {
                 let a = &xs[0];
-                match a.ty.underlying().kind() {
+                match a.ty.under().kind() {
                     TypeKind::Chan { dir, .. } => {
                         if *dir == ChanDir::Recv {
                             self.invalid_op(
@@ -213,11 +213,11 @@ impl<'a> Checker<'a> {
                 if b.is_invalid() {
                     return x;
                 }
-                let dst = match a.ty.underlying().kind() {
+                let dst = match a.ty.under().kind() {
                     TypeKind::Slice(e) => Some(e.clone()),
                     _ => None,
                 };
-                let src = match b.ty.underlying().kind() {
+                let src = match b.ty.under().kind() {
                     TypeKind::Slice(e) => Some(e.clone()),
                     TypeKind::Basic(bb) if bb.kind.is_string() => Some(Type::byte()),
                     _ => None,
@@ -251,7 +251,7 @@ impl<'a> Checker<'a> {
             }
             Builtin::Delete => {
                 let a = xs[0].clone();
-                let TypeKindMap::Map { key } = a.ty.underlying().kind().clone_map() else {
+                let TypeKindMap::Map { key } = a.ty.under().kind().clone_map() else {
                     self.invalid_arg(a.span(), format!("{} is not a map", self.op_str(&a)));
                     return x;
                 };
@@ -271,7 +271,7 @@ impl<'a> Checker<'a> {
                     self.use_exprs(&args[1..]);
                     return x;
                 }
-                let min = match t.underlying().kind() {
+                let min = match t.under().kind() {
                     TypeKind::Slice(_) => 2,
                     TypeKind::Map { .. } | TypeKind::Chan { .. } => 1,
                     _ => {
@@ -318,7 +318,7 @@ impl<'a> Checker<'a> {
                 if t.is_invalid() {
                     return x;
                 }
-                let u = t.underlying();
+                let u = t.under();
                 if !u.is_invalid() && !matches!(u.kind(), TypeKind::Struct(_)) {
                     self.error(
                         args[0].span,

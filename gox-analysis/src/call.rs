@@ -84,7 +84,7 @@ impl<'a> Checker<'a> {
             }
             _ => {}
         }
-        let u = x.ty.underlying();
+        let u = x.ty.under();
         let TypeKind::Signature(sig) = u.kind() else {
             self.invalid_op(
                 x.span(),
@@ -229,7 +229,7 @@ impl<'a> Checker<'a> {
                     let fake = self
                         .fake_imports
                         .contains(&(std::sync::Arc::as_ptr(imported) as usize));
-                    let Some(exp) = imported.scope.lookup(sel.name) else {
+                    let Some(exp) = imported.scope.lookup_ref(sel.name) else {
                         if !fake {
                             let help = self.suggest_member(imported, sel.name);
                             self.error_with_help(
@@ -305,11 +305,11 @@ impl<'a> Checker<'a> {
                 indirect,
             } => (obj, index, indirect),
             other => {
-                if bx.ty.underlying().is_invalid()
+                if bx.ty.under().is_invalid()
                     || bx
                         .ty
                         .pointer_elem()
-                        .is_some_and(|b| b.underlying().is_invalid())
+                        .is_some_and(|b| b.under().is_invalid())
                 {
                     return x;
                 }
@@ -441,7 +441,7 @@ impl<'a> Checker<'a> {
 
 /// The method's signature without its receiver.
 fn strip_receiver(m: &Obj) -> Type {
-    match m.ty().kind() {
+    match m.ty_ref().kind() {
         TypeKind::Signature(s) => Type::new(TypeKind::Signature(Signature {
             recv: None,
             params: s.params.clone(),

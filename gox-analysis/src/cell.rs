@@ -32,6 +32,17 @@ impl<T: Clone> Settable<T> {
         }
     }
 
+    /// The value without cloning it, while the first value set is the
+    /// only one (`None` when unset or set again: then [`Settable::get`]).
+    /// A clone of a counted type is an atomic increment, and its drop a
+    /// decrement, on a line both checking threads share.
+    pub(crate) fn first_only(&self) -> Option<&T> {
+        match self.latest.get() {
+            Some(_) => None,
+            None => self.first.get(),
+        }
+    }
+
     pub(crate) fn is_set(&self) -> bool {
         self.first.get().is_some()
     }
@@ -68,5 +79,8 @@ mod tests {
         assert_eq!(cell.get(), Some(3));
         assert!(cell.is_set());
         assert_eq!(Settable::new(Some(7)).get(), Some(7));
+        assert_eq!(Settable::new(Some(7)).first_only(), Some(&7));
+        assert_eq!(cell.first_only(), None, "a value set again is read through get");
+        assert_eq!(Settable::<i32>::new(None).first_only(), None);
     }
 }

@@ -7,9 +7,9 @@ use crate::predicates::{default_type, identical, identical_ignore_tags};
 use crate::types::{BasicKind, Type, TypeKind};
 
 fn is_bytes_or_runes(t: &Type) -> bool {
-    match t.underlying().kind() {
+    match t.under().kind() {
         TypeKind::Slice(e) => matches!(
-            e.underlying().basic_kind(),
+            e.under().basic_kind(),
             Some(BasicKind::Uint8 | BasicKind::Int32)
         ),
         _ => false,
@@ -104,13 +104,13 @@ impl<'a> Checker<'a> {
             return (true, None);
         }
         let v = &x.ty;
-        let vu = v.underlying();
-        let tu = t.underlying();
+        let vu = v.under();
+        let tu = t.under();
         if identical_ignore_tags(&vu, &tu) {
             return (true, None);
         }
         if let (TypeKind::Pointer(vb), TypeKind::Pointer(tb)) = (v.kind(), t.kind()) {
-            if identical_ignore_tags(&vb.underlying(), &tb.underlying()) {
+            if identical_ignore_tags(&vb.under(), &tb.under()) {
                 return (true, None);
             }
         }

@@ -22,7 +22,7 @@ use crate::types::{Type, TypeKind};
 /// of both.
 fn field_spans(t: &Type) -> HashMap<Symbol, Span> {
     let mut spans = HashMap::default();
-    if let TypeKind::Struct(s) = t.underlying().kind() {
+    if let TypeKind::Struct(s) = t.under().kind() {
         for f in &s.fields {
             spans.entry(f.name).or_insert(f.span);
         }
@@ -546,7 +546,7 @@ impl<'a> Checker<'a> {
             TypeKind::Struct(s) => s
                 .fields
                 .iter()
-                .all(|f| self.valid_type_walk(&f.ty(), path, on_path)),
+                .all(|f| self.valid_type_walk(&f.ty_ref(), path, on_path)),
             TypeKind::Named(n) => {
                 let key = obj_key(&n.obj);
                 if let Some(&verdict) = self.valid_types.get(&key) {

@@ -653,7 +653,7 @@ impl Encoder {
             let u = self.opt_type_ref(under);
             let methods = n.methods();
             for m in &methods {
-                self.type_ref(&m.ty());
+                self.type_ref(&m.ty_ref());
             }
             s.buf.uv(u);
             self.write_objs(&mut s, &methods);

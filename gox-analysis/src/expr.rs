@@ -201,7 +201,7 @@ impl<'a> Checker<'a> {
                         let base = x.ty.clone();
                         let span = e.span;
                         self.later(move |c| {
-                            let u = base.underlying();
+                            let u = base.under();
                             if !u.is_invalid() && !matches!(u.kind(), TypeKind::Struct(_)) {
                                 c.error(
                                     span,
@@ -318,7 +318,7 @@ impl<'a> Checker<'a> {
                     x.invalidate();
                     return x;
                 }
-                let u = x.ty.underlying();
+                let u = x.ty.under();
                 if !u.is_invalid() && !matches!(u.kind(), TypeKind::Struct(_)) {
                     self.error(
                         x.span(),
@@ -336,7 +336,7 @@ impl<'a> Checker<'a> {
                 x
             }
             UnaryOp::Recv => {
-                let u = x.ty.underlying();
+                let u = x.ty.under();
                 match u.kind() {
                     TypeKind::Chan { dir, elem } => {
                         if *dir == ChanDir::Send {
@@ -486,7 +486,7 @@ impl<'a> Checker<'a> {
             }
             return Ok((x.ty.clone(), None));
         }
-        let tu = target.underlying();
+        let tu = target.under();
         match tu.kind() {
             TypeKind::Basic(tb) => {
                 if let Mode::Constant(v) = &x.mode {
@@ -541,7 +541,7 @@ impl<'a> Checker<'a> {
     pub fn convert_untyped(&mut self, x: &mut Operand<'a>, target: &Type) {
         match self.implicit_type_and_value(x, target) {
             Err(code) => {
-                let t = target.underlying();
+                let t = target.under();
                 self.invalid_conversion(code, x, &t);
                 x.invalidate();
             }
@@ -614,7 +614,7 @@ impl<'a> Checker<'a> {
                 if let Some(k) = t.basic_kind() {
                     if let Err(err) = self.representable_value(v, k) {
                         let c = Operand::new(old.mode.clone(), Some(e), old.ty.clone());
-                        self.invalid_conversion(err.into(), &c, &t.underlying());
+                        self.invalid_conversion(err.into(), &c, &t.under());
                         return;
                     }
                 }

@@ -100,7 +100,7 @@ impl<'a> Checker<'a> {
         // A pointer to an array (not in GoX, reported at its type) indexes
         // as in Go, to avoid follow-on errors.
         if let Some(b) = u.pointer_elem() {
-            if matches!(b.underlying().kind(), TypeKind::Array { .. }) {
+            if matches!(b.under().kind(), TypeKind::Array { .. }) {
                 u = b.underlying();
                 x.mode = Mode::Variable;
             }
@@ -176,7 +176,7 @@ impl<'a> Checker<'a> {
         let mut length = -1i64;
         let mut u = x.ty.underlying();
         if let Some(b) = u.pointer_elem() {
-            if matches!(b.underlying().kind(), TypeKind::Array { .. }) {
+            if matches!(b.under().kind(), TypeKind::Array { .. }) {
                 u = b.underlying();
                 x.mode = Mode::Variable;
             }
@@ -293,7 +293,7 @@ impl<'a> Checker<'a> {
     ) {
         if t.is_interface()
             || t.pointer_elem()
-                .is_some_and(|b| b.underlying().is_invalid())
+                .is_some_and(|b| b.under().is_invalid())
         {
             return;
         }
@@ -383,7 +383,7 @@ impl<'a> Checker<'a> {
                 return Operand::invalid(Some(e));
             }
         }
-        let u = base.underlying();
+        let u = base.under();
         match u.kind() {
             TypeKind::Struct(s) => {
                 if elts.is_empty() {

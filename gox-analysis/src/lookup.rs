@@ -26,11 +26,11 @@ pub enum Lookup {
 
 /// Whether method `m` (a func object) has a pointer receiver.
 pub fn has_ptr_recv(m: &Obj) -> bool {
-    match m.ty().kind() {
+    match m.ty_ref().kind() {
         TypeKind::Signature(s) => s
             .recv
             .as_ref()
-            .is_some_and(|r| matches!(r.ty().kind(), TypeKind::Pointer(_))),
+            .is_some_and(|r| matches!(r.ty_ref().kind(), TypeKind::Pointer(_))),
         _ => false,
     }
 }
@@ -69,8 +69,8 @@ pub fn lookup_field_or_method(
     // A named pointer type has no methods of its own; its base's fields are
     // reachable, but methods found that way are not in its method set.
     if t.is_named() {
-        if let TypeKind::Pointer(_) = t.underlying().kind() {
-            return match lookup_field_or_method(&t.underlying(), false, pkg, name) {
+        if let TypeKind::Pointer(_) = t.under().kind() {
+            return match lookup_field_or_method(&t.under(), false, pkg, name) {
                 Lookup::Found { obj, .. } if obj.is_func() => Lookup::NotFound,
                 r => r,
             };
@@ -106,7 +106,7 @@ pub fn lookup_field_or_method(
                     continue;
                 }
             }
-            match e.ty.underlying().kind() {
+            match e.ty.under().kind() {
                 TypeKind::Struct(s) => {
                     for (i, f) in s.fields.iter().enumerate() {
                         if f.same_id(pkg, name) {
@@ -117,7 +117,7 @@ pub fn lookup_field_or_method(
                             continue;
                         }
                         if found.is_none() && f.is_embedded() {
-                            let (ft, p) = deref(&f.ty());
+                            let (ft, p) = deref(&f.ty_ref());
                             next.push(Embedded {
                                 ty: ft,
                                 index: concat(&e.index, i),
@@ -167,7 +167,7 @@ fn consolidate(list: Vec<Embedded>) -> Vec<Embedded> {
 
 /// Looks `name` up among an interface's methods.
 fn interface_method(t: &Type, pkg: Option<&PackageId>, name: Symbol) -> Option<Obj> {
-    match t.underlying().kind() {
+    match t.under().kind() {
         TypeKind::Interface(i) => i.method_by_id(pkg, name).map(|(_, m)| m),
         _ => None,
     }
@@ -182,7 +182,7 @@ impl<'a> Checker<'a> {
         t: &Type,
         is_static: bool,
     ) -> Option<(Obj, Option<Obj>)> {
-        let tu = t.underlying();
+        let tu = t.under();
         let TypeKind::Interface(ti) = tu.kind() else {
             return None;
         };
@@ -190,7 +190,7 @@ impl<'a> Checker<'a> {
         if ti_methods.is_empty() {
             return None;
         }
-        if let TypeKind::Interface(_) = v.underlying().kind() {
+        if let TypeKind::Interface(_) = v.under().kind() {
             for m in ti_methods.iter() {
                 match interface_method(v, m.pkg.as_deref(), m.name) {
                     None => {
@@ -200,7 +200,7 @@ impl<'a> Checker<'a> {
                         return Some((m.clone(), None));
                     }
                     Some(f) => {
-                        if !identical(&f.ty(), &m.ty()) {
+                        if !identical(&f.ty_ref(), &m.ty_ref()) {
                             return Some((m.clone(), Some(f)));
                         }
                     }
@@ -233,7 +233,7 @@ impl<'a> Checker<'a> {
                 Some(o) if o.is_func() => o,
                 _ => return Some((m.clone(), None)),
             };
-            if !found || !identical(&f.ty(), &m.ty()) {
+            if !found || !identical(&f.ty_ref(), &m.ty_ref()) {
                 return Some((m.clone(), Some(f)));
             }
         }
@@ -244,7 +244,7 @@ impl<'a> Checker<'a> {
         format!(
             "{}{}",
             f.name(),
-            crate::typestring::signature_string(&f.ty(), Some(&self.pkg))
+            crate::typestring::signature_string(&f.ty_ref(), Some(&self.pkg))
         )
     }
 
@@ -260,7 +260,7 @@ impl<'a> Checker<'a> {
                     self.func_string(m)
                 );
             }
-            if identical(&m.ty(), &alt.ty()) {
+            if identical(&m.ty_ref(), &alt.ty_ref()) {
                 return format!("({} has pointer receiver)", mname);
             }
             return format!(
@@ -300,13 +300,13 @@ impl<'a> Checker<'a> {
     /// directions, and the explanation prints types (which first walks the
     /// whole import graph for package names printed twice).
     pub fn satisfies(&self, v: &Type, t: &Type) -> bool {
-        let vu = v.underlying();
-        let tu = t.underlying();
+        let vu = v.under();
+        let tu = t.under();
         if vu.is_invalid() || tu.is_invalid() {
             return true;
         }
         if let TypeKind::Pointer(b) = vu.kind() {
-            if b.underlying().is_invalid() {
+            if b.under().is_invalid() {
                 return true;
             }
         }
@@ -322,7 +322,7 @@ impl<'a> Checker<'a> {
         if self.satisfies(v, t) {
             return None;
         }
-        let tu = t.underlying();
+        let tu = t.under();
         if !matches!(tu.kind(), TypeKind::Interface(_)) {
             let cause = if is_interface_ptr(&tu) {
                 format!(
@@ -359,7 +359,7 @@ fn fold_case_method(v: &Type, name: &str) -> Option<Obj> {
 
 /// A pointer to an interface type.
 pub fn is_interface_ptr(t: &Type) -> bool {
-    match t.underlying().kind() {
+    match t.under().kind() {
         TypeKind::Pointer(b) => b.is_interface(),
         _ => false,
     }

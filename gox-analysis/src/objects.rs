@@ -201,6 +201,14 @@ impl Object {
     pub fn ty(&self) -> Type {
         self.ty.get().unwrap_or_else(Type::invalid)
     }
+    /// [`Object::ty`], borrowed where it can be: for reading it without
+    /// the atomic increment and decrement of a clone (see [`Type::under`]).
+    pub fn ty_ref(&self) -> std::borrow::Cow<'_, Type> {
+        match self.ty.first_only() {
+            Some(t) => std::borrow::Cow::Borrowed(t),
+            None => std::borrow::Cow::Owned(self.ty()),
+        }
+    }
     pub fn has_type(&self) -> bool {
         self.ty.is_set()
     }
@@ -269,10 +277,10 @@ impl Object {
         if !self.is_type_name() {
             return false;
         }
-        match self.ty().as_named() {
+        match self.ty_ref().as_named() {
             Some(n) => !std::ptr::eq(Arc::as_ptr(&n.obj), self as *const Object),
             None => {
-                self.pkg.is_some() || !matches!(self.ty().kind(), crate::types::TypeKind::Basic(_))
+                self.pkg.is_some() || !matches!(self.ty_ref().kind(), crate::types::TypeKind::Basic(_))
             }
         }
     }

@@ -172,8 +172,8 @@ impl<'a> Checker<'a> {
         if identical(v, t) {
             return (true, None);
         }
-        let vu = v.underlying();
-        let tu = t.underlying();
+        let vu = v.under();
+        let tu = t.under();
         if v.is_untyped() {
             if let TypeKind::Basic(tb) = tu.kind() {
                 if let Mode::Constant(val) = &x.mode {

@@ -66,7 +66,7 @@ fn identical_in_inner(x: &Type, y: &Type, seen: &mut Pairs, it: bool) -> bool {
                                 || a.tags.get(i).cloned().flatten().unwrap_or_default()
                                     == b.tags.get(i).cloned().flatten().unwrap_or_default())
                             && f.same_id(g.pkg.as_deref(), g.name)
-                            && identical_in(&f.ty(), &g.ty(), seen, it)
+                            && identical_in(&f.ty_ref(), &g.ty_ref(), seen, it)
                     }))
         }
         (TypeKind::Pointer(a), TypeKind::Pointer(b)) => identical_in(a, b, seen, it),
@@ -82,11 +82,11 @@ fn identical_in_inner(x: &Type, y: &Type, seen: &mut Pairs, it: bool) -> bool {
                     || a.params
                     .iter()
                     .zip(&b.params)
-                    .all(|(p, q)| identical_in(&p.ty(), &q.ty(), seen, it))
+                    .all(|(p, q)| identical_in(&p.ty_ref(), &q.ty_ref(), seen, it))
                 && a.results
                     .iter()
                     .zip(&b.results)
-                    .all(|(p, q)| identical_in(&p.ty(), &q.ty(), seen, it)))
+                    .all(|(p, q)| identical_in(&p.ty_ref(), &q.ty_ref(), seen, it)))
         }
         (TypeKind::Interface(a), TypeKind::Interface(b)) => {
             let (am, bm) = (a.all_methods(), b.all_methods());
@@ -97,7 +97,7 @@ fn identical_in_inner(x: &Type, y: &Type, seen: &mut Pairs, it: bool) -> bool {
                 return true;
             }
             am.iter().zip(bm.iter()).all(|(m, n)| {
-                m.same_id(n.pkg.as_deref(), n.name) && identical_in(&m.ty(), &n.ty(), seen, it)
+                m.same_id(n.pkg.as_deref(), n.name) && identical_in(&m.ty_ref(), &n.ty_ref(), seen, it)
             })
         }
         (TypeKind::Map { key: k1, elem: e1 }, TypeKind::Map { key: k2, elem: e2 }) => {
@@ -128,11 +128,11 @@ fn comparable_in_inner(t: &Type, seen: &mut rustc_hash::FxHashSet<usize>) -> boo
     if !seen.insert(key) {
         return true;
     }
-    let u = t.underlying();
+    let u = t.under();
     let r = match u.kind() {
         TypeKind::Basic(b) => b.kind != BasicKind::UntypedNil,
         TypeKind::Pointer(_) | TypeKind::Chan { .. } | TypeKind::Interface(_) => true,
-        TypeKind::Struct(s) => s.fields.iter().all(|f| comparable_in(&f.ty(), seen)),
+        TypeKind::Struct(s) => s.fields.iter().all(|f| comparable_in(&f.ty_ref(), seen)),
         TypeKind::Array { elem, .. } => comparable_in(elem, seen),
         _ => false,
     };
@@ -141,7 +141,7 @@ fn comparable_in_inner(t: &Type, seen: &mut rustc_hash::FxHashSet<usize>) -> boo
 
 /// Whether `t` has `nil` as a value.
 pub fn has_nil(t: &Type) -> bool {
-    match t.underlying().kind() {
+    match t.under().kind() {
         TypeKind::Basic(_) => false,
         TypeKind::Slice(_)
         | TypeKind::Pointer(_)

@@ -2,6 +2,7 @@
 //! the source range it covers (empty for the universe and package scopes).
 
 use rustc_hash::FxHashMap as HashMap;
+use std::borrow::Cow;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
@@ -105,6 +106,32 @@ impl Scope {
         let mut elems = self.elems.write().unwrap_or_else(|e| e.into_inner());
         if self.frozen.get().is_none() {
             let _ = self.frozen.set(std::mem::take(&mut *elems));
+        }
+    }
+
+    /// [`Scope::lookup`], borrowed when the scope is frozen (the universe,
+    /// an imported package): without the atomic increment and decrement of
+    /// a clone, on an object both checking threads read.
+    pub fn lookup_ref(&self, name: Symbol) -> Option<Cow<'_, Obj>> {
+        match self.frozen.get() {
+            Some(frozen) => frozen.get(&name).map(Cow::Borrowed),
+            None => self.lookup(name).map(Cow::Owned),
+        }
+    }
+
+    /// [`Scope::lookup_in_chain`], with a universe object (`int`, `nil`,
+    /// `len`: most names a check looks up) borrowed rather than cloned.
+    pub fn lookup_in_chain_ref(&self, name: Symbol) -> Option<Cow<'static, Obj>> {
+        let universe = &crate::universe::universe().scope;
+        let mut scope = self;
+        loop {
+            if std::ptr::eq(scope, &**universe) {
+                return universe.lookup_ref(name);
+            }
+            if let Some(o) = scope.lookup(name) {
+                return Some(Cow::Owned(o));
+            }
+            scope = scope.parent.as_deref()?;
         }
     }
 

@@ -272,7 +272,7 @@ impl<'a> Checker<'a> {
                 self.open_scope(s.span, ScopeKind::Block);
                 self.simple_stmt(init.as_deref());
                 let x = self.expr(cond);
-                if !x.is_invalid() && !x.ty.underlying().is_boolean() {
+                if !x.is_invalid() && !x.ty.under().is_boolean() {
                     self.error(cond.span, "non-boolean condition in if statement");
                 }
                 self.block_stmt(inner, then);
@@ -298,7 +298,7 @@ impl<'a> Checker<'a> {
                 self.simple_stmt(init.as_deref());
                 if let Some(c) = cond {
                     let x = self.expr(c);
-                    if !x.is_invalid() && !x.ty.underlying().is_boolean() {
+                    if !x.is_invalid() && !x.ty.under().is_boolean() {
                         self.error(c.span, "non-boolean condition in for statement");
                     }
                 }
@@ -365,7 +365,7 @@ impl<'a> Checker<'a> {
         if ch.is_invalid() || val.is_invalid() {
             return;
         }
-        let u = ch.ty.underlying();
+        let u = ch.ty.under();
         match u.kind() {
             TypeKind::Chan { dir, elem } => {
                 if *dir == ChanDir::Recv {
@@ -388,7 +388,7 @@ impl<'a> Checker<'a> {
         if x.is_invalid() {
             return;
         }
-        if !x.ty.underlying().is_numeric() {
+        if !x.ty.under().is_numeric() {
             let op = if inc { "++" } else { "--" };
             self.invalid_op(
                 e.span,
@@ -429,7 +429,7 @@ impl<'a> Checker<'a> {
                     if !Arc::ptr_eq(&alt, obj) {
                         let notes = vec![Label {
                             span: alt.span,
-                            message: format!("inner declaration of var {} {}", alt.name(), self.type_str(&alt.ty())),
+                            message: format!("inner declaration of var {} {}", alt.name(), self.type_str(&alt.ty_ref())),
                         }];
                         self.error_with_notes(s.span, format!("result parameter {} not in scope at return", obj.name()), notes);
                     }
@@ -594,7 +594,7 @@ impl<'a> Checker<'a> {
             self.close_scope();
             return;
         }
-        let sx = if x.ty.underlying().is_interface() {
+        let sx = if x.ty.under().is_interface() {
             Some(x.clone())
         } else {
             self.error(x.span(), format!("{} is not an interface", self.op_str(&x)));
@@ -685,7 +685,7 @@ impl<'a> Checker<'a> {
         let x = self.expr(range_x);
         let mut kv: (Option<Type>, Option<Type>) = (None, None);
         if !x.is_invalid() {
-            let u = x.ty.underlying();
+            let u = x.ty.under();
             let mut cause = "";
             if let TypeKind::Chan { dir, .. } = u.kind() {
                 if let Some(v) = value {
@@ -771,7 +771,7 @@ impl<'a> Checker<'a> {
 fn range_key_val(u: &Type) -> (Option<Type>, Option<Type>) {
     let int = || Some(Type::basic(BasicKind::Int));
     let u = match u.kind() {
-        TypeKind::Pointer(b) if matches!(b.underlying().kind(), TypeKind::Array { .. }) => b.underlying(),
+        TypeKind::Pointer(b) if matches!(b.under().kind(), TypeKind::Array { .. }) => b.underlying(),
         _ => u.clone(),
     };
     match u.kind() {

@@ -122,12 +122,12 @@ fn collect_members(t: &Type, out: &mut Vec<Symbol>, seen: &mut Vec<usize>, depth
         seen.push(key);
         out.extend(n.methods().iter().map(|m| m.name));
     }
-    match t.underlying().kind() {
+    match t.under().kind() {
         TypeKind::Struct(s) => {
             for f in &s.fields {
                 out.push(f.name);
                 if f.is_embedded() {
-                    collect_members(&f.ty(), out, seen, depth + 1);
+                    collect_members(&f.ty_ref(), out, seen, depth + 1);
                 }
             }
         }

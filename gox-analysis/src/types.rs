@@ -6,6 +6,7 @@
 //! type and methods are filled in while its package is being checked and never
 //! change afterwards, so a checked package is immutable and `Send + Sync`.
 
+use std::borrow::Cow;
 use std::sync::{Arc, OnceLock, RwLock};
 
 use crate::objects::Obj;
@@ -377,6 +378,19 @@ impl Named {
     }
     /// The type the name was declared with, following declared-type chains
     /// (`type A B`): never a named type; invalid while unresolved or cyclic.
+    /// [`Named::resolved_underlying`] without a clone, when every type
+    /// along the chain was set once (else `None`: take the clone).
+    fn resolved_underlying_ref(&self) -> Option<&Type> {
+        let mut t = self.underlying.first_only()?;
+        for _ in 0..100 {
+            match t.as_named() {
+                Some(n) => t = n.underlying.first_only()?,
+                None => return Some(t),
+            }
+        }
+        None
+    }
+
     pub fn resolved_underlying(&self) -> Type {
         let mut t = match self.underlying.get() {
             Some(t) => t,
@@ -476,6 +490,18 @@ impl Type {
         }
     }
 
+    /// [`Type::underlying`], borrowed where it can be: for reading it,
+    /// without the atomic increment and decrement of a clone.
+    pub fn under(&self) -> Cow<'_, Type> {
+        match self.kind() {
+            TypeKind::Named(n) => match n.resolved_underlying_ref() {
+                Some(t) => Cow::Borrowed(t),
+                None => Cow::Owned(n.resolved_underlying()),
+            },
+            _ => Cow::Borrowed(self),
+        }
+    }
+
     pub fn as_named(&self) -> Option<&Named> {
         match self.kind() {
             TypeKind::Named(n) => Some(n),
@@ -489,7 +515,7 @@ impl Type {
 
     /// The basic kind of the underlying type, if it is basic.
     pub fn basic_kind(&self) -> Option<BasicKind> {
-        match self.underlying().kind() {
+        match self.under().kind() {
             TypeKind::Basic(b) => Some(b.kind),
             _ => None,
         }
@@ -538,7 +564,7 @@ impl Type {
         matches!(self.kind(), TypeKind::Basic(b) if b.kind == BasicKind::UntypedNil)
     }
     pub fn is_interface(&self) -> bool {
-        matches!(self.underlying().kind(), TypeKind::Interface(_))
+        matches!(self.under().kind(), TypeKind::Interface(_))
     }
     pub fn is_tuple(&self) -> bool {
         matches!(self.kind(), TypeKind::Tuple(_))
@@ -546,7 +572,7 @@ impl Type {
 
     /// The struct of `self` or of the struct `self` points to.
     pub fn struct_fields(&self) -> Option<Vec<Obj>> {
-        match self.underlying().kind() {
+        match self.under().kind() {
             TypeKind::Struct(s) => Some(s.fields.clone()),
             _ => None,
         }
@@ -554,7 +580,7 @@ impl Type {
 
     /// The pointer's base type, for a (possibly named) pointer type.
     pub fn pointer_elem(&self) -> Option<Type> {
-        match self.underlying().kind() {
+        match self.under().kind() {
             TypeKind::Pointer(b) => Some(b.clone()),
             _ => None,
         }

@@ -79,7 +79,7 @@ impl Writer<'_> {
                         self.buf.push_str(f.name());
                         self.buf.push(' ');
                     }
-                    self.typ(&f.ty());
+                    self.typ(&f.ty_ref());
                     if let Some(Some(tag)) = s.tags.get(i) {
                         if !tag.is_empty() {
                             self.buf.push(' ');
@@ -119,7 +119,7 @@ impl Writer<'_> {
                         }
                         first = false;
                         self.buf.push_str(m.name());
-                        self.signature(&m.ty());
+                        self.signature(&m.ty_ref());
                     }
                     for e in &i.embeddeds {
                         if !first {
@@ -219,7 +219,7 @@ impl Writer<'_> {
                         self.buf.push_str(p.name());
                         self.buf.push(' ');
                     }
-                    self.typ(&p.ty());
+                    self.typ(&p.ty_ref());
                 }
                 self.buf.push(')');
             }

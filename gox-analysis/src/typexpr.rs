@@ -24,9 +24,9 @@ impl<'a> Checker<'a> {
         // Only a dot-import's names need the scope they were found in
         // (to mark the import used).
         let found = if self.dot_import_map.is_empty() {
-            self.scope.lookup_in_chain(id.name).map(|obj| (0, obj))
+            self.scope.lookup_in_chain_ref(id.name).map(|obj| (0, obj))
         } else {
-            self.scope.lookup_parent(id.name).map(|(scope, obj)| (Arc::as_ptr(&scope) as usize, obj))
+            self.scope.lookup_parent(id.name).map(|(scope, obj)| (Arc::as_ptr(&scope) as usize, std::borrow::Cow::Owned(obj)))
         };
         let Some((scope_key, obj)) = found else {
             if id.is_blank() {
@@ -260,7 +260,7 @@ impl<'a> Checker<'a> {
     }
 
     fn check_pointer_base(&mut self, span: Span, base: &Type) {
-        let u = base.underlying();
+        let u = base.under();
         if u.is_invalid() {
             return;
         }
@@ -390,7 +390,7 @@ impl<'a> Checker<'a> {
                     );
                     return;
                 }
-                let u = base.underlying();
+                let u = base.under();
                 if matches!(u.kind(), TypeKind::Pointer(_) | TypeKind::Interface(_)) {
                     self.error(
                         span,
@@ -539,7 +539,7 @@ impl<'a> Checker<'a> {
                         TypeKind::Pointer(b) => (b.clone(), true),
                         _ => (typ.clone(), false),
                     };
-                    match t.underlying().kind() {
+                    match t.under().kind() {
                         TypeKind::Pointer(_) => {
                             c.error(span, "embedded field type cannot be a pointer")
                         }
@@ -710,12 +710,12 @@ impl<'a> Checker<'a> {
             all.entry(m.name).or_insert_with(|| m.clone());
         }
         for (t, span) in embeddeds.iter().zip(spans) {
-            let u = t.underlying();
+            let u = t.under();
             match u.kind() {
                 TypeKind::Interface(i) => {
                     for m in i.all_methods().iter() {
                         if let Some(alt) = all.get(&m.name) {
-                            if !crate::predicates::identical(&alt.ty(), &m.ty()) {
+                            if !crate::predicates::identical(&alt.ty_ref(), &m.ty_ref()) {
                                 let notes = vec![Label {
                                     span: alt.span,
                                     message: format!("other declaration of {}", alt.name()),
