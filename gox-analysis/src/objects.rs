@@ -34,6 +34,17 @@ pub struct Package {
     pub imports: Vec<Arc<Package>>,
 }
 
+/// A package's scopes point at their parents and a scope lists its
+/// children, so the tree is a cycle: when nobody holds the package any
+/// more (an editor's package checked again, with its Info), its scopes are
+/// freed only once the lists are cut. Without Info they were cut when the
+/// check ended.
+impl Drop for Package {
+    fn drop(&mut self) {
+        self.scope.clear_children();
+    }
+}
+
 impl Package {
     pub fn name(&self) -> &'static str {
         self.id.name.as_str()

@@ -301,3 +301,28 @@ fn every_expression_has_a_type_and_every_identifier_an_object() {
         cov.missing_idents
     );
 }
+
+#[test]
+fn a_package_checked_with_info_is_freed_with_its_scopes_and_locals() {
+    // An editor checks its open packages with Info again at every change;
+    // the versions it drops must not stay in memory.
+    let src = "package lib\nfunc F(n int) int {\n\tx := n\n\tfor i := 0; i < n; i++ {\n\t\tif y := i; y > x {\n\t\t\tx = y\n\t\t}\n\t}\n\treturn x\n}\n";
+    let checked = check("example.com/lib", 0, src, &mut Served(HashMap::new()));
+    assert!(checked.diagnostics.is_empty(), "{:?}", checked.diagnostics);
+    let package_scope = Arc::downgrade(&checked.package.scope);
+    let scopes: Vec<_> = checked.info.scopes.values().map(Arc::downgrade).collect();
+    assert!(scopes.len() >= 4, "file, function, for, if scopes: {}", scopes.len());
+    let locals: Vec<_> = checked
+        .info
+        .defs
+        .values()
+        .flatten()
+        .filter(|o| matches!(o.kind, ObjectKind::Var { .. }))
+        .map(Arc::downgrade)
+        .collect();
+    assert_eq!(locals.len(), 4, "n, x, i, y");
+    drop(checked);
+    assert!(package_scope.upgrade().is_none(), "the package scope outlived its package");
+    assert_eq!(scopes.iter().filter(|s| s.upgrade().is_some()).count(), 0, "nested scopes outlived their package");
+    assert_eq!(locals.iter().filter(|o| o.upgrade().is_some()).count(), 0, "local variables outlived their package");
+}
