@@ -42,6 +42,15 @@ pub struct Package {
 impl Drop for Package {
     fn drop(&mut self) {
         self.scope.clear_children();
+        // A method's receiver has the type the method is declared on:
+        // another cycle, with every signature and parameter on it.
+        for o in self.scope.objects_where(|o| o.is_type_name()) {
+            if let Some(n) = o.ty_ref().as_named() {
+                if Arc::ptr_eq(&n.obj, &o) {
+                    n.forget_methods();
+                }
+            }
+        }
     }
 }
 

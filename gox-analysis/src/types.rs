@@ -359,6 +359,12 @@ impl Named {
         let ms = self.methods.read().unwrap_or_else(|e| e.into_inner());
         ms.first.get(&name).and_then(|&i| ms.list.get(i)).cloned()
     }
+    /// Drops the method list: only when the declaring package is dropped
+    /// (see `Drop for Package`), when nothing can look a method up any more.
+    pub(crate) fn forget_methods(&self) {
+        *self.methods.write().unwrap_or_else(|e| e.into_inner()) = MethodList::default();
+    }
+
     pub(crate) fn add_method(&self, m: Obj) {
         let mut ms = self.methods.write().unwrap_or_else(|e| e.into_inner());
         let i = ms.list.len();

@@ -306,7 +306,7 @@ fn every_expression_has_a_type_and_every_identifier_an_object() {
 fn a_package_checked_with_info_is_freed_with_its_scopes_and_locals() {
     // An editor checks its open packages with Info again at every change;
     // the versions it drops must not stay in memory.
-    let src = "package lib\nfunc F(n int) int {\n\tx := n\n\tfor i := 0; i < n; i++ {\n\t\tif y := i; y > x {\n\t\t\tx = y\n\t\t}\n\t}\n\treturn x\n}\n";
+    let src = "package lib\ntype T struct{ k int }\nfunc (t *T) M(m int) int { return t.k + m }\nfunc F(n int) int {\n\tx := n\n\tfor i := 0; i < n; i++ {\n\t\tif y := i; y > x {\n\t\t\tx = y\n\t\t}\n\t}\n\treturn x\n}\n";
     let checked = check("example.com/lib", 0, src, &mut Served(HashMap::new()));
     assert!(checked.diagnostics.is_empty(), "{:?}", checked.diagnostics);
     let package_scope = Arc::downgrade(&checked.package.scope);
@@ -317,11 +317,15 @@ fn a_package_checked_with_info_is_freed_with_its_scopes_and_locals() {
         .defs
         .values()
         .flatten()
-        .filter(|o| matches!(o.kind, ObjectKind::Var { .. }))
+        .filter(|o| matches!(o.kind, ObjectKind::Var { field: false, .. }))
         .map(Arc::downgrade)
         .collect();
-    assert_eq!(locals.len(), 4, "n, x, i, y");
+    assert_eq!(locals.len(), 6, "t, m, n, x, i, y");
+    // A method's receiver has the method's type: the method, its signature
+    // and its parameters must not keep one another (and the type) alive.
+    let method = checked.info.defs.values().flatten().find(|o| o.name() == "M").map(Arc::downgrade).expect("M");
     drop(checked);
+    assert!(method.upgrade().is_none(), "a method outlived its package");
     assert!(package_scope.upgrade().is_none(), "the package scope outlived its package");
     assert_eq!(scopes.iter().filter(|s| s.upgrade().is_some()).count(), 0, "nested scopes outlived their package");
     assert_eq!(locals.iter().filter(|o| o.upgrade().is_some()).count(), 0, "local variables outlived their package");
