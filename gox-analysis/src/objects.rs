@@ -34,16 +34,16 @@ pub struct Package {
     pub imports: Vec<Arc<Package>>,
 }
 
-/// A package's scopes point at their parents and a scope lists its
-/// children, so the tree is a cycle: when nobody holds the package any
-/// more (an editor's package checked again, with its Info), its scopes are
-/// freed only once the lists are cut. Without Info they were cut when the
-/// check ended.
+/// When nobody holds a package any more (an editor's package checked again,
+/// with its Info), what it declared is freed only once two reference cycles
+/// are cut. A scope points at its parent and lists its children (without
+/// Info the lists were cut when the check ended); a method's receiver has
+/// the type the method is declared on, which lists its methods, with every
+/// signature and parameter on the way. Importers hold the packages they
+/// import, so nothing can look a method up once its package is gone.
 impl Drop for Package {
     fn drop(&mut self) {
         self.scope.clear_children();
-        // A method's receiver has the type the method is declared on:
-        // another cycle, with every signature and parameter on it.
         for o in self.scope.objects_where(|o| o.is_type_name()) {
             if let Some(n) = o.ty_ref().as_named() {
                 if Arc::ptr_eq(&n.obj, &o) {

@@ -382,8 +382,6 @@ impl Named {
     pub(crate) fn set_underlying(&self, t: Type) {
         self.underlying.set(t);
     }
-    /// The type the name was declared with, following declared-type chains
-    /// (`type A B`): never a named type; invalid while unresolved or cyclic.
     /// [`Named::resolved_underlying`] without a clone, when every type
     /// along the chain was set once (else `None`: take the clone).
     fn resolved_underlying_ref(&self) -> Option<&Type> {
@@ -397,6 +395,8 @@ impl Named {
         None
     }
 
+    /// The type the name was declared with, following declared-type chains
+    /// (`type A B`): never a named type; invalid while unresolved or cyclic.
     pub fn resolved_underlying(&self) -> Type {
         let mut t = match self.underlying.get() {
             Some(t) => t,
