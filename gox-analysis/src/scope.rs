@@ -137,13 +137,7 @@ impl Scope {
 
     /// The innermost object `name` in this scope or an enclosing one.
     pub fn lookup_in_chain(&self, name: Symbol) -> Option<Obj> {
-        let mut scope = self;
-        loop {
-            if let Some(o) = scope.lookup(name) {
-                return Some(o);
-            }
-            scope = scope.parent.as_deref()?;
-        }
+        self.lookup_in_chain_ref(name).map(Cow::into_owned)
     }
 
     /// The innermost object `name` in this scope or an enclosing one, with

@@ -490,10 +490,7 @@ impl Type {
     /// The underlying type: for a named type the type it was declared with
     /// (invalid while still unresolved), otherwise the type itself.
     pub fn underlying(&self) -> Type {
-        match self.kind() {
-            TypeKind::Named(n) => n.resolved_underlying(),
-            _ => self.clone(),
-        }
+        self.under().into_owned()
     }
 
     /// [`Type::underlying`], borrowed where it can be: for reading it,
