@@ -584,7 +584,7 @@ impl<'a> Checker<'a> {
         // refer to the function itself). While its signature is checked the
         // function has an empty one, as in go/types: `func h() [h()[0]]int`
         // calls a function without results.
-        obj.set_type(Type::new(TypeKind::Signature(crate::types::Signature {
+        obj.set_provisional_type(Type::new(TypeKind::Signature(crate::types::Signature {
             recv: None,
             params: Vec::new(),
             results: Vec::new(),

@@ -239,6 +239,14 @@ impl Object {
         self.ty.set(t);
     }
 
+    /// Gives the object a type that stands in until [`Object::set_type`]
+    /// sets the real one (a function's empty signature while its own is
+    /// checked): the real type is then read as the first, without a lock.
+    pub(crate) fn set_provisional_type(&self, t: Type) {
+        debug_assert!(!self.predeclared, "set_provisional_type of a predeclared object");
+        self.ty.set_provisional(t);
+    }
+
     /// A constant's value (unknown for other objects or invalid constants).
     pub fn const_value(&self) -> Value {
         match &self.kind {

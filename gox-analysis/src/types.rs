@@ -379,7 +379,13 @@ impl Named {
     pub fn underlying_is_set(&self) -> bool {
         self.underlying.is_set()
     }
+    /// Sets the underlying type. Setting the same type again changes
+    /// nothing: a type keeps being read without a lock or a clone (see
+    /// [`Type::under`]) as long as it was set only once.
     pub(crate) fn set_underlying(&self, t: Type) {
+        if self.underlying.first_only().is_some_and(|cur| cur.ptr_eq(&t)) {
+            return;
+        }
         self.underlying.set(t);
     }
     /// [`Named::resolved_underlying`] without a clone, when every type
