@@ -132,7 +132,9 @@ impl<'a> Checker<'a> {
         }
         let nargs = args.len();
         let mut npars = sig.params.len();
-        let mut params: Vec<Type> = sig.param_types();
+        // Without `...`, the arguments from the variadic parameter's
+        // position on each take its element type.
+        let mut spread: Option<(usize, Type)> = None;
         if sig.variadic {
             if let Some(ell) = ellipsis {
                 if nargs > 1
@@ -151,14 +153,11 @@ impl<'a> Checker<'a> {
                     return;
                 }
             } else if nargs + 1 >= npars {
-                let last = params.pop().unwrap_or_else(Type::invalid);
-                let elem = match last.kind() {
-                    TypeKind::Slice(e) => e.clone(),
+                let elem = match sig.params.last().map(|p| p.ty_ref()).as_deref().map(Type::kind) {
+                    Some(TypeKind::Slice(e)) => e.clone(),
                     _ => Type::invalid(),
                 };
-                while params.len() < nargs {
-                    params.push(elem.clone());
-                }
+                spread = Some((npars - 1, elem));
                 npars = nargs;
             } else {
                 npars -= 1;
@@ -191,9 +190,18 @@ impl<'a> Checker<'a> {
             self.error(at, msg);
             return;
         }
+        // The parameter types are borrowed: a clone of a counted type and
+        // its drop are two atomic operations, for every argument of every
+        // call.
         let context = ArgumentTo(func);
-        for (a, t) in args.iter_mut().zip(params.iter()) {
-            self.assignment_in(a, Some(t), &context);
+        for (i, a) in args.iter_mut().enumerate() {
+            match &spread {
+                Some((from, elem)) if i >= *from => self.assignment_in(a, Some(elem), &context),
+                _ => {
+                    let t = sig.params[i].ty_ref();
+                    self.assignment_in(a, Some(&t), &context);
+                }
+            }
         }
     }
 

@@ -439,10 +439,14 @@ impl<'a> Checker<'a> {
 
     /// Records the mode and type of `e`. The mode (a constant's value
     /// included) is cloned only for a record that is kept.
-    pub fn record_type(&mut self, e: &ast::Expr, mode: &Mode, ty: Type) {
-        if self.keeps_type(e, mode, &ty) {
+    /// Records the mode and type of `e` (in Info, or, without Info, when
+    /// the check reads it back: see [`Checker::keeps_type`]). The type is
+    /// borrowed: most records are not kept without Info, and a clone of a
+    /// counted type and its drop are two atomic operations.
+    pub fn record_type(&mut self, e: &ast::Expr, mode: &Mode, ty: &Type) {
+        if self.keeps_type(e, mode, ty) {
             let untyped = ty.is_untyped();
-            let old = self.info.types.insert((e.span.file, e.id), TypeAndValue { mode: mode.clone(), ty });
+            let old = self.info.types.insert((e.span.file, e.id), TypeAndValue { mode: mode.clone(), ty: ty.clone() });
             self.untyped_records += untyped as usize;
             self.untyped_records -= old.is_some_and(|o| o.ty.is_untyped()) as usize;
         } else {

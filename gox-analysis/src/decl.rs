@@ -766,7 +766,7 @@ impl<'a> Checker<'a> {
 
     /// Records `e` as denoting a type (used by callers that resolve types
     /// outside [`Checker::type_expr`]).
-    pub(crate) fn record_type_expr(&mut self, e: &ast::Expr, t: Type) {
+    pub(crate) fn record_type_expr(&mut self, e: &ast::Expr, t: &Type) {
         self.record_type(e, &Mode::TypeExpr, t);
     }
 }

@@ -149,13 +149,10 @@ impl<'a> Checker<'a> {
     /// Records `x` as the result of `e` (as [`Checker::raw_expr`] does).
     fn record_operand(&mut self, e: &'a ast::Expr, x: &mut Operand<'a>) {
         x.expr = Some(e);
-        if !x.is_invalid() || !x.ty.is_invalid() {
-            let ty = if x.is_invalid() {
-                Type::invalid()
-            } else {
-                x.ty.clone()
-            };
-            self.record_type(e, &x.mode, ty);
+        if !x.is_invalid() {
+            self.record_type(e, &x.mode, &x.ty);
+        } else if !x.ty.is_invalid() {
+            self.record_type(e, &x.mode, &Type::invalid());
         }
     }
 
@@ -624,7 +621,7 @@ impl<'a> Checker<'a> {
             Mode::Constant(v) => Mode::Constant(v),
             m => m,
         };
-        self.record_type(e, &mode, newt);
+        self.record_type(e, &mode, &newt);
     }
 
     pub(crate) fn is_shift_lhs(&self, e: &ast::Expr) -> bool {

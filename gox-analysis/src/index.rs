@@ -365,7 +365,7 @@ impl<'a> Checker<'a> {
             let n = self.indexed_elts(elts, &el, -1);
             let t = Type::new(TypeKind::Array { len: n, elem: el });
             if let Some(te) = ty {
-                self.record_type_expr(te, t.clone());
+                self.record_type_expr(te, &t);
             }
             return Operand::new(Mode::Value, Some(e), t);
         }

@@ -122,7 +122,7 @@ impl<'a> Checker<'a> {
     /// known, so that recursive references through pointers work).
     pub(crate) fn defined_type(&mut self, e: &'a ast::Expr, def: Option<&Type>) -> Type {
         let t = stacker::maybe_grow(crate::RED_ZONE, crate::STACK_SEGMENT, || self.typ_internal(e, def));
-        self.record_type(e, &Mode::TypeExpr, t.clone());
+        self.record_type(e, &Mode::TypeExpr, &t);
         t
     }
 
@@ -448,7 +448,7 @@ impl<'a> Checker<'a> {
             let mut typ = self.var_type(ftype);
             if is_variadic {
                 typ = Type::new_slice(typ);
-                self.record_type(&field.ty, &Mode::TypeExpr, typ.clone());
+                self.record_type(&field.ty, &Mode::TypeExpr, &typ);
             }
             if field.names.is_empty() {
                 let par = Object::new(
@@ -669,7 +669,7 @@ impl<'a> Checker<'a> {
                 results,
                 variadic,
             }));
-            self.record_type(&f.ty, &Mode::TypeExpr, sig.clone());
+            self.record_type(&f.ty, &Mode::TypeExpr, &sig);
             let m = Object::new(
                 name.name,
                 name.span,
