@@ -139,7 +139,7 @@ impl<'a> Checker<'a> {
                     continue;
                 }
                 if let Some(o) = self.lookup(id.name) {
-                    if o.is_var() && o.pkg.as_ref().is_some_and(|p| p.path == self.pkg.path) {
+                    if o.is_var() && o.pkg.as_ref().is_some_and(|p| p.same(&self.pkg)) {
                         let used = o.is_used();
                         let _ = self.raw_expr(e, None, false);
                         if !used {
@@ -186,7 +186,7 @@ impl<'a> Checker<'a> {
         let mut restore: Option<(Obj, bool)> = None;
         if let Some(id) = ident {
             if let Some(o) = self.lookup(id.name) {
-                if o.is_var() && o.pkg.as_ref().is_some_and(|p| p.path == self.pkg.path) {
+                if o.is_var() && o.pkg.as_ref().is_some_and(|p| p.same(&self.pkg)) {
                     restore = Some((o.clone(), o.is_used()));
                 }
             }

@@ -380,7 +380,7 @@ impl<'a> Checker<'a> {
                     .unwrap_or_else(|| t.clone());
                 let local = base
                     .as_named()
-                    .is_some_and(|n| n.obj.pkg.as_ref().is_some_and(|p| p.path == self.pkg.path));
+                    .is_some_and(|n| n.obj.pkg.as_ref().is_some_and(|p| p.same(&self.pkg)));
                 if local {
                     let fields = field_spans(&base);
                     for m in ms {

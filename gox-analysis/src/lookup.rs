@@ -35,10 +35,10 @@ pub fn has_ptr_recv(m: &Obj) -> bool {
     }
 }
 
-fn deref(t: &Type) -> (Type, bool) {
+fn deref(t: &Type) -> (&Type, bool) {
     match t.kind() {
-        TypeKind::Pointer(b) => (b.clone(), true),
-        _ => (t.clone(), false),
+        TypeKind::Pointer(b) => (b, true),
+        _ => (t, false),
     }
 }
 
@@ -80,9 +80,12 @@ pub fn lookup_field_or_method(
     if is_ptr && typ.is_interface() {
         return Lookup::NotFound;
     }
+    if let Some(result) = lookup_own(typ, is_ptr, addressable, pkg, name) {
+        return result;
+    }
     // A named pointer type has no methods, but its base's fields are reachable.
     let mut current = vec![Embedded {
-        ty: typ,
+        ty: typ.clone(),
         index: vec![],
         indirect: is_ptr,
         multiples: false,
@@ -117,9 +120,10 @@ pub fn lookup_field_or_method(
                             continue;
                         }
                         if found.is_none() && f.is_embedded() {
-                            let (ft, p) = deref(&f.ty_ref());
+                            let fty = f.ty_ref();
+                            let (ft, p) = deref(&fty);
                             next.push(Embedded {
-                                ty: ft,
+                                ty: ft.clone(),
                                 index: concat(&e.index, i),
                                 indirect: e.indirect || p,
                                 multiples: e.multiples,
@@ -151,6 +155,38 @@ pub fn lookup_field_or_method(
         current = consolidate(next);
     }
     Lookup::NotFound
+}
+
+/// The search of [`lookup_field_or_method`] at depth 0, without the
+/// allocations of the general search: `typ`'s own methods, fields and
+/// interface methods. `None` when nothing matched and there are embedded
+/// fields to search.
+fn lookup_own(typ: &Type, indirect: bool, addressable: bool, pkg: Option<&PackageId>, name: Symbol) -> Option<Lookup> {
+    let found = |obj: Obj, i: usize| {
+        if obj.is_func() && has_ptr_recv(&obj) && !indirect && !addressable {
+            return Lookup::NeedsPointerReceiver;
+        }
+        Lookup::Found { obj, index: vec![i], indirect }
+    };
+    if let Some((i, m)) = typ.as_named().and_then(|n| n.method_by_id(pkg, name)) {
+        return Some(found(m, i));
+    }
+    match typ.under().kind() {
+        TypeKind::Struct(s) => {
+            let mut matched = s.fields.iter().enumerate().filter(|(_, f)| f.same_id(pkg, name));
+            match (matched.next(), matched.next()) {
+                (Some((i, f)), None) => Some(found(f.clone(), i)),
+                (Some(_), Some(_)) => Some(Lookup::Ambiguous),
+                (None, _) if s.fields.iter().any(|f| f.is_embedded()) => None,
+                (None, _) => Some(Lookup::NotFound),
+            }
+        }
+        TypeKind::Interface(it) => Some(match it.method_by_id(pkg, name) {
+            Some((i, m)) => found(m, i),
+            None => Lookup::NotFound,
+        }),
+        _ => Some(Lookup::NotFound),
+    }
 }
 
 fn consolidate(list: Vec<Embedded>) -> Vec<Embedded> {

@@ -25,6 +25,16 @@ pub struct PackageId {
     pub name: Symbol,
 }
 
+impl PackageId {
+    /// Whether `self` and `other` name the same package: the same handle
+    /// (the objects of a package share their checker's), else the same path.
+    /// Asked at every use of a variable, where comparing the paths was a
+    /// visible share of a check.
+    pub fn same(&self, other: &PackageId) -> bool {
+        std::ptr::eq(self, other) || self.path == other.path
+    }
+}
+
 /// A checked package: immutable once [`crate::check_package`] returns.
 pub struct Package {
     pub id: Arc<PackageId>,
@@ -328,7 +338,7 @@ impl Object {
             return true;
         }
         match (&self.pkg, pkg) {
-            (Some(a), Some(b)) => a.path == b.path,
+            (Some(a), Some(b)) => a.same(b),
             (None, None) => true,
             _ => false,
         }

@@ -272,7 +272,7 @@ impl<'a> Checker<'a> {
         for (m, f) in methods {
             if let Some(base) = self.receiver_base_name(f) {
                 if let Some(tn) = self.pkg_scope.lookup(base) {
-                    if tn.is_type_name() && tn.pkg.as_ref().is_some_and(|p| p.path == self.pkg.path)
+                    if tn.is_type_name() && tn.pkg.as_ref().is_some_and(|p| p.same(&self.pkg))
                     {
                         self.methods.entry(obj_key(&tn)).or_default().push(m);
                     }

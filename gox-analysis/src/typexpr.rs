@@ -88,7 +88,7 @@ impl<'a> Checker<'a> {
                 x.mode = Mode::TypeExpr;
             }
             ObjectKind::Var { .. } => {
-                if obj.pkg.as_ref().is_some_and(|p| p.path == self.pkg.path) {
+                if obj.pkg.as_ref().is_some_and(|p| p.same(&self.pkg)) {
                     obj.mark_used();
                 }
                 self.add_dep(&obj);
