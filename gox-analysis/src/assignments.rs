@@ -242,20 +242,12 @@ impl<'a> Checker<'a> {
             0 => (Vec::new(), false),
             1 => {
                 let e = &es[0];
-                let xs = self.multi_expr(e);
-                if xs.len() != 1 {
-                    return (xs, false);
+                let mut xs = self.multi_expr(e);
+                if xs.len() == 1 && allow_comma_ok && matches!(xs[0].mode, Mode::MapIndex | Mode::CommaOk) {
+                    xs.push(Operand::new(Mode::Value, Some(e), Type::basic(BasicKind::UntypedBool)));
+                    return (xs, true);
                 }
-                let x = xs
-                    .into_iter()
-                    .next()
-                    .unwrap_or_else(|| Operand::invalid(Some(e)));
-                if allow_comma_ok && matches!(x.mode, Mode::MapIndex | Mode::CommaOk) {
-                    let x2 =
-                        Operand::new(Mode::Value, Some(e), Type::basic(BasicKind::UntypedBool));
-                    return (vec![x, x2], true);
-                }
-                (vec![x], false)
+                (xs, false)
             }
             _ => (es.iter().map(|e| self.expr(e)).collect(), false),
         }
@@ -419,9 +411,9 @@ impl<'a> Checker<'a> {
     /// `lhs := rhs`; `op_span` is the position of `:=`.
     pub fn short_var_decl(&mut self, op_span: Span, lhs: &'a [ast::Expr], rhs: &'a [ast::Expr]) {
         let scope = self.scope.clone();
-        let mut seen: Vec<gox_syntax::Symbol> = Vec::new();
-        let mut lhs_vars: Vec<Obj> = Vec::new();
-        let mut new_vars: Vec<(Obj, &'a ast::Ident)> = Vec::new();
+        let mut seen: Vec<gox_syntax::Symbol> = Vec::with_capacity(lhs.len());
+        let mut lhs_vars: Vec<Obj> = Vec::with_capacity(lhs.len());
+        let mut new_vars: Vec<(Obj, &'a ast::Ident)> = Vec::with_capacity(lhs.len());
         let mut has_err = false;
         for e in lhs {
             let ExprKind::Ident(id) = &e.kind else {

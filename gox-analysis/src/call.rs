@@ -401,16 +401,13 @@ impl<'a> Checker<'a> {
         self.record_use(sel, &obj);
         match &obj.kind {
             ObjectKind::Var { .. } => {
-                self.record_selection(
-                    e,
-                    Selection {
-                        kind: SelectionKind::FieldVal,
-                        recv: bx.ty.clone(),
-                        obj: obj.clone(),
-                        index,
-                        indirect,
-                    },
-                );
+                self.record_selection(e, || Selection {
+                    kind: SelectionKind::FieldVal,
+                    recv: bx.ty.clone(),
+                    obj: obj.clone(),
+                    index: index.into_vec(),
+                    indirect,
+                });
                 x.mode = if addressable || indirect {
                     Mode::Variable
                 } else {
@@ -423,16 +420,13 @@ impl<'a> Checker<'a> {
                 }
             }
             ObjectKind::Func => {
-                self.record_selection(
-                    e,
-                    Selection {
-                        kind: SelectionKind::MethodVal,
-                        recv: bx.ty.clone(),
-                        obj: obj.clone(),
-                        index,
-                        indirect,
-                    },
-                );
+                self.record_selection(e, || Selection {
+                    kind: SelectionKind::MethodVal,
+                    recv: bx.ty.clone(),
+                    obj: obj.clone(),
+                    index: index.into_vec(),
+                    indirect,
+                });
                 if !is_called {
                     self.error(e.span, METHOD_VALUE_MSG);
                     return x;

@@ -483,9 +483,11 @@ impl<'a> Checker<'a> {
         }
     }
 
-    pub(crate) fn record_selection(&mut self, e: &ast::Expr, sel: Selection) {
+    /// Records the selection `make` builds, only when Info is kept: a
+    /// selection holds clones of the receiver's type and the object.
+    pub(crate) fn record_selection(&mut self, e: &ast::Expr, make: impl FnOnce() -> Selection) {
         if !self.config.no_info {
-            self.info.selections.insert((e.span.file, e.id), sel);
+            self.info.selections.insert((e.span.file, e.id), make());
         }
     }
 

@@ -14,7 +14,7 @@ use crate::types::{Type, TypeKind};
 pub enum Lookup {
     Found {
         obj: Obj,
-        index: Vec<usize>,
+        index: FieldPath,
         indirect: bool,
     },
     /// Several fields or methods at the shallowest depth.
@@ -25,6 +25,24 @@ pub enum Lookup {
 }
 
 /// Whether method `m` (a func object) has a pointer receiver.
+/// The path of field indices to a field or method found by
+/// [`lookup_field_or_method`] (the last is the field's or method's own
+/// index). One found on the type itself, nearly every selector, needs no
+/// vector: only Info asks for the path.
+pub enum FieldPath {
+    Own(usize),
+    Embedded(Vec<usize>),
+}
+
+impl FieldPath {
+    pub fn into_vec(self) -> Vec<usize> {
+        match self {
+            FieldPath::Own(i) => vec![i],
+            FieldPath::Embedded(path) => path,
+        }
+    }
+}
+
 pub fn has_ptr_recv(m: &Obj) -> bool {
     match m.ty_ref().kind() {
         TypeKind::Signature(s) => s
@@ -148,7 +166,7 @@ pub fn lookup_field_or_method(
             }
             return Lookup::Found {
                 obj,
-                index,
+                index: FieldPath::Embedded(index),
                 indirect,
             };
         }
@@ -166,7 +184,7 @@ fn lookup_own(typ: &Type, indirect: bool, addressable: bool, pkg: Option<&Packag
         if obj.is_func() && has_ptr_recv(&obj) && !indirect && !addressable {
             return Lookup::NeedsPointerReceiver;
         }
-        Lookup::Found { obj, index: vec![i], indirect }
+        Lookup::Found { obj, index: FieldPath::Own(i), indirect }
     };
     if let Some((i, m)) = typ.as_named().and_then(|n| n.method_by_id(pkg, name)) {
         return Some(found(m, i));

@@ -427,7 +427,8 @@ impl<'a> Checker<'a> {
         variadic_ok: bool,
         names: &mut Vec<(&'a ast::Ident, Obj)>,
     ) -> (Vec<Obj>, bool) {
-        let mut params = Vec::new();
+        // Exactly as long as needed: the signature keeps the list.
+        let mut params = Vec::with_capacity(list.list.iter().map(|f| f.names.len().max(1)).sum());
         let mut variadic = false;
         let n = list.list.len();
         for (i, field) in list.list.iter().enumerate() {
