@@ -446,19 +446,10 @@ fn api_bytes_do_not_change_when_a_function_body_changes() {
     }
 }
 
-fn fnv64(data: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in data {
-        h ^= b as u64;
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    h
-}
-
 /// `data` with its trailing checksum recomputed.
 fn resealed(mut data: Vec<u8>) -> Vec<u8> {
     let n = data.len() - 8;
-    let sum = fnv64(&data[..n]);
+    let sum = gox_analysis::export::checksum(&data[..n]);
     data[n..].copy_from_slice(&sum.to_le_bytes());
     data
 }
@@ -476,9 +467,9 @@ fn truncated_and_corrupted_export_data_is_rejected() {
     assert_eq!(import_package(b"", &mut lookup).err(), Some(ExportError::Truncated));
     assert_eq!(import_package(b"GO", &mut lookup).err(), Some(ExportError::Truncated));
     assert_eq!(import_package(b"\x7fELF....", &mut lookup).err(), Some(ExportError::BadMagic));
-    let mut v2 = data.clone();
-    v2[4] = 2;
-    assert_eq!(import_package(&v2, &mut lookup).err(), Some(ExportError::Version(2)));
+    let mut next = data.clone();
+    next[4] = gox_analysis::export::VERSION as u8 + 1;
+    assert_eq!(import_package(&next, &mut lookup).err(), Some(ExportError::Version(gox_analysis::export::VERSION + 1)));
     for n in 0..data.len() {
         assert!(import_package(&data[..n], &mut lookup).is_err(), "truncated to {}", n);
     }

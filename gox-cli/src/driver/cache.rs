@@ -56,7 +56,7 @@ const TRIM_STAMP: &str = "trim.txt";
 
 /// Bumped when the entry format, the layout of the cache or the meaning of a
 /// key changes.
-const FORMAT: &str = "gox-cache-8";
+const FORMAT: &str = "gox-cache-9";
 
 /// Where the build cache lives: `$GOXCACHE`, else `$XDG_CACHE_HOME/gox`,
 /// else `~/.cache/gox`. `GOXCACHE=off` turns the cache off (`Ok(None)`); a
