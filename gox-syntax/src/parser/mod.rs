@@ -91,7 +91,7 @@ pub(crate) struct Parser<'a> {
     next_id: u32,
     /// The identifiers this thread has parsed, by their bytes (see
     /// [`Scratch`]): the interner is asked once per thread and name.
-    symbols: FxHashMap<&'static [u8], Symbol>,
+    symbols: Symbols,
     imports: Vec<ast::ImportSpec>,
 
     /// Vectors that lists are built in, reused: see [`Pool`].
@@ -179,6 +179,54 @@ pub(crate) enum Sync {
     ExprEnd,
 }
 
+/// The symbols of identifiers by their bytes. A name of at most 15 bytes
+/// (nearly all) is keyed by its bytes and length packed in a `u128`: one
+/// integer hashed and compared, where a key of bytes took a call to
+/// `memcmp` at every identifier.
+#[derive(Default)]
+struct Symbols {
+    short: FxHashMap<u128, Symbol>,
+    long: FxHashMap<&'static [u8], Symbol>,
+}
+
+impl Symbols {
+    fn len(&self) -> usize {
+        self.short.len() + self.long.len()
+    }
+
+    fn intern(&mut self, bytes: &[u8]) -> Symbol {
+        let key = (bytes.len() < 16).then(|| {
+            let mut packed = [0u8; 16];
+            packed[..bytes.len()].copy_from_slice(bytes);
+            packed[15] = bytes.len() as u8;
+            u128::from_le_bytes(packed)
+        });
+        let found = match key {
+            Some(key) => self.short.get(&key),
+            None => self.long.get(bytes),
+        };
+        if let Some(&s) = found {
+            return s;
+        }
+        let s = match std::str::from_utf8(bytes) {
+            Ok(text) => Symbol::intern(text),
+            Err(_) => Symbol::intern(&String::from_utf8_lossy(bytes)),
+        };
+        match key {
+            Some(key) => {
+                self.short.insert(key, s);
+            }
+            // Keyed by the interned text, which lives as long as the
+            // process (for bytes that are no UTF-8 it differs, and such a
+            // name is just interned again next time).
+            None => {
+                self.long.insert(s.as_str().as_bytes(), s);
+            }
+        }
+        s
+    }
+}
+
 /// What a parser keeps between files: each thread lends it to the parser
 /// of one file at a time (see [`SCRATCH`]).
 #[derive(Default)]
@@ -187,7 +235,7 @@ struct Scratch {
     /// a file (`err`, `fmt`, `i`, its own types) were seen in earlier
     /// files: found here, they skip the UTF-8 check and the interner's own
     /// table, which a map per file asked again for every file.
-    symbols: FxHashMap<&'static [u8], Symbol>,
+    symbols: Symbols,
     exprs: Pool<Expr>,
     stmts: Pool<Stmt>,
     fields: Pool<Field>,
@@ -388,19 +436,7 @@ impl<'a> Parser<'a> {
     }
 
     pub(crate) fn intern(&mut self, lo: u32, hi: u32) -> Symbol {
-        let bytes: &'a [u8] = &self.src[lo as usize..hi as usize];
-        if let Some(&s) = self.symbols.get(bytes) {
-            return s;
-        }
-        let s = match std::str::from_utf8(bytes) {
-            Ok(text) => Symbol::intern(text),
-            Err(_) => Symbol::intern(&String::from_utf8_lossy(bytes)),
-        };
-        // Keyed by the interned text, which lives as long as the process
-        // (for bytes that are no UTF-8 it differs, and such a name is just
-        // interned again next time).
-        self.symbols.insert(s.as_str().as_bytes(), s);
-        s
+        self.symbols.intern(&self.src[lo as usize..hi as usize])
     }
 
     pub(crate) fn mk_ident(&mut self, name: Symbol, span: Span) -> Ident {
