@@ -313,16 +313,75 @@ pub struct Named {
     pub(crate) methods: RwLock<MethodList>,
 }
 
-/// A named type's methods in declaration order, with an index by name so
-/// that a lookup costs the same for 40,000 methods as for 4.
+/// A named type's methods in declaration order, with an index by name once
+/// there are more than [`MethodList::SCANNED`], so that a lookup costs the
+/// same for 40,000 methods as for 4.
 #[derive(Default)]
 pub(crate) struct MethodList {
     list: Vec<Obj>,
+    /// Boxed: most named types have a few methods or none, and every type
+    /// node has room for a named type's fields (with the index inline, a
+    /// node took the next allocation size, 160 bytes instead of 128).
+    index: Option<Box<MethodIndex>>,
+}
+
+struct MethodIndex {
     /// Name -> position of the first method with that name.
     first: rustc_hash::FxHashMap<gox_syntax::Symbol, usize>,
     /// Whether two methods share a name (only after an error): lookups then
     /// scan the list, as the index keeps only the first.
     repeated: bool,
+}
+
+impl MethodList {
+    /// Methods found by scanning the list, without an index.
+    const SCANNED: usize = 8;
+
+    /// The first method (and its position) named `name` as seen from
+    /// package `pkg`.
+    fn by_id(&self, pkg: Option<&crate::objects::PackageId>, name: gox_syntax::Symbol) -> Option<(usize, &Obj)> {
+        match &self.index {
+            Some(index) if !index.repeated => {
+                let i = *index.first.get(&name)?;
+                let m = self.list.get(i)?;
+                m.same_id(pkg, name).then_some((i, m))
+            }
+            _ => self.list.iter().enumerate().find(|(_, m)| m.same_id(pkg, name)),
+        }
+    }
+
+    /// The first method named `name`, from any package.
+    fn named(&self, name: gox_syntax::Symbol) -> Option<&Obj> {
+        match &self.index {
+            Some(index) => index.first.get(&name).and_then(|&i| self.list.get(i)),
+            None => self.list.iter().find(|m| m.name == name),
+        }
+    }
+
+    fn push(&mut self, m: Obj) {
+        if self.index.is_none() && self.list.len() >= Self::SCANNED {
+            let mut index = MethodIndex { first: rustc_hash::FxHashMap::default(), repeated: false };
+            for (i, old) in self.list.iter().enumerate() {
+                index.add(old.name, i);
+            }
+            self.index = Some(Box::new(index));
+        }
+        if let Some(index) = &mut self.index {
+            index.add(m.name, self.list.len());
+        }
+        self.list.push(m);
+    }
+}
+
+impl MethodIndex {
+    fn add(&mut self, name: gox_syntax::Symbol, at: usize) {
+        match self.first.entry(name) {
+            std::collections::hash_map::Entry::Occupied(_) => self.repeated = true,
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(at);
+            }
+        }
+    }
 }
 
 impl Named {
@@ -342,22 +401,12 @@ impl Named {
         name: gox_syntax::Symbol,
     ) -> Option<(usize, Obj)> {
         let ms = self.methods.read().unwrap_or_else(|e| e.into_inner());
-        if ms.repeated {
-            return ms
-                .list
-                .iter()
-                .enumerate()
-                .find(|(_, m)| m.same_id(pkg, name))
-                .map(|(i, m)| (i, m.clone()));
-        }
-        let i = *ms.first.get(&name)?;
-        let m = ms.list.get(i)?;
-        m.same_id(pkg, name).then(|| (i, m.clone()))
+        ms.by_id(pkg, name).map(|(i, m)| (i, m.clone()))
     }
     /// The first method named `name`, from any package.
     pub fn method_named(&self, name: gox_syntax::Symbol) -> Option<Obj> {
         let ms = self.methods.read().unwrap_or_else(|e| e.into_inner());
-        ms.first.get(&name).and_then(|&i| ms.list.get(i)).cloned()
+        ms.named(name).cloned()
     }
     /// Drops the method list: only when the declaring package is dropped
     /// (see `Drop for Package`), when nothing can look a method up any more.
@@ -366,15 +415,7 @@ impl Named {
     }
 
     pub(crate) fn add_method(&self, m: Obj) {
-        let mut ms = self.methods.write().unwrap_or_else(|e| e.into_inner());
-        let i = ms.list.len();
-        match ms.first.entry(m.name) {
-            std::collections::hash_map::Entry::Occupied(_) => ms.repeated = true,
-            std::collections::hash_map::Entry::Vacant(v) => {
-                v.insert(i);
-            }
-        }
-        ms.list.push(m);
+        self.methods.write().unwrap_or_else(|e| e.into_inner()).push(m);
     }
     pub fn underlying_is_set(&self) -> bool {
         self.underlying.is_set()
@@ -612,5 +653,40 @@ impl std::fmt::Debug for Type {
 impl std::fmt::Display for Type {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&crate::typestring::type_string(self, None))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Named, RwLock};
+    use crate::objects::{Object, ObjectKind};
+    use gox_common::Span;
+    use gox_syntax::Symbol;
+
+    fn object(name: &str, kind: ObjectKind) -> crate::objects::Obj {
+        Object::new(Symbol::intern(name), Span::default(), None, kind, None)
+    }
+
+    #[test]
+    fn methods_are_found_by_name_with_and_without_the_index() {
+        for n in [1usize, 8, 9, 40] {
+            let named = Named {
+                obj: object("T", ObjectKind::TypeName),
+                underlying: Default::default(),
+                methods: RwLock::default(),
+            };
+            for i in 0..n {
+                named.add_method(object(&format!("M{i}"), ObjectKind::Func));
+            }
+            for i in 0..n {
+                let (at, m) = named.method_by_id(None, Symbol::intern(&format!("M{i}"))).expect("declared");
+                assert_eq!((at, m.name), (i, Symbol::intern(&format!("M{i}"))), "{n} methods");
+            }
+            assert!(named.method_by_id(None, Symbol::intern("Missing")).is_none());
+            // A second M0 (reported elsewhere) leaves the first one found.
+            named.add_method(object("M0", ObjectKind::Func));
+            assert_eq!(named.method_by_id(None, Symbol::intern("M0")).map(|(at, _)| at), Some(0), "{n} methods");
+            assert_eq!(named.methods().len(), n + 1);
+        }
     }
 }
