@@ -437,12 +437,11 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// Records the mode and type of `e`. The mode (a constant's value
-    /// included) is cloned only for a record that is kept.
     /// Records the mode and type of `e` (in Info, or, without Info, when
-    /// the check reads it back: see [`Checker::keeps_type`]). The type is
-    /// borrowed: most records are not kept without Info, and a clone of a
-    /// counted type and its drop are two atomic operations.
+    /// the check reads it back: see [`Checker::keeps_type`]). Both are
+    /// borrowed and cloned only for a record that is kept: most are not
+    /// without Info, and a clone of a counted type and its drop are two
+    /// atomic operations.
     pub fn record_type(&mut self, e: &ast::Expr, mode: &Mode, ty: &Type) {
         if self.keeps_type(e, mode, ty) {
             let untyped = ty.is_untyped();

@@ -24,7 +24,6 @@ pub enum Lookup {
     NotFound,
 }
 
-/// Whether method `m` (a func object) has a pointer receiver.
 /// The path of field indices to a field or method found by
 /// [`lookup_field_or_method`] (the last is the field's or method's own
 /// index). One found on the type itself, nearly every selector, needs no
@@ -43,6 +42,7 @@ impl FieldPath {
     }
 }
 
+/// Whether method `m` (a func object) has a pointer receiver.
 pub fn has_ptr_recv(m: &Obj) -> bool {
     match m.ty_ref().kind() {
         TypeKind::Signature(s) => s
@@ -98,17 +98,13 @@ pub fn lookup_field_or_method(
     if is_ptr && typ.is_interface() {
         return Lookup::NotFound;
     }
-    if let Some(result) = lookup_own(typ, is_ptr, addressable, pkg, name) {
-        return result;
-    }
-    // A named pointer type has no methods, but its base's fields are reachable.
-    let mut current = vec![Embedded {
-        ty: typ.clone(),
-        index: vec![],
-        indirect: is_ptr,
-        multiples: false,
-    }];
-    let mut seen: Vec<usize> = Vec::new();
+    // Depth 0, the type itself, then breadth-first through its embedded
+    // fields, a depth at a time.
+    let mut current = match lookup_own(typ, is_ptr, addressable, pkg, name) {
+        Ok(result) => return result,
+        Err(embedded) => consolidate(embedded),
+    };
+    let mut seen: Vec<usize> = typ.as_named().map(|n| Arc::as_ptr(&n.obj) as usize).into_iter().collect();
     while !current.is_empty() {
         let mut next: Vec<Embedded> = Vec::new();
         let mut found: Option<(Obj, Vec<usize>, bool)> = None;
@@ -176,10 +172,16 @@ pub fn lookup_field_or_method(
 }
 
 /// The search of [`lookup_field_or_method`] at depth 0, without the
-/// allocations of the general search: `typ`'s own methods, fields and
-/// interface methods. `None` when nothing matched and there are embedded
-/// fields to search.
-fn lookup_own(typ: &Type, indirect: bool, addressable: bool, pkg: Option<&PackageId>, name: Symbol) -> Option<Lookup> {
+/// allocations of the deeper levels: `typ`'s own methods, fields and
+/// interface methods. When nothing matched there, the struct's embedded
+/// fields (if any) to search next, as the error.
+fn lookup_own(
+    typ: &Type,
+    indirect: bool,
+    addressable: bool,
+    pkg: Option<&PackageId>,
+    name: Symbol,
+) -> Result<Lookup, Vec<Embedded>> {
     let found = |obj: Obj, i: usize| {
         if obj.is_func() && has_ptr_recv(&obj) && !indirect && !addressable {
             return Lookup::NeedsPointerReceiver;
@@ -187,23 +189,39 @@ fn lookup_own(typ: &Type, indirect: bool, addressable: bool, pkg: Option<&Packag
         Lookup::Found { obj, index: FieldPath::Own(i), indirect }
     };
     if let Some((i, m)) = typ.as_named().and_then(|n| n.method_by_id(pkg, name)) {
-        return Some(found(m, i));
+        return Ok(found(m, i));
     }
     match typ.under().kind() {
         TypeKind::Struct(s) => {
             let mut matched = s.fields.iter().enumerate().filter(|(_, f)| f.same_id(pkg, name));
             match (matched.next(), matched.next()) {
-                (Some((i, f)), None) => Some(found(f.clone(), i)),
-                (Some(_), Some(_)) => Some(Lookup::Ambiguous),
-                (None, _) if s.fields.iter().any(|f| f.is_embedded()) => None,
-                (None, _) => Some(Lookup::NotFound),
+                (Some((i, f)), None) => Ok(found(f.clone(), i)),
+                (Some(_), Some(_)) => Ok(Lookup::Ambiguous),
+                (None, _) => {
+                    let embedded: Vec<Embedded> = s
+                        .fields
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, f)| f.is_embedded())
+                        .map(|(i, f)| {
+                            let fty = f.ty_ref();
+                            let (ft, p) = deref(&fty);
+                            Embedded { ty: ft.clone(), index: vec![i], indirect: indirect || p, multiples: false }
+                        })
+                        .collect();
+                    if embedded.is_empty() {
+                        Ok(Lookup::NotFound)
+                    } else {
+                        Err(embedded)
+                    }
+                }
             }
         }
-        TypeKind::Interface(it) => Some(match it.method_by_id(pkg, name) {
+        TypeKind::Interface(it) => Ok(match it.method_by_id(pkg, name) {
             Some((i, m)) => found(m, i),
             None => Lookup::NotFound,
         }),
-        _ => Some(Lookup::NotFound),
+        _ => Ok(Lookup::NotFound),
     }
 }
 

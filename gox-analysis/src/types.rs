@@ -167,9 +167,6 @@ pub struct Signature {
 }
 
 impl Signature {
-    pub fn param_types(&self) -> Vec<Type> {
-        self.params.iter().map(|p| p.ty()).collect()
-    }
     pub fn result_types(&self) -> Vec<Type> {
         self.results.iter().map(|p| p.ty()).collect()
     }
